@@ -1,0 +1,75 @@
+"""Class breaks, labels and colours for a choropleth (mapclassify does the classing; this picks the breaks)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from gapmap.indicators import Indicator
+
+PERCENT_BREAKS = (0.2, 0.4, 0.6, 0.8, 1.0)  # fixed so that maps of different indicators read alike
+MEAN_BREAKS = (2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
+SUPPRESSED_COLOUR = "#bdbdbd"
+NO_DATA_COLOUR = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Upper bounds of each class, their legend labels and colours (hex), and the class of each value."""
+
+    bins: tuple[float, ...]
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+
+    def colour_of(self, value: float) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return NO_DATA_COLOUR
+        for upper, colour in zip(self.bins, self.colours, strict=True):
+            if value <= upper + 1e-12:
+                return colour
+        return self.colours[-1]
+
+
+def _nice_count_bins(values: list[float]) -> tuple[float, ...]:
+    import mapclassify
+
+    top = max(values) if values else 1
+    top = max(1.0, float(top))
+    k = int(min(5, max(1, len(set(values)))))
+    step = max(1, math.ceil(top / k))
+    bins = tuple(float(step * (i + 1)) for i in range(k))
+    # mapclassify.UserDefined validates and extends the bins to cover every value.
+    return tuple(float(b) for b in mapclassify.UserDefined(np.asarray(values or [0.0]), bins=list(bins)).bins)
+
+
+def classes_for(indicator: Indicator, values: list[float], palette: str = "YlGnBu") -> Classes:
+    """Classes for an indicator's area values (NaN for suppressed or missing areas is ignored).
+
+    >>> from gapmap.indicators import INDICATORS
+    >>> classes_for(INDICATORS["services_0_2_definitely"], [0.3, 0.5]).labels[0]
+    '0–20%'
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    finite = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    bins: tuple[float, ...]
+    if indicator.kind == "proportion":
+        bins = PERCENT_BREAKS
+        edges: tuple[float, ...] = (0.0, *bins)
+        labels = tuple(f"{100 * a:.0f}–{100 * b:.0f}%" for a, b in itertools.pairwise(edges))
+    elif indicator.kind == "mean":
+        bins = MEAN_BREAKS
+        edges = (1.0, *bins)
+        labels = tuple(f"{a:.1f}–{b:.1f}" for a, b in itertools.pairwise(edges))
+    else:
+        bins = _nice_count_bins(finite)
+        edges = (0.0, *bins)
+        labels = tuple(f"{a:.0f}–{b:.0f}" for a, b in itertools.pairwise(edges))
+    cmap = colormaps[palette]
+    # Skip the palest end of the ramp so the lowest class stays distinct from the white "no data" fill.
+    colours = tuple(to_hex(cmap(0.15 + 0.85 * i / max(1, len(bins) - 1))) for i in range(len(bins)))
+    return Classes(bins=tuple(bins), labels=labels, colours=colours)

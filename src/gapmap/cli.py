@@ -1,0 +1,196 @@
+"""The `gapmap` command: a thin shell over gapmap.pipeline (nothing is computed here)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gapmap import io, pipeline
+from gapmap.indicators import INDICATORS
+from gapmap.problems import InputError, Issue, format_issues
+from gapmap.render import RENDERERS
+from gapmap.settings import from_env, settings_help
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    return from_env(min_base=getattr(args, "min_base", None))
+
+
+def _responses(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
+    responses = pipeline.load_survey(args.survey, settings=settings)
+    for note in responses.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if responses.synthetic:
+        print("note: this is the bundled SYNTHETIC SAMPLE, not real survey answers.", file=sys.stderr)
+    return responses
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    responses = _responses(args, settings)
+    ids = [args.indicator] if args.indicator else None
+    result = pipeline.all_indicators(responses, settings, ids, args.age_group, args.profession)
+    for miss in result.unavailable:
+        print(f"unavailable: {miss}", file=sys.stderr)
+    frame = result.frame()
+    if args.out:
+        io.write_csv(frame, args.out)
+        print(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
+    else:
+        sys.stdout.write(io.csv_text(frame))
+    return EXIT_OK
+
+
+def _boundaries(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
+    if args.boundaries:
+        from gapmap import geography
+
+        return geography.load_boundaries(args.boundaries, args.code_field)
+    return None
+
+
+def _teams_layer(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
+    if getattr(args, "no_teams", False):
+        return None, ""
+    try:
+        from gapmap import teams_layer  # type: ignore[attr-defined]
+    except ImportError:  # the teams layer is optional until its module exists
+        return None, ""
+    return teams_layer.for_map(settings, known_by=getattr(args, "known_by", None))
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    responses = _responses(args, settings)
+    boundaries = _boundaries(args, settings)
+    teams, teams_note = _teams_layer(args, settings)
+    if args.all:
+        if not args.out_dir:
+            raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
+        result = pipeline.all_indicators(responses, settings, None, args.age_group, args.profession)
+        for table in result.tables:
+            spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
+            out, alt = pipeline.render(
+                spec, Path(args.out_dir) / f"{table.indicator.id}.{args.format}", args.format
+            )
+            print(f"wrote {out} and {alt.name}")
+        for miss in result.unavailable:
+            print(f"unavailable: {miss}", file=sys.stderr)
+        return EXIT_OK
+    if not args.indicator or not args.out:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--indicator/--out",
+                    None,
+                    "Expected --indicator ID and --out FILE (or --all --out-dir DIR).",
+                )
+            ]
+        )
+    table = pipeline.indicator_table(args.indicator, responses, settings, args.age_group, args.profession)
+    spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
+    fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
+    out, alt = pipeline.render(spec, args.out, fmt)
+    print(f"wrote {out} and {alt.name}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    responses = pipeline.load_survey(args.file, settings=from_env())
+    for note in responses.notes:
+        print(f"note: {note}")
+    print(f"{args.file}: {len(responses.frame)} respondents, no problems found.")
+    return EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    for name, env, default, help_ in settings_help():
+        print(f"{name:15} {env:22} default {default!s:40} {help_}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gapmap",
+        description="Maps of gaps in infant (0-2) mental-health provision across the UK.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def survey_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--survey", help="survey file (CSV or XLSX); default: the bundled synthetic sample")
+        p.add_argument(
+            "--age-group", help="age group for grid questions, e.g. '0-2' or 'Pre-schoolers (3-4)'"
+        )
+        p.add_argument("--profession", help="only respondents of this profession")
+        p.add_argument(
+            "--min-base", type=int, help="suppress areas with fewer responses (default 10, at least 5)"
+        )
+
+    p = sub.add_parser("indicators", help="write the per-area indicator table as CSV")
+    survey_opts(p)
+    p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)} (default: all)")
+    p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("render", help="draw a map (PNG, SVG, PDF or HTML) and its alt text")
+    survey_opts(p)
+    p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)}")
+    p.add_argument("--format", choices=sorted(RENDERERS), help="file format (default: from --out, or png)")
+    p.add_argument("--out", help="file to write")
+    p.add_argument("--all", action="store_true", help="draw every indicator into --out-dir")
+    p.add_argument("--out-dir", help="folder for --all")
+    p.add_argument("--boundaries", help="another boundary file (GeoJSON, GeoPackage, shapefile)")
+    p.add_argument("--code-field", default="gss_cd", help="area-code field of --boundaries (default gss_cd)")
+    p.add_argument("--no-teams", action="store_true", help="leave the parent-infant team points off")
+    p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("validate", help="check a survey file and list every problem")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("settings", help="list every setting, its environment variable and default")
+    p.set_defaults(func=cmd_settings)
+
+    extra: list[Callable[[argparse._SubParsersAction], None]] = []
+    try:
+        from gapmap.teams_cli import add_parser as add_teams
+
+        extra.append(add_teams)
+    except ImportError:  # the teams commands arrive with the teams module
+        pass
+    for add in extra:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except InputError as exc:
+        print(format_issues(exc.issues), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept.", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # last resort: a message, never a traceback, unless debugging
+        if os.environ.get("GAPMAP_DEBUG"):
+            raise
+        print(
+            f"gapmap: unexpected error: {type(exc).__name__}: {exc}. Set GAPMAP_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

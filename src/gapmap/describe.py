@@ -1,0 +1,72 @@
+"""Plain-language description (alt text) of a map, from its indicator table: highest, lowest, suppressed."""
+
+from __future__ import annotations
+
+import math
+
+from gapmap.indicators import IndicatorTable, format_value
+
+
+def _interval(table: IndicatorTable, lo: float, hi: float) -> str:
+    if any(isinstance(x, float) and math.isnan(x) for x in (lo, hi)):
+        return ""
+    return f" (95% interval {format_value(table.indicator, lo)} to {format_value(table.indicator, hi)})"
+
+
+def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = None) -> str:
+    """Alt text for a map of this table.
+
+    >>> from gapmap import pipeline
+    >>> t = pipeline.indicator_table("services_0_2_definitely")
+    >>> "fewer than 10 responses" in alt_text(t, "")
+    True
+    """
+    ind = table.indicator
+    shown = table.areas.loc[~table.areas["suppressed"]].dropna(subset=["value"]).sort_values("value")
+    suppressed = table.areas.loc[table.areas["suppressed"], "area_name"].tolist()
+    parts = []
+    if table.synthetic:
+        parts.append(
+            "Synthetic sample: the answers are generated to match the report's UK figures, so "
+            "differences between areas are chance only."
+        )
+    who = f" ({table.profession} respondents only)" if table.profession else ""
+    parts.append(f"Map of the UK's 12 nations and English regions showing {ind.title.lower()}{who}.")
+    if subtitle:
+        parts.append(f"Question: {subtitle}")
+    uk = table.uk
+    if not bool(uk["suppressed"]):
+        unit = "respondents" if ind.kind == "count" else f"of {int(uk['n'])} respondents"
+        if ind.kind == "count":
+            parts.append(f"UK total: {int(uk['n'])} {unit}.")
+        else:
+            parts.append(
+                f"UK value: {format_value(ind, uk['value'])} {unit}{_interval(table, uk['lo'], uk['hi'])}."
+            )
+    if len(shown):
+        hi_row, lo_row = shown.iloc[-1], shown.iloc[0]
+        parts.append(
+            f"Highest: {hi_row['area_name']}, {format_value(ind, hi_row['value'])} (n={int(hi_row['n'])})"
+            f"{_interval(table, hi_row['lo'], hi_row['hi'])}."
+        )
+        parts.append(
+            f"Lowest: {lo_row['area_name']}, {format_value(ind, lo_row['value'])} (n={int(lo_row['n'])})"
+            f"{_interval(table, lo_row['lo'], lo_row['hi'])}."
+        )
+        if ind.kind != "count":
+            for word in ("higher", "lower"):
+                names = shown.loc[shown["comparison"] == word, "area_name"].tolist()
+                if names:
+                    parts.append(f"Significantly {word} than the UK: {', '.join(names)}.")
+            if not (shown["comparison"].isin(["higher", "lower"])).any():
+                parts.append("No area differs significantly from the UK value.")
+    if suppressed:
+        parts.append(
+            f"{len(suppressed)} area(s) suppressed with fewer than {table.min_base} responses, shown grey: "
+            f"{', '.join(suppressed)}."
+        )
+    else:
+        parts.append("No area is suppressed.")
+    if teams_count is not None:
+        parts.append(f"{teams_count} parent-infant team locations are marked.")
+    return " ".join(parts)

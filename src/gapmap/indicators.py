@@ -1,0 +1,320 @@
+"""Named indicator definitions and their per-area table: n, k, value, interval, suppressed, comparison."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gapmap import stats
+from gapmap.problems import InputError, Issue
+from gapmap.questions import AGE_GROUP_BY_ID, AREAS, QUESTION_BY_ID, UK_CODE, find_age_group, item_key, norm
+from gapmap.settings import Settings
+from gapmap.survey import Responses
+
+COLUMNS = ["indicator", "area_code", "area_name", "n", "k", "value", "lo", "hi", "suppressed", "comparison"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: which question, which answers count, and over what base.
+
+    ``kind`` is 'proportion' (k of n who answered), 'mean' (of a 1-5 rating) or 'count' (of respondents).
+    The base of a proportion is everyone who answered the item, "Don't know" included, as in the report.
+    """
+
+    id: str
+    title: str
+    question_id: str
+    kind: str
+    counts: frozenset[str] = frozenset()
+    age_group: str | None = None
+    published_uk: float | None = None  # the report's UK figure (proportion or mean), for checks and captions
+    published_ref: str = ""
+
+    @property
+    def per_age_group(self) -> bool:
+        return QUESTION_BY_ID[self.question_id].per_age_group
+
+    def subtitle(self, age_group: str | None = None) -> str:
+        q = QUESTION_BY_ID[self.question_id]
+        text = q.wording if q.wording_published else f"{q.wording} (paraphrase: exact wording not published)"
+        if self.per_age_group:
+            text += f" [{AGE_GROUP_BY_ID[age_group or self.age_group or '0-2'].label}]"
+        return text
+
+
+def _ind(*args: object, **kw: object) -> Indicator:
+    return Indicator(*args, **kw)  # type: ignore[arg-type]
+
+
+INDICATORS: dict[str, Indicator] = {
+    i.id: i
+    for i in (
+        _ind("respondents", "Survey respondents", "where_do_you_work", "count", published_ref="Table 1"),
+        _ind(
+            "services_0_2_definitely",
+            "Services that can definitely work with babies and toddlers (0-2)",
+            "services_effective_by_age",
+            "proportion",
+            frozenset({"Yes, definitely"}),
+            "0-2",
+            0.36,
+            "Chart 5; executive summary",
+        ),
+        _ind(
+            "referrals_age_2_or_under",
+            "Local CYPMHS takes referrals at age two or under",
+            "lowest_referral_age",
+            "proportion",
+            frozenset({"Pregnancy", "0", "1", "2"}),
+            None,
+            0.52,
+            "Table 4 (cumulative 52.3%)",
+        ),
+        _ind(
+            "specialist_team_yes",
+            "A specialist team for babies and toddlers in local CYPMHS",
+            "specialist_team_in_cypmhs",
+            "proportion",
+            frozenset({"Yes"}),
+            None,
+            0.30,
+            "Service provision text (84, 30%)",
+        ),
+        _ind(
+            "specialist_team_any",
+            "A specialist team, or some specialist staff, for babies and toddlers",
+            "specialist_team_in_cypmhs",
+            "proportion",
+            frozenset({"Yes", "Partly"}),
+            None,
+            0.57,
+            "Service provision text (30% + 27%)",
+        ),
+        _ind(
+            "sufficient_provision",
+            "Sufficient local provision for babies and toddlers",
+            "local_provision_sufficiency",
+            "proportion",
+            frozenset(
+                {
+                    "There is sufficient provision available in my local area for babies and toddlers whose "
+                    "mental health is at risk."
+                }
+            ),
+            None,
+            0.09,
+            "Service provision text (25, 9%)",
+        ),
+        _ind(
+            "no_prequal_teaching_0_2",
+            "No pre-qualification teaching on babies and toddlers (0-2)",
+            "prequal_teaching",
+            "proportion",
+            frozenset({"No"}),
+            "0-2",
+            0.26,
+            "Chart 2; text (74, 26%)",
+        ),
+        _ind(
+            "no_supervised_experience_0_2",
+            "No supervised experience with babies and toddlers (0-2) before qualifying",
+            "prequal_supervised_experience",
+            "proportion",
+            frozenset({"No"}),
+            "0-2",
+            0.48,
+            "Chart 3; text (136, 48%)",
+        ),
+        _ind(
+            "understanding_mean",
+            "Understanding of infant mental health (mean score, 1-5)",
+            "understanding_rating",
+            "mean",
+            published_uk=3.27,
+            published_ref="Executive summary (3.27/5)",
+        ),
+        _ind(
+            "confidence_mean",
+            "Confidence working with parents and babies (mean score, 1-5)",
+            "confidence_rating",
+            "mean",
+            published_uk=2.98,
+            published_ref="Executive summary (2.98/5)",
+        ),
+    )
+}
+
+
+def get(indicator_id: str) -> Indicator:
+    """The indicator with this id; InputError listing the valid ids otherwise."""
+    try:
+        return INDICATORS[indicator_id]
+    except KeyError:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "indicator",
+                    indicator_id,
+                    f"Expected one of {', '.join(INDICATORS)}; found '{indicator_id}'.",
+                )
+            ]
+        ) from None
+
+
+def resolve_age_group(indicator: Indicator, age_group: str | None) -> str | None:
+    """The age-group id an indicator is computed for (its default unless chosen); None if it has no grid."""
+    if not indicator.per_age_group:
+        return None
+    if age_group is None:
+        return indicator.age_group or "0-2"
+    group = find_age_group(age_group)
+    if group is None:
+        labels = "; ".join(f"'{g.id}' ({g.label})" for g in AGE_GROUP_BY_ID.values())
+        raise InputError(
+            [Issue(None, "age group", age_group, f"Expected one of {labels}; found '{age_group}'.")]
+        )
+    return group.id
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """An indicator computed for every area: rows as COLUMNS, plus what was selected to make it."""
+
+    indicator: Indicator
+    frame: pd.DataFrame
+    age_group: str | None
+    profession: str | None
+    min_base: int
+    confidence: float
+    synthetic: bool
+    source: str
+
+    @property
+    def uk(self) -> pd.Series:
+        return self.frame.loc[self.frame["area_code"] == UK_CODE].iloc[0]
+
+    @property
+    def areas(self) -> pd.DataFrame:
+        return self.frame.loc[self.frame["area_code"] != UK_CODE]
+
+
+class Unavailable(Exception):
+    """The survey file does not hold the question an indicator needs."""
+
+
+def compute(
+    responses: Responses,
+    indicator_id: str,
+    settings: Settings,
+    age_group: str | None = None,
+    profession: str | None = None,
+) -> IndicatorTable:
+    """Per-area table of one indicator (12 areas and the UK row, K02000001).
+
+    >>> from gapmap import pipeline
+    >>> t = compute(pipeline.load_survey(), "referrals_age_2_or_under", Settings())
+    >>> int(t.uk["n"]), int(t.uk["k"]), round(float(t.uk["value"]), 2)
+    (283, 148, 0.52)
+    """
+    ind = get(indicator_id)
+    age = resolve_age_group(ind, age_group)
+    key = item_key(ind.question_id, age)
+    frame = responses.frame
+    if ind.kind != "count" and not responses.has(key):
+        raise Unavailable(f"{ind.id}: the file has no column for {key}")
+    if profession:
+        wanted = norm(profession)
+        mask = frame["profession"].map(lambda p: p is not None and norm(p) == wanted)
+        if not mask.any():
+            raise InputError(
+                [
+                    Issue(
+                        None,
+                        "profession",
+                        profession,
+                        f"Expected a profession found in {responses.source}: "
+                        f"{', '.join(responses.professions()) or 'none recorded'}; found '{profession}'.",
+                    )
+                ]
+            )
+        frame = frame.loc[mask]
+    codes = [a.code for a in AREAS]
+    area = frame["area_code"]
+    if ind.kind == "count":
+        counts = area.value_counts().reindex(codes, fill_value=0)
+        rows = [(c, int(counts[c]), np.nan, float(counts[c]), np.nan, np.nan) for c in codes]
+        rows.append((UK_CODE, len(frame), np.nan, float(len(frame)), np.nan, np.nan))
+    elif ind.kind == "proportion":
+        col = frame[key]
+        answered = col.notna()
+        hit = col.isin(ind.counts)
+        n_by = answered.groupby(area).sum().reindex(codes, fill_value=0)
+        k_by = hit.groupby(area).sum().reindex(codes, fill_value=0)
+        rows = []
+        for c, nn, kk in [
+            *zip(codes, n_by.tolist(), k_by.tolist(), strict=True),
+            (UK_CODE, int(answered.sum()), int(hit.sum())),
+        ]:
+            lo, hi = stats.wilson(int(kk), int(nn), settings.confidence)
+            rows.append((c, int(nn), int(kk), kk / nn if nn else np.nan, lo, hi))
+    else:  # mean
+        col = pd.to_numeric(frame[key], errors="coerce")
+        grouped = pd.DataFrame({"a": area, "v": col, "v2": col * col}).dropna().groupby("a")
+        agg = grouped.agg(n=("v", "size"), s=("v", "sum"), s2=("v2", "sum")).reindex(codes)
+        agg = agg.fillna(0)
+        rows = []
+        valid = col.dropna()
+        items: list[tuple[str, int, float, float]] = [
+            (c, int(nn), float(ss), float(ss2))
+            for c, nn, ss, ss2 in zip(
+                codes, agg["n"].tolist(), agg["s"].tolist(), agg["s2"].tolist(), strict=True
+            )
+        ]
+        items.append((UK_CODE, len(valid), float(valid.sum()), float((valid * valid).sum())))
+        for c, count, total, total_sq in items:
+            mean, lo, hi = stats.mean_interval_from_sums(count, total, total_sq, settings.confidence)
+            rows.append((c, count, np.nan, mean, lo, hi))
+
+    out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "lo", "hi"])
+    out.insert(0, "indicator", ind.id)
+    names = {a.code: a.name for a in AREAS} | {UK_CODE: "United Kingdom"}
+    out.insert(2, "area_name", out["area_code"].map(names))
+    out["suppressed"] = (out["n"] < settings.min_base) & (ind.kind != "count")
+    uk_value = float(out.loc[out["area_code"] == UK_CODE, "value"].iloc[0])
+    uk_suppressed = bool(out.loc[out["area_code"] == UK_CODE, "suppressed"].iloc[0])
+    out["comparison"] = [
+        ""
+        if (sup or code == UK_CODE or uk_suppressed or ind.kind == "count")
+        else stats.compare(lo, hi, uk_value)
+        for code, lo, hi, sup in zip(out["area_code"], out["lo"], out["hi"], out["suppressed"], strict=True)
+    ]
+    # Suppressed rows carry n only: k, value and interval are removed here, once, for every output.
+    out.loc[out["suppressed"], ["k", "value", "lo", "hi"]] = np.nan
+    out["k"] = out["k"].astype("Int64")
+    out["n"] = out["n"].astype("int64")
+    return IndicatorTable(
+        indicator=ind,
+        frame=out[COLUMNS],
+        age_group=age,
+        profession=profession,
+        min_base=settings.min_base,
+        confidence=settings.confidence,
+        synthetic=responses.synthetic,
+        source=responses.source,
+    )
+
+
+def format_value(indicator: Indicator, value: float) -> str:
+    """'36%' for a proportion, '3.27' for a mean, '41' for a count, '' for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return ""
+    if indicator.kind == "proportion":
+        return f"{100 * value:.0f}%"
+    if indicator.kind == "mean":
+        return f"{value:.2f}"
+    return f"{value:.0f}"

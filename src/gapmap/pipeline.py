@@ -1,0 +1,180 @@
+"""The steps users run, end to end, shared by the CLI and the app: survey -> indicators -> map -> files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from gapmap import classify, describe, geography, indicators, io, survey
+from gapmap.indicators import INDICATORS, IndicatorTable, Unavailable, format_value
+from gapmap.mapspec import MapSpec
+from gapmap.settings import Settings, from_env
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+def load_survey(
+    path: str | Path | None = None, data: bytes | None = None, settings: Settings | None = None
+) -> survey.Responses:
+    """Validated responses from a survey file (the bundled synthetic sample when no path is given).
+
+    >>> load_survey().synthetic
+    True
+    """
+    settings = settings or from_env()
+    src = Path(path) if path else settings.survey_path
+    return survey.validate(io.read_table(src, data))
+
+
+def indicator_table(
+    indicator_id: str,
+    responses: survey.Responses | None = None,
+    settings: Settings | None = None,
+    age_group: str | None = None,
+    profession: str | None = None,
+) -> IndicatorTable:
+    """One indicator for every area, from the given responses (the bundled sample by default)."""
+    settings = settings or from_env()
+    return indicators.compute(
+        responses or load_survey(settings=settings), indicator_id, settings, age_group, profession
+    )
+
+
+@dataclass
+class AllIndicators:
+    tables: list[IndicatorTable]
+    unavailable: list[str]
+
+    def frame(self, decimals: int | None = 4) -> pd.DataFrame:
+        """All tables stacked, with a 'source' column that says when the data are the synthetic sample."""
+        if not self.tables:
+            return pd.DataFrame(columns=[*indicators.COLUMNS, "source"])
+        out = pd.concat([export_frame(t, decimals) for t in self.tables], ignore_index=True)
+        return out
+
+
+def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:
+    """The table as users download it: COLUMNS plus 'source' ('synthetic sample: …' for the bundled sample)."""
+    out = table.frame.copy()
+    if decimals is not None:
+        out[["value", "lo", "hi"]] = out[["value", "lo", "hi"]].round(decimals)
+    out["source"] = f"synthetic sample ({table.source})" if table.synthetic else table.source
+    return out
+
+
+def all_indicators(
+    responses: survey.Responses,
+    settings: Settings,
+    ids: list[str] | None = None,
+    age_group: str | None = None,
+    profession: str | None = None,
+) -> AllIndicators:
+    """Every indicator the file supports; those whose question is missing are listed as unavailable."""
+    tables, missing = [], []
+    for ind_id in ids or list(INDICATORS):
+        ind = indicators.get(ind_id)
+        try:
+            age = age_group if ind.per_age_group else None
+            tables.append(indicators.compute(responses, ind_id, settings, age, profession))
+        except Unavailable as exc:
+            missing.append(str(exc))
+    return AllIndicators(tables, missing)
+
+
+def map_spec(
+    table: IndicatorTable,
+    settings: Settings | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    teams: gpd.GeoDataFrame | None = None,
+    teams_note: str = "",
+) -> MapSpec:
+    """The plain description of the map of one indicator table, ready for any renderer."""
+    settings = settings or from_env()
+    if boundaries is None:
+        boundaries = geography.load_boundaries(settings.boundaries_path)
+    ind = table.indicator
+    geo = geography.join(table, boundaries)
+    classes = classify.classes_for(ind, geo["value"].tolist(), settings.palette)
+    geo["colour"] = [
+        classify.SUPPRESSED_COLOUR if sup else classes.colour_of(v)
+        for v, sup in zip(geo["value"], geo["suppressed"], strict=True)
+    ]
+    geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
+    uk = table.uk
+    subtitle = ind.subtitle(table.age_group)
+    who = f" Respondents: {table.profession} only." if table.profession else ""
+    if ind.kind == "count":
+        uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
+        base_note = "Count of respondents per area." + who
+    else:
+        uk_note = (
+            f"UK value: {format_value(ind, uk['value'])} (95% interval {format_value(ind, uk['lo'])}"
+            f"–{format_value(ind, uk['hi'])}), n = {int(uk['n'])}."
+        )
+        if ind.published_uk is not None and not table.profession:
+            shown = (
+                f"{100 * ind.published_uk:.0f}%" if ind.kind == "proportion" else f"{ind.published_uk:.2f}"
+            )
+            uk_note += f" Published UK figure: {shown} ({ind.published_ref})."
+        base_note = (
+            f"Base: respondents who answered, 'Don't know' included; n per area from "
+            f"{int(table.areas['n'].min())} to {int(table.areas['n'].max())}. Areas with fewer than "
+            f"{table.min_base} responses are suppressed. Colours compare areas; intervals show uncertainty."
+            + who
+        )
+    footer = [geography.SURVEY_SOURCE + f" Data file: {table.source}."]
+    if table.synthetic:
+        footer.append(geography.SYNTHETIC_NOTE)
+    footer.append(geography.BOUNDARY_ATTRIBUTION)
+    if teams is not None and len(teams):
+        footer.append(TEAMS_ATTRIBUTION)
+    return MapSpec(
+        title=ind.title,
+        subtitle=subtitle,
+        areas=geo,
+        legend=list(zip(classes.labels, classes.colours, strict=True)),
+        suppressed_label=f"Fewer than {table.min_base} responses (suppressed)",
+        base_note=base_note,
+        uk_note=uk_note,
+        footer=footer,
+        alt_text=describe.alt_text(table, subtitle, None if teams is None else len(teams)),
+        synthetic=table.synthetic,
+        teams=teams,
+        teams_note=teams_note,
+    )
+
+
+TEAMS_ATTRIBUTION = (
+    "Teams: 38 teams found in public sources (see data/teams.md); the report counts 39 areas with a team in 2021. "
+    "Postcode centres: ONS NSPL (OGL v3.0), Royal Mail and OS data © Crown copyright and database right 2025."
+)
+
+
+def label_for(table: IndicatorTable, row: pd.Series) -> str:
+    """Value and interval as shown on a map; suppressed rows say so and show no value."""
+    if bool(row["suppressed"]):
+        return f"fewer than {table.min_base}\nresponses"
+    if pd.isna(row["value"]):
+        return ""
+    ind = table.indicator
+    if ind.kind == "count":
+        return format_value(ind, row["value"])
+    return (
+        f"{format_value(ind, row['value'])}\n({format_value(ind, row['lo'])}–{format_value(ind, row['hi'])})"
+    )
+
+
+def render(spec: MapSpec, path: str | Path, fmt: str | None = None) -> tuple[Path, Path]:
+    """Write the map and ``<path>.alt.txt`` beside it; returns both paths."""
+    from gapmap.render import renderer
+
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".") or "png"
+    draw = renderer(fmt)
+    out = draw(spec, path)
+    alt = io.write_text(path.with_name(path.name + ".alt.txt"), spec.alt_text + "\n")
+    return out, alt

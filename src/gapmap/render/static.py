@@ -1,0 +1,153 @@
+"""Print-quality static maps (PNG at 300 dpi, SVG with real text, PDF) drawn with matplotlib via geopandas."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+from pathlib import Path
+
+from gapmap.classify import SUPPRESSED_COLOUR
+from gapmap.mapspec import MapSpec
+
+BNG = "EPSG:27700"  # British National Grid: the UK's own projection, so Shetland is not stretched
+DPI = 300
+
+
+def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
+    """Draw the map to ``path`` (written atomically) and return it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    path = Path(path)
+    with matplotlib.rc_context(
+        {
+            "svg.fonttype": "none",  # real <text> in SVG, so legends and attribution stay searchable
+            "pdf.fonttype": 42,
+            "font.family": "DejaVu Sans",
+            "hatch.color": "#6e6e6e",
+        }
+    ):
+        fig = plt.figure(figsize=(8.27, 11.0))
+        ax = fig.add_axes((0.03, 0.17, 0.62, 0.70))
+        areas = spec.areas.to_crs(BNG)
+        shown = areas.loc[~areas["suppressed"]]
+        hidden = areas.loc[areas["suppressed"]]
+        if len(shown):
+            shown.plot(ax=ax, color=shown["colour"].tolist(), edgecolor="#404040", linewidth=0.5)
+        if len(hidden):
+            hidden.plot(ax=ax, color=SUPPRESSED_COLOUR, edgecolor="#404040", linewidth=0.5, hatch="///")
+        for _, row in areas.iterrows():
+            pt = row.geometry.representative_point()
+            text = row["label"]
+            ax.annotate(
+                text,
+                (pt.x, pt.y),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="#111111",
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+            )
+        handles: list[Patch | Line2D] = [
+            Patch(facecolor=colour, edgecolor="#404040", label=label) for label, colour in spec.legend
+        ]
+        handles.append(
+            Patch(facecolor=SUPPRESSED_COLOUR, edgecolor="#404040", hatch="///", label=spec.suppressed_label)
+        )
+        if spec.teams is not None and len(spec.teams):
+            teams = spec.teams.to_crs(BNG)
+            exact = teams.loc[teams["exact"]]
+            centre = teams.loc[~teams["exact"]]
+            if len(centre):
+                centre.plot(
+                    ax=ax, marker="D", markersize=22, facecolor="white", edgecolor="#b2182b", linewidth=1.1
+                )
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="D",
+                        linestyle="",
+                        markerfacecolor="white",
+                        markeredgecolor="#b2182b",
+                        label="Team: centre of area served",
+                    )
+                )
+            if len(exact):
+                exact.plot(
+                    ax=ax, marker="o", markersize=26, color="#b2182b", edgecolor="white", linewidth=0.6
+                )
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        linestyle="",
+                        markerfacecolor="#b2182b",
+                        markeredgecolor="white",
+                        label="Team: postcode or exact location",
+                    )
+                )
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        fig.text(0.04, 0.965, spec.title, fontsize=15, weight="bold", va="top")
+        fig.text(
+            0.04, 0.935, "\n".join(textwrap.wrap(spec.subtitle, 105)), fontsize=8.5, va="top", color="#333333"
+        )
+        if spec.synthetic:
+            fig.text(
+                0.04,
+                0.885,
+                "SYNTHETIC SAMPLE: not real survey answers",
+                fontsize=10,
+                weight="bold",
+                color="#b2182b",
+                va="top",
+            )
+        legend = fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.66, 0.82),
+            fontsize=8,
+            title="Legend",
+            title_fontsize=9,
+            frameon=False,
+        )
+        legend.set_in_layout(False)
+        side = [spec.uk_note, spec.base_note]
+        if spec.teams_note:
+            side.append(spec.teams_note)
+        fig.text(
+            0.67, 0.50, "\n\n".join("\n".join(textwrap.wrap(s, 38)) for s in side if s), fontsize=8, va="top"
+        )
+        fig.text(
+            0.04,
+            0.15,
+            "\n".join(line for s in spec.footer for line in textwrap.wrap(s, 150)),
+            fontsize=6.2,
+            va="top",
+            color="#333333",
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".{fmt}")
+        os.close(fd)
+        try:
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(spec, fmt))
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+            plt.close(fig)
+    return path
+
+
+def _metadata(spec: MapSpec, fmt: str) -> dict[str, str]:
+    if fmt == "png":
+        return {"Title": spec.title, "Description": spec.alt_text, "Source": " ".join(spec.footer)}
+    if fmt == "svg":
+        return {"Title": spec.title, "Description": spec.alt_text}
+    return {"Title": spec.title, "Subject": spec.alt_text}

@@ -1,0 +1,150 @@
+"""Every setting gapmap reads, in one typed table with help text, overridable by environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from gapmap.problems import InputError, Issue
+
+
+def _repo_root() -> Path:
+    # An editable install (the README's command) keeps data/ and boundaries/ beside src/.
+    here = Path(__file__).resolve().parents[2]
+    if (here / "data").is_dir() and (here / "boundaries").is_dir():
+        return here
+    return Path.cwd()
+
+
+ROOT = _repo_root()
+
+# Lowest minimum base a user may choose: below 5 responses, an area's answers could identify a person
+# (the usual small-number rule in NHS statistical disclosure control).
+MIN_BASE_FLOOR = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    """gapmap settings. Each field's ``metadata['help']`` is its documentation; ``metadata['env']`` its variable.
+
+    >>> Settings().min_base
+    10
+    """
+
+    min_base: int = field(
+        default=10,
+        metadata={
+            "env": "GAPMAP_MIN_BASE",
+            "help": "Areas with fewer responses than this are suppressed everywhere (never below 5).",
+        },
+    )
+    confidence: float = field(
+        default=0.95,
+        metadata={"env": "GAPMAP_CONFIDENCE", "help": "Confidence level of every interval (0.5 to 0.999)."},
+    )
+    palette: str = field(
+        default="YlGnBu",
+        metadata={
+            "env": "GAPMAP_PALETTE",
+            "help": "ColorBrewer sequential palette for choropleths (colour-blind safe: YlGnBu, Blues, Purples).",
+        },
+    )
+    data_dir: Path = field(
+        default=ROOT / "data",
+        metadata={
+            "env": "GAPMAP_DATA_DIR",
+            "help": "Folder of the bundled data files (survey sample, teams).",
+        },
+    )
+    boundaries_dir: Path = field(
+        default=ROOT / "boundaries",
+        metadata={"env": "GAPMAP_BOUNDARIES_DIR", "help": "Folder of the bundled boundary files."},
+    )
+    database_url: str = field(
+        default="",
+        metadata={
+            "env": "GAPMAP_DATABASE_URL",
+            "help": "SQLAlchemy URL of the teams database; empty means sqlite:///<data_dir>/teams.db.",
+        },
+    )
+
+    @property
+    def survey_path(self) -> Path:
+        return self.data_dir / "sample_survey.csv"
+
+    @property
+    def boundaries_path(self) -> Path:
+        return self.boundaries_dir / "uk_regions_nations_display.geojson"
+
+    @property
+    def teams_db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'teams.db'}"
+
+    def check(self) -> Settings:
+        """Return self, or raise InputError listing every out-of-range setting."""
+        problems: list[Issue] = []
+        if self.min_base < MIN_BASE_FLOOR:
+            problems.append(
+                Issue(
+                    None,
+                    "min_base",
+                    str(self.min_base),
+                    f"Expected a minimum base of at least {MIN_BASE_FLOOR}; found {self.min_base}. "
+                    f"Fix: choose {MIN_BASE_FLOOR} or more (the default is 10).",
+                )
+            )
+        if not 0.5 <= self.confidence <= 0.999:
+            problems.append(
+                Issue(
+                    None,
+                    "confidence",
+                    str(self.confidence),
+                    "Expected a confidence level between 0.5 and 0.999; "
+                    f"found {self.confidence}. Fix: use 0.95 for 95% intervals.",
+                )
+            )
+        if problems:
+            raise InputError(problems)
+        return self
+
+
+def settings_help() -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, default, help) for every setting, as the README documents them."""
+    rows = []
+    for f in fields(Settings):
+        default = f.default
+        if isinstance(default, Path):
+            default = str(default.relative_to(ROOT)) if default.is_relative_to(ROOT) else str(default)
+        rows.append((f.name, f.metadata["env"], str(default), f.metadata["help"]))
+    return rows
+
+
+def from_env(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from defaults, then ``GAPMAP_*`` variables, then keyword overrides; checked."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    problems: list[Issue] = []
+    for f in fields(Settings):
+        raw = env.get(f.metadata["env"])
+        if raw is None or raw == "":
+            continue
+        try:
+            if f.type in ("int", int):
+                values[f.name] = int(raw)
+            elif f.type in ("float", float):
+                values[f.name] = float(raw)
+            elif f.type in ("Path", Path):
+                values[f.name] = Path(raw)
+            else:
+                values[f.name] = raw
+        except ValueError:
+            problems.append(
+                Issue(
+                    None, f.metadata["env"], raw, f"Expected a number for {f.metadata['env']}; found {raw!r}."
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(Settings(), **values).check()  # type: ignore[arg-type]

@@ -1,0 +1,87 @@
+"""Interval estimates for proportions (Wilson) and means (Student t), and the Fingertips-style comparison.
+
+Knows nothing of pandas columns or geography: plain numbers in, plain numbers out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from scipy import stats as _sp
+
+
+def z_for(confidence: float) -> float:
+    """Two-sided normal quantile: 1.959964 for 0.95."""
+    return float(_sp.norm.ppf(0.5 + confidence / 2))
+
+
+def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for k successes out of n.
+
+    >>> lo, hi = wilson(0, 10)
+    >>> round(lo, 4), round(hi, 4)
+    (0.0, 0.2775)
+    """
+    if n <= 0:
+        return (math.nan, math.nan)
+    if not 0 <= k <= n:
+        raise ValueError(f"k must be between 0 and n; got k={k}, n={n}")
+    z = z_for(confidence)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    # Clamp the exact ends: at k=0 and k=n the bound is 0 or 1, not a rounding neighbour of it.
+    lo = 0.0 if k == 0 else max(0.0, centre - half)
+    hi = 1.0 if k == n else min(1.0, centre + half)
+    return (lo, hi)
+
+
+def mean_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t interval of the mean; (mean, nan, nan) when fewer than two values.
+
+    >>> m, lo, hi = mean_interval([1, 2, 3, 4, 5])
+    >>> m, round(lo, 3), round(hi, 3)
+    (3.0, 1.037, 4.963)
+    """
+    n = len(values)
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = math.fsum(values) / n
+    if n < 2:
+        return (mean, math.nan, math.nan)
+    var = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
+    t = float(_sp.t.ppf(0.5 + confidence / 2, n - 1))
+    half = t * math.sqrt(var / n)
+    return (mean, mean - half, mean + half)
+
+
+def mean_interval_from_sums(
+    n: int, total: float, total_sq: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """As :func:`mean_interval`, from n, sum and sum of squares (for grouped, vectorised callers)."""
+    if n == 0:
+        return (math.nan, math.nan, math.nan)
+    mean = total / n
+    if n < 2:
+        return (mean, math.nan, math.nan)
+    var = max(0.0, (total_sq - n * mean * mean) / (n - 1))
+    t = float(_sp.t.ppf(0.5 + confidence / 2, n - 1))
+    half = t * math.sqrt(var / n)
+    return (mean, mean - half, mean + half)
+
+
+def compare(lo: float, hi: float, benchmark: float) -> str:
+    """'higher', 'similar' or 'lower' than the benchmark, by whether the interval contains it (as OHID Fingertips).
+
+    >>> compare(0.4, 0.6, 0.36), compare(0.2, 0.5, 0.36), compare(0.1, 0.3, 0.36)
+    ('higher', 'similar', 'lower')
+    """
+    if any(math.isnan(x) for x in (lo, hi, benchmark)):
+        return ""
+    if lo > benchmark:
+        return "higher"
+    if hi < benchmark:
+        return "lower"
+    return "similar"

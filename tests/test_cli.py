@@ -1,0 +1,102 @@
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+from gapmap.cli import main
+from tests.conftest import DATA
+
+
+def test_indicators_csv_reproduces_report(tmp_path: Path, capsys):
+    out = tmp_path / "ind.csv"
+    assert main(["indicators", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0])[:10] == [
+        "indicator",
+        "area_code",
+        "area_name",
+        "n",
+        "k",
+        "value",
+        "lo",
+        "hi",
+        "suppressed",
+        "comparison",
+    ]
+    uk = {r["indicator"]: r for r in rows if r["area_code"] == "K02000001"}
+    assert round(float(uk["services_0_2_definitely"]["value"]), 2) == 0.36
+    assert uk["services_0_2_definitely"]["source"].startswith("synthetic sample")
+    sup = [r for r in rows if r["suppressed"] == "True"]
+    assert sup and all(r["k"] == r["value"] == r["lo"] == r["hi"] == "" for r in sup)
+    assert "SYNTHETIC SAMPLE" in capsys.readouterr().err
+
+
+def test_bad_file_exits_1_naming_both_rows(capsys):
+    code = main(["indicators", "--survey", str(DATA / "bad_rows.csv")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "row 3, column 'where_do_you_work'" in err and "'Atlantis'" in err
+    assert "row 5, column 'lowest_referral_age'" in err and "'45'" in err
+    assert "Traceback" not in err
+
+
+def test_validate_good_and_bad(capsys):
+    assert main(["validate", str(DATA / "google_forms_excel_cp1252.csv")]) == 0
+    assert "19 respondents, no problems found" in capsys.readouterr().out
+    assert main(["validate", str(DATA / "nope.csv")]) == 1
+    assert "No file at" in capsys.readouterr().err
+
+
+def test_render_all_writes_maps_and_alt_text(tmp_path: Path):
+    assert main(["render", "--all", "--out-dir", str(tmp_path), "--format", "svg", "--no-teams"]) == 0
+    svgs = sorted(p.name for p in tmp_path.glob("*.svg"))
+    assert len(svgs) == 10 and "understanding_mean.svg" in svgs
+    assert all((tmp_path / f"{s}.alt.txt").exists() for s in svgs)
+
+
+def test_render_with_other_boundaries(tmp_path: Path, capsys):
+    from tests.conftest import ROOT
+
+    code = main(
+        [
+            "render",
+            "--indicator",
+            "respondents",
+            "--out",
+            str(tmp_path / "r.png"),
+            "--boundaries",
+            str(ROOT / "boundaries" / "uk_regions_nations_buc.geojson"),
+            "--code-field",
+            "nope",
+        ]
+    )
+    assert code == 1 and "--code-field" in capsys.readouterr().err
+    code = main(
+        [
+            "render",
+            "--indicator",
+            "respondents",
+            "--out",
+            str(tmp_path / "r.png"),
+            "--boundaries",
+            str(ROOT / "boundaries" / "uk_regions_nations_buc.geojson"),
+            "--code-field",
+            "gss_cd",
+        ]
+    )
+    assert code == 0 and (tmp_path / "r.png").stat().st_size > 10000
+
+
+def test_bad_min_base_and_indicator(capsys):
+    assert main(["indicators", "--min-base", "3"]) == 1
+    assert "at least 5" in capsys.readouterr().err
+    assert main(["indicators", "--indicator", "nope"]) == 1
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path):
+    exe = Path(sys.executable).with_name("gapmap")
+    proc = subprocess.run(
+        [str(exe), "validate", str(DATA / "bad_rows.csv")], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 1
+    assert "3 problems found" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,131 @@
+import math
+
+import pytest
+
+from gapmap import indicators, io, pipeline, survey
+from gapmap.problems import InputError
+from gapmap.settings import Settings
+from tests.conftest import DATA
+
+# The report's UK figures (data/published_figures.csv): the bundled sample must reproduce every one.
+REPORT = [
+    ("services_0_2_definitely", 0.36, 2),
+    ("referrals_age_2_or_under", 0.52, 2),
+    ("specialist_team_yes", 0.30, 2),
+    ("specialist_team_any", 0.57, 2),
+    ("sufficient_provision", 0.09, 2),
+    ("no_prequal_teaching_0_2", 0.26, 2),
+    ("no_supervised_experience_0_2", 0.48, 2),
+    ("understanding_mean", 3.27, 2),
+    ("confidence_mean", 2.98, 2),
+]
+
+
+@pytest.mark.parametrize(("indicator_id", "published", "digits"), REPORT)
+def test_pipeline_reproduces_the_reports_uk_figures(sample, settings, indicator_id, published, digits):
+    uk = indicators.compute(sample, indicator_id, settings).uk
+    assert uk["n"] == 283
+    assert round(float(uk["value"]), digits) == published
+
+
+def test_respondents_equal_table_1(sample, settings):
+    t = indicators.compute(sample, "respondents", settings).frame.set_index("area_code")
+    assert t.loc["E12000007", "n"] == 41 and t.loc["K02000001", "n"] == 283 and t.loc["W92000004", "n"] == 8
+    assert not t["suppressed"].any()
+
+
+def test_google_forms_csv_gives_hand_counted_n_and_k():
+    r = survey.validate(io.read_table(DATA / "google_forms_excel_cp1252.csv"))
+    s = Settings(min_base=5)
+    want = {
+        "services_0_2_definitely": {
+            "E12000007": (6, 3),
+            "E12000003": (5, 2),
+            "E12000006": (5, 2),
+            "K02000001": (18, 8),
+        },
+        "referrals_age_2_or_under": {
+            "E12000007": (6, 3),
+            "E12000003": (5, 2),
+            "E12000006": (5, 2),
+            "K02000001": (18, 9),
+        },
+    }
+    for ind, expected in want.items():
+        t = indicators.compute(r, ind, s).frame.set_index("area_code")
+        for code, (n, k) in expected.items():
+            assert (t.loc[code, "n"], t.loc[code, "k"]) == (n, k), (ind, code)
+        wales = t.loc["W92000004"]
+        assert wales["n"] == 1 and wales["suppressed"] and wales["k"] is pd_na()
+
+
+def pd_na():
+    import pandas as pd
+
+    return pd.NA
+
+
+def test_suppressed_rows_carry_n_only(sample, settings):
+    t = indicators.compute(sample, "services_0_2_definitely", settings).frame
+    sup = t.loc[t["suppressed"]]
+    assert set(sup["area_code"]) == {"E12000001", "E12000004", "E12000006", "W92000004"}
+    assert sup["n"].tolist() == [9, 5, 7, 8]
+    assert sup[["k", "value", "lo", "hi"]].isna().all().all()
+    assert (sup["comparison"] == "").all()
+
+
+def test_min_base_is_configurable_but_never_below_five(sample):
+    t = indicators.compute(sample, "services_0_2_definitely", Settings(min_base=5)).frame
+    assert not t.loc[t["area_code"] == "W92000004", "suppressed"].item()
+    assert (
+        t.loc[t["area_code"] == "E12000004", "suppressed"].item() is False
+        or t.loc[t["area_code"] == "E12000004", "n"].item() >= 5
+    )
+    with pytest.raises(InputError, match="at least 5"):
+        Settings(min_base=4).check()
+
+
+def test_comparison_follows_the_interval(sample, settings):
+    t = indicators.compute(sample, "referrals_age_2_or_under", settings)
+    uk = float(t.uk["value"])
+    for _, row in t.areas.loc[~t.areas["suppressed"]].iterrows():
+        expected = "higher" if row["lo"] > uk else "lower" if row["hi"] < uk else "similar"
+        assert row["comparison"] == expected
+
+
+def test_age_group_is_selectable(sample, settings):
+    t = indicators.compute(
+        sample, "services_0_2_definitely", settings, age_group="Secondary school age children (12-16)"
+    )
+    assert t.age_group == "12-16" and int(t.uk["k"]) == 250  # the report's printed 250 (88%)
+    with pytest.raises(InputError, match="Expected one of 'pregnancy'"):
+        indicators.compute(sample, "services_0_2_definitely", settings, age_group="teenagers")
+
+
+def test_profession_filter(sample, settings):
+    t = indicators.compute(
+        sample, "no_prequal_teaching_0_2", settings, profession="mental health practitioner"
+    )
+    assert (int(t.uk["n"]), int(t.uk["k"])) == (26, 13)  # Table 2: 50% of 26
+    with pytest.raises(InputError, match=r"Expected a profession found in sample_survey\.csv"):
+        indicators.compute(sample, "no_prequal_teaching_0_2", settings, profession="astronaut")
+
+
+def test_missing_question_is_unavailable_not_an_error():
+    r = survey.validate(io.read_table(DATA / "google_forms_excel_cp1252.csv"))
+    result = pipeline.all_indicators(r, Settings())
+    ids = {t.indicator.id for t in result.tables}
+    assert ids == {"respondents", "services_0_2_definitely", "referrals_age_2_or_under"}
+    assert any(u.startswith("understanding_mean") for u in result.unavailable)
+
+
+def test_unknown_indicator_lists_valid_ids():
+    with pytest.raises(InputError) as exc:
+        indicators.get("happiness")
+    assert "services_0_2_definitely" in exc.value.issues[0].message
+
+
+def test_mean_interval_is_present_for_large_areas(sample, settings):
+    t = indicators.compute(sample, "understanding_mean", settings).frame.set_index("area_code")
+    row = t.loc["E12000002"]
+    assert row["lo"] < row["value"] < row["hi"] and not math.isnan(row["lo"])
