@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ from gapmap import pipeline
 from gapmap.settings import Settings
 
 DATA = Path(__file__).parent / "data"
+
+# Tests never write the user's teams database: the default store is a throwaway SQLite file.
+os.environ.setdefault("GAPMAP_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='gapmap-test-')}/teams.db")
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -50,7 +50,7 @@ def test_validate_good_and_bad(capsys):
 def test_render_all_writes_maps_and_alt_text(tmp_path: Path):
     assert main(["render", "--all", "--out-dir", str(tmp_path), "--format", "svg", "--no-teams"]) == 0
     svgs = sorted(p.name for p in tmp_path.glob("*.svg"))
-    assert len(svgs) == 10 and "understanding_mean.svg" in svgs
+    assert len(svgs) == 12 and "understanding_mean.svg" in svgs and "teams_per_10k_age_0_2.svg" in svgs
     assert all((tmp_path / f"{s}.alt.txt").exists() for s in svgs)
 
 

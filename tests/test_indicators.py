@@ -4,7 +4,7 @@ import pytest
 
 from gapmap import indicators, io, pipeline, survey
 from gapmap.problems import InputError
-from gapmap.settings import Settings
+from gapmap.settings import Settings, from_env
 from tests.conftest import DATA
 
 # The report's UK figures (data/published_figures.csv): the bundled sample must reproduce every one.
@@ -113,9 +113,15 @@ def test_profession_filter(sample, settings):
 
 def test_missing_question_is_unavailable_not_an_error():
     r = survey.validate(io.read_table(DATA / "google_forms_excel_cp1252.csv"))
-    result = pipeline.all_indicators(r, Settings())
+    result = pipeline.all_indicators(r, from_env())
     ids = {t.indicator.id for t in result.tables}
-    assert ids == {"respondents", "services_0_2_definitely", "referrals_age_2_or_under"}
+    assert ids == {
+        "respondents",
+        "services_0_2_definitely",
+        "referrals_age_2_or_under",
+        "teams",
+        "teams_per_10k_age_0_2",
+    }
     assert any(u.startswith("understanding_mean") for u in result.unavailable)
 
 

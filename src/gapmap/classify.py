@@ -33,13 +33,24 @@ class Classes:
         return self.colours[-1]
 
 
-def _nice_count_bins(values: list[float]) -> tuple[float, ...]:
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^n at or above raw."""
+    if raw <= 0:
+        return 1.0
+    exp = math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * 10**exp >= raw - 1e-12:
+            return float(m * 10**exp)
+    return float(10 ** (exp + 1))
+
+
+def _nice_count_bins(values: list[float], integer: bool = True) -> tuple[float, ...]:
     import mapclassify
 
-    top = max(values) if values else 1
-    top = max(1.0, float(top))
+    top = max(values) if values else 1.0
+    top = max(1.0 if integer else 1e-6, float(top))
     k = int(min(5, max(1, len(set(values)))))
-    step = max(1, math.ceil(top / k))
+    step = max(1, math.ceil(top / k)) if integer else _nice_step(top / k)
     bins = tuple(float(step * (i + 1)) for i in range(k))
     # mapclassify.UserDefined validates and extends the bins to cover every value.
     return tuple(float(b) for b in mapclassify.UserDefined(np.asarray(values or [0.0]), bins=list(bins)).bins)
@@ -65,6 +76,10 @@ def classes_for(indicator: Indicator, values: list[float], palette: str = "YlGnB
         bins = MEAN_BREAKS
         edges = (1.0, *bins)
         labels = tuple(f"{a:.1f}–{b:.1f}" for a, b in itertools.pairwise(edges))
+    elif indicator.kind == "team_rate":
+        bins = _nice_count_bins(finite, integer=False)
+        edges = (0.0, *bins)
+        labels = tuple(f"{a:.2f}–{b:.2f}" for a, b in itertools.pairwise(edges))
     else:
         bins = _nice_count_bins(finite)
         edges = (0.0, *bins)

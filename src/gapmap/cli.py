@@ -58,7 +58,7 @@ def _teams_layer(args: argparse.Namespace, settings):  # type: ignore[no-untyped
     if getattr(args, "no_teams", False):
         return None, ""
     try:
-        from gapmap import teams_layer  # type: ignore[attr-defined]
+        from gapmap import teams_layer
     except ImportError:  # the teams layer is optional until its module exists
         return None, ""
     return teams_layer.for_map(settings, known_by=getattr(args, "known_by", None))

@@ -35,7 +35,9 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
     if subtitle:
         parts.append(f"Question: {subtitle}")
     uk = table.uk
-    if not bool(uk["suppressed"]):
+    if ind.from_teams:
+        parts.append(f"UK: {int(uk['k'])} teams with a map location.")
+    elif not bool(uk["suppressed"]):
         unit = "respondents" if ind.kind == "count" else f"of {int(uk['n'])} respondents"
         if ind.kind == "count":
             parts.append(f"UK total: {int(uk['n'])} {unit}.")
@@ -45,15 +47,15 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
             )
     if len(shown):
         hi_row, lo_row = shown.iloc[-1], shown.iloc[0]
-        parts.append(
-            f"Highest: {hi_row['area_name']}, {format_value(ind, hi_row['value'])} (n={int(hi_row['n'])})"
-            f"{_interval(table, hi_row['lo'], hi_row['hi'])}."
-        )
-        parts.append(
-            f"Lowest: {lo_row['area_name']}, {format_value(ind, lo_row['value'])} (n={int(lo_row['n'])})"
-            f"{_interval(table, lo_row['lo'], lo_row['hi'])}."
-        )
-        if ind.kind != "count":
+        for word, row in (("Highest", hi_row), ("Lowest", lo_row)):
+            if ind.from_teams:
+                parts.append(f"{word}: {row['area_name']}, {format_value(ind, row['value'])}.")
+            else:
+                parts.append(
+                    f"{word}: {row['area_name']}, {format_value(ind, row['value'])} (n={int(row['n'])})"
+                    f"{_interval(table, row['lo'], row['hi'])}."
+                )
+        if ind.kind in ("proportion", "mean"):
             for word in ("higher", "lower"):
                 names = shown.loc[shown["comparison"] == word, "area_name"].tolist()
                 if names:

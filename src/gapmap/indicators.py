@@ -21,7 +21,8 @@ COLUMNS = ["indicator", "area_code", "area_name", "n", "k", "value", "lo", "hi",
 class Indicator:
     """One indicator: which question, which answers count, and over what base.
 
-    ``kind`` is 'proportion' (k of n who answered), 'mean' (of a 1-5 rating) or 'count' (of respondents).
+    ``kind`` is 'proportion' (k of n who answered), 'mean' (of a 1-5 rating), 'count' (of respondents), or
+    'team_count' / 'team_rate' (from the teams database, not the survey).
     The base of a proportion is everyone who answered the item, "Don't know" included, as in the report.
     """
 
@@ -36,9 +37,17 @@ class Indicator:
 
     @property
     def per_age_group(self) -> bool:
-        return QUESTION_BY_ID[self.question_id].per_age_group
+        return bool(self.question_id) and QUESTION_BY_ID[self.question_id].per_age_group
+
+    @property
+    def from_teams(self) -> bool:
+        return self.kind in ("team_count", "team_rate")
 
     def subtitle(self, age_group: str | None = None) -> str:
+        if self.kind == "team_count":
+            return "Teams in the gapmap teams database, by the nation or region their map point lies in."
+        if self.kind == "team_rate":
+            return "Teams per 10,000 children aged 0-2 (ONS mid-2019 population estimates)."
         q = QUESTION_BY_ID[self.question_id]
         text = q.wording if q.wording_published else f"{q.wording} (paraphrase: exact wording not published)"
         if self.per_age_group:
@@ -136,6 +145,16 @@ INDICATORS: dict[str, Indicator] = {
             "mean",
             published_uk=3.27,
             published_ref="Executive summary (3.27/5)",
+        ),
+        _ind(
+            "teams", "Specialised parent-infant relationship teams", "", "team_count", published_ref="teams"
+        ),
+        _ind(
+            "teams_per_10k_age_0_2",
+            "Parent-infant teams per 10,000 children aged 0-2",
+            "",
+            "team_rate",
+            published_ref="teams; ONS mid-2019 population",
         ),
         _ind(
             "confidence_mean",
@@ -315,6 +334,6 @@ def format_value(indicator: Indicator, value: float) -> str:
         return ""
     if indicator.kind == "proportion":
         return f"{100 * value:.0f}%"
-    if indicator.kind == "mean":
+    if indicator.kind in ("mean", "team_rate"):
         return f"{value:.2f}"
     return f"{value:.0f}"

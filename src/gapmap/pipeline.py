@@ -16,6 +16,8 @@ from gapmap.settings import Settings, from_env
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from gapmap.store import Store
+
 
 def load_survey(
     path: str | Path | None = None, data: bytes | None = None, settings: Settings | None = None
@@ -36,9 +38,15 @@ def indicator_table(
     settings: Settings | None = None,
     age_group: str | None = None,
     profession: str | None = None,
+    known_by: int | None = None,
+    store: Store | None = None,
 ) -> IndicatorTable:
-    """One indicator for every area, from the given responses (the bundled sample by default)."""
+    """One indicator for every area, from the given responses (the bundled sample by default) or the teams store."""
     settings = settings or from_env()
+    if indicators.get(indicator_id).from_teams:
+        from gapmap import teams_layer
+
+        return teams_layer.compute(indicator_id, settings, known_by, store)
     return indicators.compute(
         responses or load_survey(settings=settings), indicator_id, settings, age_group, profession
     )
@@ -72,11 +80,18 @@ def all_indicators(
     ids: list[str] | None = None,
     age_group: str | None = None,
     profession: str | None = None,
+    known_by: int | None = None,
+    store: Store | None = None,
 ) -> AllIndicators:
     """Every indicator the file supports; those whose question is missing are listed as unavailable."""
     tables, missing = [], []
     for ind_id in ids or list(INDICATORS):
         ind = indicators.get(ind_id)
+        if ind.from_teams:
+            from gapmap import teams_layer
+
+            tables.append(teams_layer.compute(ind_id, settings, known_by, store))
+            continue
         try:
             age = age_group if ind.per_age_group else None
             tables.append(indicators.compute(responses, ind_id, settings, age, profession))
@@ -107,7 +122,16 @@ def map_spec(
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)
     who = f" Respondents: {table.profession} only." if table.profession else ""
-    if ind.kind == "count":
+    if ind.from_teams:
+        from gapmap.teams_layer import TEAMS_STATEMENT
+
+        uk_note = f"UK: {int(uk['k'])} teams with a map location" + (
+            f", {format_value(ind, uk['value'])} per 10,000 children aged 0-2."
+            if ind.kind == "team_rate"
+            else "."
+        )
+        base_note = TEAMS_STATEMENT + f" Source: {table.source}."
+    elif ind.kind == "count":
         uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
         base_note = "Count of respondents per area." + who
     else:
@@ -126,12 +150,14 @@ def map_spec(
             f"{table.min_base} responses are suppressed. Colours compare areas; intervals show uncertainty."
             + who
         )
-    footer = [geography.SURVEY_SOURCE + f" Data file: {table.source}."]
+    footer = [] if ind.from_teams else [geography.SURVEY_SOURCE + f" Data file: {table.source}."]
     if table.synthetic:
         footer.append(geography.SYNTHETIC_NOTE)
     footer.append(geography.BOUNDARY_ATTRIBUTION)
-    if teams is not None and len(teams):
+    if ind.from_teams or (teams is not None and len(teams)):
         footer.append(TEAMS_ATTRIBUTION)
+    if ind.kind == "team_rate":
+        footer.append(POPULATION_ATTRIBUTION)
     return MapSpec(
         title=ind.title,
         subtitle=subtitle,
@@ -154,6 +180,11 @@ TEAMS_ATTRIBUTION = (
 )
 
 
+POPULATION_ATTRIBUTION = (
+    "Population aged 0-2: ONS mid-2019 estimates (with NRS and NISRA), Open Government Licence v3.0."
+)
+
+
 def label_for(table: IndicatorTable, row: pd.Series) -> str:
     """Value and interval as shown on a map; suppressed rows say so and show no value."""
     if bool(row["suppressed"]):
@@ -161,7 +192,7 @@ def label_for(table: IndicatorTable, row: pd.Series) -> str:
     if pd.isna(row["value"]):
         return ""
     ind = table.indicator
-    if ind.kind == "count":
+    if ind.kind in ("count", "team_count", "team_rate"):
         return format_value(ind, row["value"])
     return (
         f"{format_value(ind, row['value'])}\n({format_value(ind, row['lo'])}–{format_value(ind, row['hi'])})"

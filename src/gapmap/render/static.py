@@ -75,7 +75,7 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
                         linestyle="",
                         markerfacecolor="white",
                         markeredgecolor="#b2182b",
-                        label="Team: centre of area served",
+                        label="Team: centre of area served or postcode district",
                     )
                 )
             if len(exact):

@@ -1,0 +1,149 @@
+"""Offline locations for teams: postcode normalising and lookup, area-code centres, point-in-polygon regions.
+
+Reads only bundled lookup tables (postcode-district centroids, LAD / NHS-area / region boundaries) or an
+ONS Postcode Directory file the user names. No network.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from gapmap.problems import InputError, Issue
+from gapmap.settings import Settings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$")
+# Generous UK box (lon, lat); a point must also lie within UK_TOLERANCE_M of a nation/region polygon.
+UK_BOX = (-8.7, 49.8, 1.8, 60.9)
+UK_TOLERANCE_M = (
+    5_000  # the boundaries are generalised to 500 m and clipped to the coast: allow coastal bases
+)
+
+
+def normalise_postcode(raw: str) -> str | None:
+    """'bt71nn' -> 'BT7 1NN'; an outward code alone ('ls1') -> 'LS1'; None if it is not a UK postcode shape.
+
+    >>> normalise_postcode("bt71nn"), normalise_postcode(" sk14 1ng "), normalise_postcode("ls1"), normalise_postcode("12345")
+    ('BT7 1NN', 'SK14 1NG', 'LS1', None)
+    """
+    compact = re.sub(r"\s+", "", raw).upper()
+    m = POSTCODE_RE.match(compact)
+    if not m:
+        return None
+    outward, inward = m.group(1), m.group(2)
+    return f"{outward} {inward}" if inward else outward
+
+
+@dataclass(frozen=True)
+class Lookups:
+    districts: dict[str, tuple[float, float]]  # outcode -> (latitude, longitude)
+    postcodes: dict[str, tuple[float, float]] | None  # 'AB1 2CD' -> (latitude, longitude)
+    areas: gpd.GeoDataFrame  # area_code, geometry (LAD24, NHS areas, regions/nations), WGS84
+    regions: gpd.GeoDataFrame  # area_code, area_name, nation, geometry in British National Grid
+
+
+@lru_cache(maxsize=4)
+def _lookups(data_dir: str, boundaries_dir: str, postcode_file: str | None) -> Lookups:
+    import geopandas as gpd
+
+    d = pd.read_csv(Path(data_dir) / "uk_postcode_district_centroids.csv", dtype={"outcode": str})
+    districts = {
+        o: (float(a), float(b)) for o, a, b in zip(d["outcode"], d["latitude"], d["longitude"], strict=True)
+    }
+    b = Path(boundaries_dir)
+    lad = gpd.read_file(b / "uk_lad_2024_bsc.geojson")[["LAD24CD", "geometry"]].rename(
+        columns={"LAD24CD": "area_code"}
+    )
+    nhs = gpd.read_file(b / "uk_nhs_areas.geojson")[["area_code", "geometry"]]
+    reg = gpd.read_file(b / "uk_regions_nations_buc.geojson")
+    reg = reg.rename(columns={"gss_cd": "area_code", "name": "area_name"})[
+        ["area_code", "area_name", "nation", "geometry"]
+    ]
+    areas = pd.concat([lad, nhs, reg[["area_code", "geometry"]]], ignore_index=True)
+    areas = gpd.GeoDataFrame(areas, geometry="geometry", crs="EPSG:4326").drop_duplicates("area_code")
+    return Lookups(
+        districts=districts,
+        postcodes=_read_postcode_file(Path(postcode_file)) if postcode_file else None,
+        areas=areas.set_index("area_code", drop=False),
+        regions=reg.to_crs(27700),
+    )
+
+
+def lookups(settings: Settings, postcode_file: str | Path | None = None) -> Lookups:
+    return _lookups(
+        str(settings.data_dir), str(settings.boundaries_dir), str(postcode_file) if postcode_file else None
+    )
+
+
+def _read_postcode_file(path: Path) -> dict[str, tuple[float, float]]:
+    """An ONS Postcode Directory (ONSPD/NSPL) CSV: postcode in pcds/pcd/pcd7/postcode, lat, long."""
+    if not path.is_file():
+        raise InputError([Issue(None, "--postcode-file", str(path), f"No postcode file at {path}.")])
+    head = pd.read_csv(path, nrows=0)
+    cols = {c.lower(): c for c in head.columns}
+    pc = next((cols[c] for c in ("pcds", "pcd", "pcd7", "pcd8", "postcode") if c in cols), None)
+    lat = next((cols[c] for c in ("lat", "latitude") if c in cols), None)
+    lon = next((cols[c] for c in ("long", "lon", "longitude") if c in cols), None)
+    if not (pc and lat and lon):
+        raise InputError(
+            [
+                Issue(
+                    1,
+                    None,
+                    ", ".join(head.columns),
+                    "Expected ONS Postcode Directory columns pcds (or pcd), lat and long in the postcode file. "
+                    "Fix: use the ONSPD or NSPL CSV as published.",
+                )
+            ]
+        )
+    df = pd.read_csv(path, usecols=[pc, lat, lon], dtype={pc: str})
+    df["key"] = df[pc].map(lambda s: normalise_postcode(str(s)) or "")
+    df = df.rename(columns={lat: "latitude", lon: "longitude"})
+    # ONSPD marks postcodes without a grid reference with latitude 99.999999.
+    df = df.loc[(df["key"] != "") & (df["latitude"] < 90)]
+    df = df.drop_duplicates("key")
+    return {
+        k: (float(a), float(b)) for k, a, b in zip(df["key"], df["latitude"], df["longitude"], strict=True)
+    }
+
+
+def area_point(lk: Lookups, codes: list[str]) -> tuple[float, float] | None:
+    """A point inside the union of the areas served (lat, lon), or None if no code is known."""
+    import shapely
+
+    geoms = [lk.areas.at[c, "geometry"] for c in codes if c in lk.areas.index]
+    if not geoms:
+        return None
+    pt = shapely.union_all(geoms).representative_point()
+    return (round(pt.y, 5), round(pt.x, 5))
+
+
+def in_box(lat: float, lon: float) -> bool:
+    return UK_BOX[1] <= lat <= UK_BOX[3] and UK_BOX[0] <= lon <= UK_BOX[2]
+
+
+def assign_regions(lk: Lookups, lats: list[float], lons: list[float]) -> pd.DataFrame:
+    """Nation/region of each point, vectorised (geopandas sjoin_nearest within UK_TOLERANCE_M).
+
+    Returns columns region_code, region_name, nation ('' where the point is not in the UK).
+    """
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(
+        {"i": range(len(lats))}, geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326"
+    ).to_crs(27700)
+    joined = gpd.sjoin_nearest(pts, lk.regions, how="left", max_distance=UK_TOLERANCE_M, distance_col="dist")
+    joined = joined.sort_values("dist").drop_duplicates("i").sort_values("i").set_index("i")
+    out = pd.DataFrame(index=range(len(lats)))
+    out["region_code"] = joined["area_code"].reindex(out.index).fillna("")
+    out["region_name"] = joined["area_name"].reindex(out.index).fillna("")
+    out["nation"] = joined["nation"].reindex(out.index).fillna("")
+    return out

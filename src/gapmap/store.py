@@ -1,0 +1,358 @@
+"""The teams database (SQLAlchemy: embedded SQLite by default, PostgreSQL for shared use): batches, undo, history.
+
+Every import is one transaction and one recorded batch; writers are serialised (SQLite BEGIN IMMEDIATE,
+PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from gapmap import io, teams
+from gapmap.problems import InputError, Issue
+from gapmap.settings import Settings
+
+metadata = sa.MetaData()
+
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # seed, import, remove, undo
+    sa.Column("file_name", sa.Text, nullable=False, default=""),
+    sa.Column("file_sha256", sa.String(64), nullable=False, default=""),
+    sa.Column("by", sa.Text, nullable=False, default=""),
+    sa.Column("rows_added", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+    sa.Column("undone_at", sa.String(32)),
+    sa.Column("undone_by", sa.Integer),
+)
+
+team_table = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False, index=True),
+    *[
+        sa.Column(
+            f,
+            sa.Float
+            if f in ("latitude", "longitude")
+            else sa.Integer
+            if f in ("established", "evidence_year")
+            else sa.Text,
+        )
+        for f in teams.RECORD_FIELDS
+    ],
+    sa.Column("dedupe_key", sa.Text, nullable=False, index=True),
+    sa.Column("removed_at", sa.String(32)),
+    sa.Column("removed_by", sa.Integer),
+)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine per URL. SQLite gets a busy timeout and BEGIN IMMEDIATE so writers queue instead of failing."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 120}, poolclass=sa.pool.NullPool)
+
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = (
+                None  # let us issue BEGIN ourselves (pysqlite's own BEGIN is deferred)
+            )
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE teams, batches IN SHARE ROW EXCLUSIVE MODE")
+
+
+@dataclass
+class ImportResult:
+    batch_id: int | None
+    added: int
+    rejected: int
+    issues: list[Issue]
+    notes: list[str]
+    rejects_path: Path | None = None
+
+    def summary(self) -> str:
+        text = f"added {self.added} team(s)"
+        if self.batch_id is not None:
+            text += f" in batch {self.batch_id}"
+        if self.rejected:
+            text += f"; rejected {self.rejected} row(s)"
+            if self.rejects_path:
+                text += f", written with reasons to {self.rejects_path}"
+        return text + "."
+
+
+class Store:
+    """The teams store at one database URL; created (and seeded with data/teams.csv) on first use.
+
+    >>> import tempfile, os
+    >>> s = Store(Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db")))
+    >>> len(s.list_teams())
+    38
+    """
+
+    def __init__(self, settings: Settings, url: str | None = None, seed: bool = True):
+        self.settings = settings
+        self.url = url or settings.teams_db_url
+        self.engine = engine_for(self.url)
+        self._ensure_schema()
+        if seed:
+            self._seed()
+
+    def _ensure_schema(self) -> None:
+        try:
+            metadata.create_all(self.engine)
+        except sa.exc.DatabaseError:
+            metadata.create_all(self.engine)  # another process created the tables between check and create
+
+    def _seed(self) -> None:
+        path = self.settings.data_dir / "teams.csv"
+        if not path.exists():
+            return
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
+                return
+        self.import_file(
+            path, by="gapmap (bundled list)", kind="seed", trust_location_basis=True, only_if_empty=True
+        )
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        data: bytes | None = None,
+        by: str = "",
+        skip_invalid: bool = False,
+        rejects: str | Path | None = None,
+        postcode_file: str | Path | None = None,
+        kind: str = "import",
+        trust_location_basis: bool = False,
+        only_if_empty: bool = False,
+    ) -> ImportResult:
+        """Validate, geocode and add a CSV of teams as one batch; all-or-nothing unless ``skip_invalid``."""
+        path = Path(path)
+        raw = data if data is not None else path.read_bytes() if path.is_file() else None
+        table = io.read_table(path, raw)
+        digest = hashlib.sha256(raw or b"").hexdigest()
+        checked = teams.check(table, self.settings, self.active_keys(), postcode_file, trust_location_basis)
+        if checked.issues and not skip_invalid:
+            raise InputError(checked.issues)
+        with self.engine.begin() as conn:
+            _lock(conn)
+            if only_if_empty and conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
+                return ImportResult(None, 0, 0, [], [])
+            # Re-check duplicates against what concurrent imports committed since validation.
+            now_keys = {
+                r[0]
+                for r in conn.execute(
+                    sa.select(team_table.c.dedupe_key).where(team_table.c.removed_at.is_(None))
+                )
+            }
+            records = checked.records
+            keys = [
+                teams.dedupe_key(n, la, lo)
+                for n, la, lo in zip(records["name"], records["latitude"], records["longitude"], strict=True)
+            ]
+            clash = [k in now_keys for k in keys]
+            issues = list(checked.issues)
+            rejected = dict(checked.rejected)
+            for row, c, name in zip(records["row"], clash, records["name"], strict=True):
+                if c:
+                    msg = "Expected a new team; the database already holds a team with this name and location. Fix: delete the row."
+                    issues.append(Issue(int(row), "name", str(name), msg))
+                    rejected[int(row)] = [msg]
+            if issues and not skip_invalid:
+                raise InputError(sorted(issues, key=lambda i: i.row or 0))
+            keep = [not c for c in clash]
+            records = records.loc[keep]
+            keys = [k for k, ok in zip(keys, keep, strict=True) if ok]
+            batch_id = conn.execute(
+                batches.insert().values(
+                    created_at=_now(),
+                    kind=kind,
+                    file_name=path.name,
+                    file_sha256=digest,
+                    by=by,
+                    rows_added=len(records),
+                    rows_rejected=len(rejected),
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            if len(records):
+                rows = []
+                for rec, key in zip(records.to_dict("records"), keys, strict=True):
+                    clean = {f: _clean(rec[f]) for f in teams.RECORD_FIELDS}
+                    rows.append(clean | {"batch_id": batch_id, "dedupe_key": key})
+                conn.execute(team_table.insert(), rows)
+        rejects_path = None
+        if rejects and rejected:
+            rejects_path = write_rejects(checked, rejected, rejects)
+        return ImportResult(
+            int(batch_id),
+            len(records),
+            len(rejected),
+            sorted(issues, key=lambda i: i.row or 0),
+            checked.notes,
+            rejects_path,
+        )
+
+    def remove(self, team_id: int, by: str = "") -> int:
+        """Mark a team removed (it stays in history); returns the batch that records the removal."""
+        with self.engine.begin() as conn:
+            _lock(conn)
+            row = conn.execute(
+                sa.select(team_table.c.name, team_table.c.removed_at).where(team_table.c.id == team_id)
+            ).first()
+            if row is None or row.removed_at is not None:
+                state = "no such team" if row is None else "it was already removed"
+                raise InputError(
+                    [
+                        Issue(
+                            None,
+                            "id",
+                            str(team_id),
+                            f"Expected the id of a current team; {state}. Fix: see 'gapmap teams list'.",
+                        )
+                    ]
+                )
+            batch_id = conn.execute(
+                batches.insert().values(
+                    created_at=_now(), kind="remove", by=by, detail=f"removed team {team_id}: {row.name}"
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            conn.execute(
+                team_table.update()
+                .where(team_table.c.id == team_id)
+                .values(removed_at=_now(), removed_by=batch_id)
+            )
+        return int(batch_id)
+
+    def undo(self, batch_id: int, by: str = "") -> int:
+        """Undo an import batch: its teams are marked removed (kept in history). Returns how many."""
+        with self.engine.begin() as conn:
+            _lock(conn)
+            b = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
+            if b is None or b.kind not in ("import", "seed") or b.undone_at is not None:
+                state = (
+                    "no such batch"
+                    if b is None
+                    else "it was already undone"
+                    if b.undone_at
+                    else f"it is a {b.kind} record"
+                )
+                raise InputError(
+                    [
+                        Issue(
+                            None,
+                            "batch",
+                            str(batch_id),
+                            f"Expected an import batch to undo; {state}. Fix: see 'gapmap teams history'.",
+                        )
+                    ]
+                )
+            undo_id = conn.execute(
+                batches.insert().values(
+                    created_at=_now(), kind="undo", by=by, detail=f"undid batch {batch_id}"
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            n = conn.execute(
+                team_table.update()
+                .where(team_table.c.batch_id == batch_id, team_table.c.removed_at.is_(None))
+                .values(removed_at=_now(), removed_by=undo_id)
+            ).rowcount
+            conn.execute(
+                batches.update().where(batches.c.id == batch_id).values(undone_at=_now(), undone_by=undo_id)
+            )
+        return int(n)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+    def active_keys(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return {
+                r[0]
+                for r in conn.execute(
+                    sa.select(team_table.c.dedupe_key).where(team_table.c.removed_at.is_(None))
+                )
+            }
+
+    def list_teams(self, known_by: int | None = None, include_removed: bool = False) -> pd.DataFrame:
+        """Current teams (id, batch_id and every record field); ``known_by`` keeps evidence up to that year."""
+        q = sa.select(team_table).order_by(team_table.c.id)
+        if not include_removed:
+            q = q.where(team_table.c.removed_at.is_(None))
+        if known_by is not None:
+            q = q.where(team_table.c.evidence_year <= known_by)
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(
+                conn.execute(q).mappings().all(), columns=[c.name for c in team_table.columns]
+            )
+        for col in ("established", "evidence_year", "batch_id", "removed_by"):
+            frame[col] = pd.to_numeric(frame[col]).astype("Int64")
+        return frame.drop(columns=["dedupe_key"])
+
+    def history(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(batches).order_by(batches.c.id)).mappings().all()
+        return pd.DataFrame(rows, columns=[c.name for c in batches.columns])
+
+
+def _clean(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer() and not isinstance(value, bool):
+        return value
+    try:
+        if pd.isna(value):  # type: ignore[call-overload]
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def write_rejects(checked: teams.Checked, rejected: dict[int, list[str]], path: str | Path) -> Path:
+    """Each rejected row as it was given, with its row number and reasons (formula-safe CSV)."""
+    raw = checked.raw if checked.raw is not None else pd.DataFrame()
+    out = []
+    for row in sorted(rejected):
+        cells = raw.iloc[row - 2].tolist() if 0 <= row - 2 < len(raw) else [""] * len(raw.columns)
+        out.append([row, *cells, " | ".join(rejected[row])])
+    return io.write_csv(out, path, header=["row", *raw.columns, "problems"])
+
+
+def store_for(settings: Settings, url: str | None = None) -> Store:
+    return Store(settings, url)
