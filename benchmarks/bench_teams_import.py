@@ -37,13 +37,22 @@ def main() -> None:
                 if i % 2:
                     w.writerow([f"Bench team {i}", f"{rng.choice(outcodes)} 1AA", "", ""])
                 else:  # half by coordinates, inside Great Britain
-                    w.writerow([f"Bench team {i}", "", f"{rng.uniform(51.0, 53.5):.5f}", f"{rng.uniform(-2.5, -0.5):.5f}"])
+                    w.writerow(
+                        [
+                            f"Bench team {i}",
+                            "",
+                            f"{rng.uniform(51.0, 53.5):.5f}",
+                            f"{rng.uniform(-2.5, -0.5):.5f}",
+                        ]
+                    )
         store = Store(Settings(database_url=f"sqlite:///{Path(tmp) / 'bench.db'}"))
         t0 = time.perf_counter()
         result = store.import_file(path, skip_invalid=True)
         elapsed = time.perf_counter() - t0
     print(f"rows: {args.rows:,}; added {result.added:,}, rejected {result.rejected:,}")
-    print(f"import (validate, geocode, point-in-polygon, insert) on SQLite: {elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s)")
+    print(
+        f"import (validate, geocode, point-in-polygon, insert) on SQLite: {elapsed:.1f} s ({args.rows / elapsed:,.0f} rows/s)"
+    )
     print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

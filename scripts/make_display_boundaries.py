@@ -3,7 +3,7 @@
 Run: python scripts/make_display_boundaries.py
 
 shapely.coverage_simplify simplifies the areas as one coverage, so neighbours keep sharing the same border
-(no gaps, no overlaps); coordinates are then rounded to 4 decimal places (about 10 m). Tiny islands that would
+(no gaps, no overlaps); coordinates are then rounded to 3 decimal places (about 100 m). Tiny islands that would
 vanish keep their simplified shape, so Shetland, Orkney and Scilly stay visible.
 """
 
@@ -18,8 +18,8 @@ import shapely
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "boundaries" / "uk_regions_nations_buc.geojson"
 OUT = ROOT / "boundaries" / "uk_regions_nations_display.geojson"
-TOLERANCE_M = 800  # metres in British National Grid; below the 500 m BUC generalisation doubled
-DECIMALS = 4
+TOLERANCE_M = 1000  # metres in British National Grid: twice the 500 m BUC generalisation
+DECIMALS = 3  # about 100 m: below one pixel of a whole-UK map, even printed at 300 dpi
 
 
 def main() -> None:

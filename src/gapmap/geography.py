@@ -43,6 +43,27 @@ def load_boundaries(path: str | Path, code_field: str = "gss_cd") -> gpd.GeoData
     return _load(str(p), code_field, mtime).copy()
 
 
+WEB_TOLERANCE_M = 2_000  # browser maps open at whole-UK zoom; 2 km is under a pixel there
+
+
+@lru_cache(maxsize=4)
+def _web(path: str, code_field: str, mtime: float) -> gpd.GeoDataFrame:
+    import shapely
+
+    gdf = _load(path, code_field, mtime).to_crs(27700)
+    simplified = shapely.coverage_simplify(gdf.geometry.values, tolerance=WEB_TOLERANCE_M)
+    gdf = gdf.set_geometry(list(simplified), crs=27700).to_crs(4326)
+    gdf["geometry"] = shapely.make_valid(shapely.set_precision(gdf.geometry.values, 0.001))
+    return gdf
+
+
+def web_boundaries(path: str | Path, code_field: str = "gss_cd") -> gpd.GeoDataFrame:
+    """A lighter copy for the browser: coverage-simplified again (shared borders stay shared), 3 decimals."""
+    p = Path(path)
+    mtime = p.stat().st_mtime if p.exists() else 0.0
+    return _web(str(p), code_field, mtime).copy()
+
+
 def join(table: IndicatorTable, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Every boundary polygon with its indicator row (areas without a row keep n = 0 and no value)."""
     frame = table.areas.drop(columns=["area_name"])

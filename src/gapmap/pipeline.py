@@ -171,6 +171,7 @@ def map_spec(
         synthetic=table.synthetic,
         teams=teams,
         teams_note=teams_note,
+        extra={"min_base": str(table.min_base)},
     )
 
 

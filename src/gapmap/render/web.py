@@ -1,0 +1,235 @@
+"""The browser map (folium/Leaflet) of a MapSpec: choropleth, team points, legend; every text escaped."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gapmap import assets
+from gapmap.mapspec import MapSpec
+
+if TYPE_CHECKING:
+    import folium
+
+HATCH_ID = "gapmap-hatch"
+TEAM_COLOUR = "#b2182b"
+
+
+def esc(value: Any) -> str:
+    """HTML-escape, and neutralise template-literal characters (folium puts popups inside JS backquotes)."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def _team_record(t: Any) -> dict[str, Any]:
+    """One team as the browser needs it; every text is escaped here, so the JS inserts it as-is."""
+    link = str(t["source_url"] or "")
+    link_html = (
+        f'<a href="{esc(link)}" target="_blank" rel="noopener noreferrer">source</a>'
+        if link.lower().startswith(("https://", "http://"))
+        else "no source link"
+    )
+    year = (
+        ""
+        if t["evidence_year"] is None or str(t["evidence_year"]) in ("<NA>", "nan")
+        else str(t["evidence_year"])
+    )
+    popup = (
+        f"<b>{esc(t['name'])}</b><br>Provider: {esc(t['provider']) or 'not known'}"
+        f"<br>Area served: {esc(t['area_served']) or 'not known'}"
+        f"<br>Location: {esc(t['basis_text'])}<br>Evidence year: {esc(year) or 'undated'}<br>{link_html}"
+    )
+    return {
+        "lat": round(float(t.geometry.y), 5),
+        "lon": round(float(t.geometry.x), 5),
+        "exact": bool(t["exact"]),
+        "popup": popup,
+        "tip": esc(t["name"]),
+    }
+
+
+def _team_points_class() -> Any:
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class TeamPoints(MacroElement):  # type: ignore[misc]
+        """All team markers from one JSON array (compact; folium.Popup would need jQuery, which we do not load)."""
+
+        _template = Template(
+            """{% macro script(this, kwargs) %}
+(function () {
+  var teams = {{ this.records|tojson }};
+  var layer = {{ this._parent.get_name() }};
+  teams.forEach(function (t) {
+    var m = L.circleMarker([t.lat, t.lon], {radius: 6, color: "#b2182b", weight: 2,
+      dashArray: t.exact ? null : "3,2", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
+      className: "gapmap-team"});
+    m.bindPopup(t.popup, {maxWidth: 320});
+    m.bindTooltip(t.tip);
+    layer.addLayer(m);
+  });
+})();
+{% endmacro %}"""
+        )
+
+        def __init__(self, records: list[dict[str, Any]]):
+            super().__init__()
+            self._name = "TeamPoints"
+            self.records = records
+
+    return TeamPoints
+
+
+def _TeamPoints(records: list[dict[str, Any]]) -> Any:
+    return _team_points_class()(records)
+
+
+def _legend_html(spec: MapSpec) -> str:
+    rows = "".join(
+        f'<div><span class="sw" style="background:{esc(c)}"></span>{esc(label)}</div>'
+        for label, c in spec.legend
+    )
+    rows += (
+        f'<div><svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{HATCH_ID})" '
+        f'stroke="#404040"/></svg>{esc(spec.suppressed_label)}</div>'
+    )
+    if spec.teams is not None and len(spec.teams):
+        rows += (
+            f'<div><svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="5" fill="{TEAM_COLOUR}"/></svg>'
+            "Team: postcode or exact location</div>"
+            f'<div><svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="5" fill="white" '
+            f'stroke="{TEAM_COLOUR}" stroke-width="2" stroke-dasharray="2,1"/></svg>'
+            "Team: centre of area served or postcode district</div>"
+        )
+    synthetic = (
+        '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
+    )
+    return f"""
+<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
+ <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
+  <rect width="8" height="8" fill="#bdbdbd"/><line x1="0" y1="0" x2="0" y2="8" stroke="#6e6e6e" stroke-width="3"/>
+ </pattern></defs></svg>
+<style>
+ .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
+ .gapmap-legend {{ position:absolute; z-index:1000; bottom:18px; right:10px; background:white; padding:8px 10px;
+   font:12px/1.4 system-ui, sans-serif; border:1px solid #999; border-radius:4px; max-width:260px; }}
+ .gapmap-legend .sw {{ display:inline-block; width:16px; height:12px; margin-right:6px; vertical-align:middle;
+   border:1px solid #404040; }}
+ .gapmap-legend svg.sw {{ border:none; }}
+ .gapmap-legend .synthetic {{ color:#b2182b; font-weight:bold; margin-bottom:4px; }}
+ .gapmap-legend .note {{ color:#333; margin-top:4px; }}
+</style>
+<div class="gapmap-legend" role="region" aria-label="Map legend">
+ {synthetic}<div><b>{esc(spec.title)}</b></div>{rows}
+ <div class="note">{esc(spec.uk_note)}</div>
+</div>"""
+
+
+def build(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> folium.Map:
+    """A folium map of the spec. JS/CSS come from the app's own static files (or inline, for a file)."""
+    import folium
+    from branca.element import Element
+    from folium.plugins import MarkerCluster
+
+    js = [("leaflet", assets.url("leaflet.js"))]
+    css = [("leaflet_css", assets.url("leaflet.css"))]
+    m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None, control_scale=True)
+    m.options.update(
+        {"maxZoom": 13, "minZoom": 4}
+    )  # without tiles Leaflet has no maxZoom; clustering needs one
+    m.default_js = [] if inline_assets else js
+    m.default_css = [] if inline_assets else css
+    root = m.get_root()
+    if inline_assets:
+        names = (
+            "leaflet.js",
+            "leaflet.css",
+            "leaflet.markercluster.js",
+            "MarkerCluster.css",
+            "MarkerCluster.Default.css",
+        )
+        root.header.add_child(Element(f"<style>{assets.inline('css', names)}</style>"), name="gapmap_css")
+        root.header.add_child(Element(f"<script>{assets.inline('js', names)}</script>"), name="gapmap_js")
+        root.header.add_child(Element(f"<title>{esc(spec.title)}</title>"), name="gapmap_title")
+    if tiles:
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap background (needs internet)", show=True, control=True
+        ).add_to(m)
+
+    areas = spec.areas[
+        ["area_code", "area_name", "n", "suppressed", "colour", "label", "comparison", "geometry"]
+    ].copy()
+    areas["tip_value"] = [
+        "fewer than {} responses: no value shown".format(spec.extra.get("min_base", "10"))
+        if s
+        else lab.replace("\n", " ")
+        for s, lab in zip(areas["suppressed"], areas["label"], strict=True)
+    ]
+    areas["tip_n"] = areas["n"].astype(int).astype(str)
+    areas["tip_cmp"] = [
+        {"higher": "higher than UK", "lower": "lower than UK", "similar": "similar to UK"}.get(c, "—")
+        for c in areas["comparison"]
+    ]
+    for col in ("area_name", "tip_value"):
+        areas[col] = areas[col].map(esc)
+    data = areas.drop(columns=["label", "comparison"])
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        p = feature["properties"]
+        if p["suppressed"]:
+            return {
+                "fillColor": "#bdbdbd",
+                "color": "#404040",
+                "weight": 0.8,
+                "fillOpacity": 1,
+                "className": "gapmap-area gapmap-suppressed",
+            }
+        return {
+            "fillColor": p["colour"],
+            "color": "#404040",
+            "weight": 0.8,
+            "fillOpacity": 0.85,
+            "className": "gapmap-area",
+        }
+
+    folium.GeoJson(
+        data,
+        name=spec.title,
+        style_function=style,
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["area_name", "tip_value", "tip_n", "tip_cmp"],
+            aliases=["Area", "Value (95% interval)", "Responses (n)", "Compared with UK"],
+            sticky=True,
+        ),
+    ).add_to(m)
+
+    if spec.teams is not None and len(spec.teams):
+        cluster = MarkerCluster(name="Parent-infant teams", options={"maxClusterRadius": 35})
+        if not inline_assets:
+            cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
+            cluster.default_css = [
+                ("markercluster_css", assets.url("MarkerCluster.css")),
+                ("markercluster_default_css", assets.url("MarkerCluster.Default.css")),
+            ]
+        else:
+            cluster.default_js = []
+            cluster.default_css = []
+        cluster.add_to(m)
+        cluster.add_child(_TeamPoints([_team_record(t) for _, t in spec.teams.iterrows()]))
+    folium.LayerControl(collapsed=False).add_to(m)
+    root.html.add_child(Element(_legend_html(spec)), name="gapmap_legend")
+    m.get_root().html.add_child(Element(""), name="gapmap_end")
+    return m
+
+
+def map_html(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> str:
+    return build(spec, inline_assets, tiles).get_root().render()
+
+
+def write_html(spec: MapSpec, path: str | Path) -> Path:
+    """A self-contained HTML file (Leaflet inlined from the xstatic packages; works offline)."""
+    from gapmap import io
+
+    return io.write_text(path, map_html(spec, inline_assets=True))

@@ -1,0 +1,94 @@
+"""Plain helpers for the browser app: the view a URL describes, editor check, cached files. No Streamlit here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from gapmap.indicators import INDICATORS
+from gapmap.questions import AGE_GROUP_BY_ID
+from gapmap.settings import MIN_BASE_FLOOR
+
+FIRST_TEAM_YEAR = 1998  # OXPIP, the earliest evidence year in the bundled list
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a shared link fixes: the same URL opens the same map."""
+
+    indicator: str = "services_0_2_definitely"
+    age: str = "0-2"
+    profession: str = ""
+    min_base: int = 10
+    known_by: int = 0  # 0 = any year
+    source: str = "sample"  # 'sample' or 'upload'
+    tiles: bool = False
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> View:
+        """Read a query string leniently: a bad value falls back to the default (a link never breaks the app)."""
+        d = cls()
+        ind = query.get("indicator", d.indicator)
+        age = query.get("age", d.age)
+
+        def as_int(key: str, default: int) -> int:
+            try:
+                return int(query.get(key, default))
+            except (TypeError, ValueError):
+                return default
+
+        known_by = as_int("known_by", 0)
+        return cls(
+            indicator=ind if ind in INDICATORS else d.indicator,
+            age=age if age in AGE_GROUP_BY_ID else d.age,
+            profession=query.get("profession", ""),
+            min_base=max(MIN_BASE_FLOOR, as_int("min_base", d.min_base)),
+            known_by=known_by if FIRST_TEAM_YEAR <= known_by <= dt.date.today().year else 0,
+            source=query.get("source", d.source) if query.get("source") in ("sample", "upload") else d.source,
+            tiles=query.get("tiles", "0") == "1",
+        )
+
+    def to_query(self) -> dict[str, str]:
+        """Only what differs from the default, so links stay short."""
+        d = View()
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value != getattr(d, f.name):
+                out[f.name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def editor_password(secrets: dict[str, str] | None = None) -> str:
+    """The editors' passphrase: Streamlit secrets 'editor_password', else GAPMAP_EDITOR_PASSWORD; '' = read-only."""
+    if secrets and secrets.get("editor_password"):
+        return str(secrets["editor_password"])
+    return os.environ.get("GAPMAP_EDITOR_PASSWORD", "")
+
+
+def is_editor(given: str, expected: str) -> bool:
+    """Constant-time comparison; never true when no passphrase is configured."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def about_markdown(root: Path) -> str:
+    """The 'About the data' text: the bundled READMEs, as written."""
+    parts = []
+    for rel in ("data/README.md", "data/sample_survey.md", "boundaries/SOURCES.md"):
+        path = root / rel
+        if path.exists():
+            parts.append(path.read_text(encoding="utf-8"))
+    return "\n\n---\n\n".join(parts)
