@@ -53,7 +53,7 @@ def _team_points_class() -> Any:
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class TeamPoints(MacroElement):  # type: ignore[misc]
+    class TeamPoints(MacroElement):
         """All team markers from one JSON array (compact; folium.Popup would need jQuery, which we do not load)."""
 
         _template = Template(
@@ -112,8 +112,8 @@ def _legend_html(spec: MapSpec) -> str:
  </pattern></defs></svg>
 <style>
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
- .gapmap-legend {{ position:absolute; z-index:1000; bottom:18px; right:10px; background:white; padding:8px 10px;
-   font:12px/1.4 system-ui, sans-serif; border:1px solid #999; border-radius:4px; max-width:260px; }}
+ .gapmap-legend {{ position:absolute; z-index:1000; bottom:22px; right:8px; background:rgba(255,255,255,0.92);
+   padding:6px 8px; font:11px/1.35 system-ui, sans-serif; border:1px solid #999; border-radius:4px; max-width:210px; }}
  .gapmap-legend .sw {{ display:inline-block; width:16px; height:12px; margin-right:6px; vertical-align:middle;
    border:1px solid #404040; }}
  .gapmap-legend svg.sw {{ border:none; }}
@@ -140,7 +140,7 @@ def build(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> fo
     )  # without tiles Leaflet has no maxZoom; clustering needs one
     m.default_js = [] if inline_assets else js
     m.default_css = [] if inline_assets else css
-    root = m.get_root()
+    root: Any = m.get_root()
     if inline_assets:
         names = (
             "leaflet.js",
@@ -218,9 +218,10 @@ def build(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> fo
             cluster.default_css = []
         cluster.add_to(m)
         cluster.add_child(_TeamPoints([_team_record(t) for _, t in spec.teams.iterrows()]))
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    m.fit_bounds([[49.85, -8.2], [60.9, 1.8]])  # the whole UK, Shetland and Scilly included
     root.html.add_child(Element(_legend_html(spec)), name="gapmap_legend")
-    m.get_root().html.add_child(Element(""), name="gapmap_end")
+
     return m
 
 

@@ -1,0 +1,324 @@
+"""gapmap in the browser: `streamlit run app.py`. A thin shell over gapmap.pipeline; nothing is computed here."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import RerunException, StopException
+
+from gapmap import assets, geography, io, pipeline, teams_layer, webapp
+from gapmap.indicators import INDICATORS
+from gapmap.problems import InputError, format_issues
+from gapmap.questions import AGE_GROUPS
+from gapmap.render import web
+from gapmap.settings import ROOT, from_env
+from gapmap.store import Store
+
+st.set_page_config(page_title="gapmap: infant mental-health provision", page_icon="🗺️", layout="wide")
+assets.install(Path(__file__).parent / "static")  # Leaflet etc. from xstatic packages, served at /app/static/
+
+
+def show_problems(exc: InputError) -> None:
+    st.error("The file could not be used. Fix these and upload it again:")
+    st.code(format_issues(exc.issues), language=None)
+
+
+@st.cache_resource
+def get_store(url: str) -> Store:
+    return Store(from_env(), url)
+
+
+@st.cache_data(show_spinner="Reading the survey…")
+def load_responses(key: str, name: str, data: bytes | None):  # type: ignore[no-untyped-def]
+    path = Path(name) if data is not None else None
+    return pipeline.load_survey(path, data)
+
+
+@st.cache_data(show_spinner="Drawing the map…", max_entries=64)
+def build_views(key: str, view: dict, _responses, _teams_version: int):  # type: ignore[no-untyped-def]
+    settings = from_env(min_base=view["min_base"])
+    store = get_store(settings.teams_db_url)
+    known_by = view["known_by"] or None
+    table = pipeline.indicator_table(
+        view["indicator"], _responses, settings, view["age"], view["profession"] or None, known_by, store
+    )
+    points, note = teams_layer.for_map(settings, known_by, store)
+    boundaries = geography.web_boundaries(settings.boundaries_path)
+    spec = pipeline.map_spec(table, settings, boundaries, points, note)
+    html = web.map_html(spec, tiles=view["tiles"])
+    print_spec = pipeline.map_spec(table, settings, None, points, note)
+    return table, spec, html, print_spec
+
+
+@st.cache_data(show_spinner="Preparing the file…", max_entries=32)
+def export_file(key: str, fmt: str, _spec) -> bytes:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as tmp:
+        out, _ = pipeline.render(_spec, Path(tmp) / f"gapmap.{fmt}", fmt)
+        return out.read_bytes()
+
+
+def map_page() -> None:
+    settings = from_env()
+    view = webapp.View.from_query(dict(st.query_params))
+    st.title("Where are the gaps for babies and toddlers?")
+    st.caption(
+        "Mental-health provision for 0-2-year-olds across the UK, from a 2021 survey of 283 NHS practitioners "
+        "(Parent-Infant Foundation) and the parent-infant teams found in public sources."
+    )
+    with st.sidebar:
+        st.header("Map settings")
+        ids = list(INDICATORS)
+        indicator = st.selectbox(
+            "Indicator",
+            ids,
+            index=ids.index(view.indicator),
+            format_func=lambda i: INDICATORS[i].title,
+            key="indicator",
+        )
+        ind = INDICATORS[indicator]
+        ages = [a.id for a in AGE_GROUPS]
+        age = st.selectbox(
+            "Age group",
+            ages,
+            index=ages.index(view.age),
+            format_func=lambda a: next(g.label for g in AGE_GROUPS if g.id == a),
+            disabled=not ind.per_age_group,
+            help="For questions asked about each age group.",
+            key="age",
+        )
+        source = st.radio(
+            "Survey answers",
+            ["sample", "upload"],
+            index=["sample", "upload"].index(view.source),
+            format_func=lambda s: "Bundled synthetic sample" if s == "sample" else "Upload a survey file",
+            key="source",
+        )
+        upload = None
+        if source == "upload":
+            upload = st.file_uploader(
+                "Survey export (CSV or XLSX)", type=["csv", "xlsx"], key="survey_upload"
+            )
+        min_base = st.number_input(
+            "Minimum responses per area",
+            min_value=5,
+            max_value=100,
+            value=view.min_base,
+            step=1,
+            key="min_base",
+            help="Areas with fewer responses are suppressed everywhere (never below 5).",
+        )
+        years = [0, *range(dt_year(), webapp.FIRST_TEAM_YEAR - 1, -1)]
+        known_by = st.selectbox(
+            "Teams known by",
+            years,
+            index=years.index(view.known_by) if view.known_by in years else 0,
+            format_func=lambda y: "Any year" if y == 0 else f"{y} (evidence by then)",
+            key="known_by",
+        )
+        tiles = st.toggle("OpenStreetMap background (needs internet)", value=view.tiles, key="tiles")
+
+    try:
+        if source == "upload" and upload is not None:
+            data = upload.getvalue()
+            responses = load_responses(webapp.digest(data), upload.name, data)
+        else:
+            if source == "upload":
+                st.info("Upload a survey file to map it; until then the bundled synthetic sample is shown.")
+            responses = load_responses("sample", str(settings.survey_path), None)
+        professions = ["", *responses.professions()]
+        with st.sidebar:
+            profession = st.selectbox(
+                "Profession",
+                professions,
+                index=professions.index(view.profession) if view.profession in professions else 0,
+                format_func=lambda p: p or "All professions",
+                key="profession",
+            )
+        new_view = webapp.View(indicator, age, profession, int(min_base), int(known_by), source, bool(tiles))
+        if new_view.to_query() != dict(st.query_params):
+            st.query_params.from_dict(new_view.to_query())
+        store = get_store(settings.teams_db_url)
+        version = len(store.history())
+        key = f"{responses.source}|{len(responses.frame)}|{responses.synthetic}"
+        table, spec, html, print_spec = build_views(key, new_view.as_dict(), responses, version)
+    except InputError as exc:
+        show_problems(exc)
+        return
+    except Exception as exc:  # never a traceback in front of a user
+        st.error(f"Something went wrong: {type(exc).__name__}: {exc}")
+        return
+
+    if table.synthetic:
+        st.warning(
+            "**Synthetic sample.** These answers are generated to match the report's UK figures; the "
+            "respondent-level survey is not public, so differences between areas are chance only.",
+            icon="⚠️",
+        )
+    for note in responses.notes:
+        st.caption(f"Note: {note}")
+
+    left, right = st.columns([5, 3])
+    with left:
+        st.subheader(spec.title)
+        st.caption(spec.subtitle)
+        from streamlit_folium import st_folium  # imported here: only the map needs it
+
+        st_folium(
+            web.build(spec, tiles=new_view.tiles), height=620, width="stretch", returned_objects=[], key="map"
+        )
+        st.caption(spec.uk_note + " " + spec.base_note)
+        st.caption(spec.teams_note)
+    with right:
+        st.subheader("Areas")
+        shown = pipeline.export_frame(table, decimals=None)
+        display = pd.DataFrame(
+            {
+                "Area": shown["area_name"],
+                "Value": [pipeline.label_for(table, r).replace("\n", " ") for _, r in shown.iterrows()],
+                "n": shown["n"],
+                "Compared with UK": shown["comparison"],
+                "Suppressed": shown["suppressed"],
+            }
+        )
+        st.dataframe(display, hide_index=True, width="stretch")
+        csv_name = f"gapmap_{table.indicator.id}"
+        st.download_button("Download table (CSV)", io.csv_text(shown), f"{csv_name}.csv", "text/csv")
+        st.download_button(
+            "Download areas (GeoJSON)",
+            spec.areas.drop(columns=["colour"]).to_json(drop_id=True),
+            f"{csv_name}.geojson",
+            "application/geo+json",
+        )
+        export_key = f"{key}|{sorted(new_view.as_dict().items())}|{version}"
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf")):
+            st.download_button(
+                f"Download map ({fmt.upper()})",
+                lambda f=fmt: export_file(export_key, f, print_spec),
+                f"{csv_name}.{fmt}",
+                mime,
+                key=f"dl_{fmt}",
+            )
+        st.text_area("Alt text (copy for reports and social media)", spec.alt_text, height=180)
+        st.download_button(
+            "Download standalone map (HTML)",
+            web.map_html(spec, inline_assets=True),
+            f"{csv_name}.html",
+            "text/html",
+        )
+
+    with st.expander("Parent-infant teams on the map"):
+        teams = store.list_teams(known_by=new_view.known_by or None)
+        cols = ["name", "provider", "area_served", "location_basis", "region", "evidence_year"]
+        st.table(teams[cols].astype("string").fillna(""))
+    with st.expander("About the data"):
+        st.markdown(webapp.about_markdown(ROOT))
+
+
+def dt_year() -> int:
+    import datetime
+
+    return datetime.date.today().year
+
+
+def teams_page() -> None:
+    settings = from_env()
+    store = get_store(settings.teams_db_url)
+    st.title("Add teams")
+    expected = webapp.editor_password(dict(st.secrets) if _has_secrets() else None)
+    if not expected:
+        st.info(
+            "Read-only: no editor passphrase is configured (GAPMAP_EDITOR_PASSWORD or Streamlit secrets)."
+        )
+    elif not st.session_state.get("editor"):
+        given = st.text_input("Editor passphrase", type="password", key="passphrase")
+        if given:
+            if webapp.is_editor(given, expected):
+                st.session_state["editor"] = True
+                st.rerun()
+            else:
+                st.error("That passphrase is not right.")
+    editor = bool(expected) and bool(st.session_state.get("editor"))
+    if editor:
+        st.success("You can add teams.")
+        upload = st.file_uploader("Teams CSV", type=["csv"], key="teams_upload")
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                from gapmap import teams as teams_mod
+
+                checked = teams_mod.check(io.read_table(upload.name, data), settings, store.active_keys())
+            except InputError as exc:
+                show_problems(exc)
+                checked = None
+            if checked is not None:
+                st.write(f"{len(checked.records)} row(s) ready, {len(checked.rejected)} with problems.")
+                if checked.issues:
+                    st.code(format_issues(checked.issues), language=None)
+                if len(checked.records):
+                    st.dataframe(
+                        checked.records[["row", "name", "location_basis", "region"]], hide_index=True
+                    )
+                    label = f"Add {len(checked.records)} team(s)" + (
+                        " and skip the rest" if checked.issues else ""
+                    )
+                    if st.button(label, type="primary", key="confirm_import"):
+                        try:
+                            result = store.import_file(
+                                upload.name, data=data, by="app editor", skip_invalid=bool(checked.issues)
+                            )
+                            st.success(result.summary())
+                        except InputError as exc:
+                            show_problems(exc)
+    st.subheader("Import history")
+    history = store.history()
+    st.dataframe(history, hide_index=True, width="stretch")
+    if editor:
+        undoable = history.loc[
+            history["kind"].isin(["import", "seed"]) & history["undone_at"].isna(), "id"
+        ].tolist()
+        if undoable:
+            batch = st.selectbox("Undo a batch", undoable, key="undo_batch")
+            if st.button("Undo this batch", key="undo"):
+                try:
+                    n = store.undo(int(batch), by="app editor")
+                    st.success(f"Undid batch {batch}: {n} team(s) removed from the map (kept in history).")
+                except InputError as exc:
+                    show_problems(exc)
+
+
+def _has_secrets() -> bool:
+    try:
+        return bool(len(st.secrets))
+    except Exception:  # no secrets.toml: Streamlit raises rather than returning empty
+        return False
+
+
+def safely(page):  # type: ignore[no-untyped-def]
+    """Run a page; an unexpected error becomes a message, never a traceback in front of a user."""
+
+    def run() -> None:
+        try:
+            page()
+        except InputError as exc:
+            show_problems(exc)
+        except Exception as exc:
+            if isinstance(exc, StopException | RerunException):
+                raise
+            st.error(f"Something went wrong and nothing was changed: {type(exc).__name__}: {exc}")
+
+    run.__name__ = page.__name__
+    return run
+
+
+# ?page=teams opens the analysts' page directly (also how AppTest reaches it).
+teams_first = st.query_params.get("page") == "teams"
+nav = st.navigation(
+    [
+        st.Page(safely(map_page), title="Map", url_path="map", default=not teams_first),
+        st.Page(safely(teams_page), title="Add teams", url_path="teams", default=teams_first),
+    ]
+)
+nav.run()

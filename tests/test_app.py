@@ -1,0 +1,121 @@
+"""The Streamlit app through AppTest: default view, controls, query-string round trip, bad upload, editor gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import DATA, ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def own_database(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'teams.db'}")
+    monkeypatch.delenv("GAPMAP_EDITOR_PASSWORD", raising=False)
+
+
+def run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_opens_on_bundled_data_with_synthetic_banner():
+    at = run()
+    assert not at.exception
+    assert any("Synthetic sample" in w.value for w in at.warning)
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Download map (PNG)", "Download map (SVG)", "Download map (PDF)", "Download table (CSV)"} <= set(
+        labels
+    )
+    alt = at.text_area[0].value
+    assert "Synthetic sample" in alt and "suppressed" in alt
+
+
+def test_query_string_round_trip():
+    at = run({"indicator": "understanding_mean", "min_base": "12", "profession": "Psychiatrist"})
+    assert not at.exception
+    assert at.selectbox(key="indicator").value == "understanding_mean"
+    assert at.number_input(key="min_base").value == 12
+    assert at.selectbox(key="profession").value == "Psychiatrist"
+    at.selectbox(key="indicator").set_value("specialist_team_any").run()
+    assert (
+        at.query_params["indicator"] == ["specialist_team_any"]
+        or at.query_params["indicator"] == "specialist_team_any"
+    )
+    assert "12" in str(at.query_params["min_base"])
+
+
+def test_bad_query_values_fall_back_to_defaults():
+    at = run({"indicator": "<script>", "min_base": "2", "age": "nope"})
+    assert not at.exception
+    assert at.selectbox(key="indicator").value == "services_0_2_definitely"
+    assert at.number_input(key="min_base").value == 5  # raised to the floor, never below 5
+
+
+def test_changing_age_group_and_profession():
+    at = run()
+    at.selectbox(key="age").set_value("12-16").run()
+    assert not at.exception and "age" in at.query_params
+    at.selectbox(key="profession").set_value("Mental health practitioner").run()
+    assert not at.exception
+
+
+def test_bad_upload_lists_problems_like_the_cli():
+    at = run({"source": "upload"})
+    at.file_uploader(key="survey_upload").upload(
+        "bad_rows.csv", (DATA / "bad_rows.csv").read_bytes(), "text/csv"
+    )
+    at.run()
+    assert not at.exception
+    text = " ".join(c.value for c in at.code)
+    assert "row 3, column 'where_do_you_work'" in text and "'Atlantis'" in text
+    assert "row 5, column 'lowest_referral_age'" in text
+
+
+def test_good_upload_replaces_the_sample():
+    at = run({"source": "upload"})
+    at.file_uploader(key="survey_upload").upload(
+        "forms.csv", (DATA / "google_forms_excel_cp1252.csv").read_bytes(), "text/csv"
+    )
+    at.run()
+    assert not at.exception
+    assert not any("Synthetic sample" in w.value for w in at.warning)
+
+
+def test_editor_gate(monkeypatch):
+    from gapmap import webapp
+
+    assert not webapp.is_editor("x", "")
+    assert not webapp.is_editor("", "secret")
+    assert not webapp.is_editor("wrong", "secret")
+    assert webapp.is_editor("secret", "secret")
+
+
+@pytest.mark.parametrize("password", [None, "open sesame"])
+def test_teams_page_shows_write_controls_only_to_editors(password, monkeypatch):
+    if password:
+        monkeypatch.setenv("GAPMAP_EDITOR_PASSWORD", password)
+    at = run({"page": "teams"})
+    assert not at.exception
+    if password is None:
+        assert any("Read-only" in i.value for i in at.info)
+        assert not at.get("file_uploader") and not at.text_input
+        return
+    assert not at.get("file_uploader")
+    at.text_input(key="passphrase").input("wrong").run()
+    assert any("not right" in e.value for e in at.error) and not at.get("file_uploader")
+    at.text_input(key="passphrase").input(password).run()
+    assert at.get("file_uploader")
+    at.file_uploader(key="teams_upload").upload(
+        "messy.csv", (DATA / "messy_teams.csv").read_bytes(), "text/csv"
+    )
+    at.run()
+    assert any("did you swap latitude and longitude?" in c.value for c in at.code)
+    at.button(key="confirm_import").click().run()
+    assert any("added 5 team(s)" in s.value for s in at.success)

@@ -1,0 +1,167 @@
+"""A real headless Chromium against the running app, with every non-local request blocked."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from gapmap.settings import Settings
+from gapmap.store import Store
+from tests.conftest import ROOT, require
+
+XSS = "<img src=x onerror=alert(1)>"
+ARTIFACTS = ROOT / "artifacts"
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("GAPMAP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    require(chromium_path() is not None, "no Chromium (Debian package chromium; .ci/run installs it)")
+    tmp = tmp_path_factory.mktemp("browser")
+    db = f"sqlite:///{tmp / 'teams.db'}"
+    xss = tmp / "xss.csv"
+    with xss.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "provider", "latitude", "longitude", "source_url"])
+        # Alone on Shetland, so it is drawn as its own marker rather than inside a cluster.
+        w.writerow([XSS, "<script>alert(2)</script>", "60.3", "-1.25", "javascript:alert(3)"])
+    store = Store(Settings(database_url=db))
+    result = store.import_file(xss, skip_invalid=True)
+    assert result.added == 0 and "http" in result.issues[0].message  # a javascript: link is refused ...
+    clean = tmp / "xss_clean.csv"
+    clean.write_text(
+        xss.read_text(encoding="utf-8").replace("javascript:alert(3)", "https://example.org/x"),
+        encoding="utf-8",
+    )
+    assert store.import_file(clean).added == 1  # ... the name and provider are stored exactly as given
+    port = free_port()
+    env = os.environ | {"GAPMAP_DATABASE_URL": db}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - our own localhost
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_map_draws_offline_escapes_team_text_and_exports(app_url: str):
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+
+        def route(r):  # type: ignore[no-untyped-def]
+            host = urlparse(r.request.url).hostname
+            if host in ("127.0.0.1", "localhost") or r.request.url.startswith(("data:", "blob:", "about:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{app_url}/?indicator=services_0_2_definitely", wait_until="domcontentloaded")
+        frame = page.frame_locator('iframe[title*="folium"]')
+        frame.locator("path.gapmap-area").first.wait_for(timeout=90_000)
+        page.wait_for_timeout(1500)
+        assert frame.locator("path.gapmap-area").count() == 12
+        assert frame.locator("path.gapmap-suppressed").count() == 4
+        markers = frame.locator(".gapmap-team")
+        assert markers.count() + frame.locator(".marker-cluster").count() > 5
+        assert frame.locator(".gapmap-legend").inner_text().count("%") >= 5
+
+        found = False
+        for i in range(markers.count()):
+            markers.nth(i).dispatch_event("click")
+            page.wait_for_timeout(200)
+            popup = frame.locator(".leaflet-popup-content")
+            if popup.count() and XSS in popup.first.inner_text():
+                found = True
+                assert "<script>alert(2)</script>" in popup.first.inner_text()
+                assert popup.first.locator("img, script").count() == 0
+                break
+        texts = frame.locator(".leaflet-popup-content").all_inner_texts()
+        assert found, f"the team named like HTML was not shown as text ({markers.count()} markers; {texts})"
+        assert dialogs == []
+
+        for fmt, magic in (("PNG", b"\x89PNG"), ("SVG", b"<?xml"), ("PDF", b"%PDF")):
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name=f"Download map ({fmt})").click()
+            data = Path(info.value.path()).read_bytes()
+            assert data.startswith(magic), fmt
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "browser-map.png"), full_page=True)
+        browser.close()
+    # Nothing the page needs lives off this machine; anything it tried is listed for the record.
+    print("blocked requests:", blocked)
+    assert not [
+        u for u in blocked if any(k in u for k in ("leaflet", "jquery", "bootstrap", "cdn", ".js", ".css"))
+    ]
+
+
+def test_chromium_runs_on_ci():
+    if os.environ.get("CI") == "true":
+        assert chromium_path(), "CI must install Chromium"
