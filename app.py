@@ -48,9 +48,8 @@ def build_views(key: str, view: dict, _responses, _teams_version: int):  # type:
     points, note = teams_layer.for_map(settings, known_by, store)
     boundaries = geography.web_boundaries(settings.boundaries_path)
     spec = pipeline.map_spec(table, settings, boundaries, points, note)
-    html = web.map_html(spec, tiles=view["tiles"])
-    print_spec = pipeline.map_spec(table, settings, None, points, note)
-    return table, spec, html, print_spec
+    print_spec = pipeline.map_spec(table, settings, None, points, note)  # full-detail boundaries for print
+    return table, spec, print_spec
 
 
 @st.cache_data(show_spinner="Preparing the file…", max_entries=32)
@@ -143,7 +142,7 @@ def map_page() -> None:
         store = get_store(settings.teams_db_url)
         version = len(store.history())
         key = f"{responses.source}|{len(responses.frame)}|{responses.synthetic}"
-        table, spec, html, print_spec = build_views(key, new_view.as_dict(), responses, version)
+        table, spec, print_spec = build_views(key, new_view.as_dict(), responses, version)
     except InputError as exc:
         show_problems(exc)
         return

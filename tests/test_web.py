@@ -1,0 +1,100 @@
+"""The browser map by its properties: small payload, no CDN, escaped team text, self-hosted assets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+
+from gapmap import assets, geography, pipeline, teams_layer, webapp
+from gapmap.render import web
+from gapmap.settings import Settings
+from gapmap.store import Store
+from tests.conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module")
+def layers(tmp_path_factory):
+    settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('web') / 't.db'}")
+    store = Store(settings)
+    store.import_file(DATA / "messy_teams.csv", skip_invalid=True)  # brings the HTML- and formula-named teams
+    points, note = teams_layer.for_map(settings, store=store)
+    table = pipeline.indicator_table("services_0_2_definitely", settings=settings)
+    return settings, table, points, note
+
+
+def test_payload_is_at_most_a_quarter_of_explore(layers):
+    settings, table, points, note = layers
+    spec = pipeline.map_spec(
+        table, settings, geography.web_boundaries(settings.boundaries_path), points, note
+    )
+    ours = len(web.map_html(spec).encode())
+    m = gpd.read_file(ROOT / "boundaries" / "uk_regions_nations_buc.geojson").explore()
+    points.explore(m=m)
+    theirs = len(m.get_root().render().encode())
+    assert ours <= theirs / 4, (ours, theirs)
+
+
+def test_no_request_leaves_the_app(layers):
+    settings, table, points, note = layers
+    html = web.map_html(pipeline.map_spec(table, settings, None, points, note))
+    srcs = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert srcs and all(s.startswith(assets.URL_PREFIX) for s in srcs), srcs
+    assert "tile.openstreetmap" not in html  # tiles off by default
+    assert "tile.openstreetmap" in web.map_html(
+        pipeline.map_spec(table, settings, None, points, note), tiles=True
+    )
+
+
+def test_team_text_is_escaped_everywhere(layers):
+    settings, table, points, note = layers
+    html = web.map_html(pipeline.map_spec(table, settings, None, points, note))
+    assert "<img src=x" not in html and "<b>Provider</b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u0026", "&").replace("\\u003c", "<")
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"),
+        ("`${alert(1)}`", "&#96;&#36;{alert(1)}&#96;"),
+        ('"q"', "&quot;q&quot;"),
+    ],
+)
+def test_esc(raw, safe):
+    assert web.esc(raw) == safe
+
+
+def test_standalone_html_inlines_leaflet(tmp_path: Path, layers):
+    settings, table, points, note = layers
+    out, alt = pipeline.render(pipeline.map_spec(table, settings, None, points, note), tmp_path / "m.html")
+    text = out.read_text(encoding="utf-8")
+    assert "<script src=" not in text and '<link rel="stylesheet" href=' not in text
+    assert "L.version" in text or "Leaflet" in text  # Leaflet itself is inlined
+    assert alt.exists()
+
+
+def test_assets_install_from_packages(tmp_path: Path):
+    folder = assets.install(tmp_path)
+    assert {"leaflet.js", "leaflet.css", "leaflet.markercluster.js"} <= {p.name for p in folder.iterdir()}
+    assert (folder / "images" / "layers.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, webapp.View()),
+        (
+            {"indicator": "confidence_mean", "min_base": "20"},
+            webapp.View(indicator="confidence_mean", min_base=20),
+        ),
+        ({"indicator": "nope", "min_base": "x", "known_by": "1066"}, webapp.View()),
+        ({"min_base": "1"}, webapp.View(min_base=5)),
+        ({"tiles": "1", "known_by": "2021"}, webapp.View(tiles=True, known_by=2021)),
+    ],
+)
+def test_view_from_query(query, expected):
+    assert webapp.View.from_query(query) == expected
+    assert webapp.View.from_query(expected.to_query()) == expected
