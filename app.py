@@ -122,11 +122,13 @@ def map_page() -> None:
     try:
         if source == "upload" and upload is not None:
             data = upload.getvalue()
-            responses = load_responses(webapp.digest(data), upload.name, data)
+            data_key = webapp.digest(data)
+            responses = load_responses(data_key, upload.name, data)
         else:
             if source == "upload":
                 st.info("Upload a survey file to map it; until then the bundled synthetic sample is shown.")
-            responses = load_responses("sample", str(settings.survey_path), None)
+            data_key = "sample"
+            responses = load_responses(data_key, str(settings.survey_path), None)
         professions = ["", *responses.professions()]
         with st.sidebar:
             profession = st.selectbox(
@@ -141,7 +143,7 @@ def map_page() -> None:
             st.query_params.from_dict(new_view.to_query())
         store = get_store(settings.teams_db_url)
         version = len(store.history())
-        key = f"{responses.source}|{len(responses.frame)}|{responses.synthetic}"
+        key = data_key  # the file's SHA-256: two uploads never share cached results
         table, spec, print_spec = build_views(key, new_view.as_dict(), responses, version)
     except InputError as exc:
         show_problems(exc)
