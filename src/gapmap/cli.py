@@ -7,21 +7,26 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gapmap import io, pipeline
 from gapmap.indicators import INDICATORS
 from gapmap.problems import InputError, Issue, format_issues
 from gapmap.render import RENDERERS
-from gapmap.settings import from_env, settings_help
+from gapmap.settings import Settings, from_env, settings_help
+from gapmap.survey import Responses
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _settings(args: argparse.Namespace) -> Settings:
     return from_env(min_base=getattr(args, "min_base", None))
 
 
-def _responses(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
+def _responses(args: argparse.Namespace, settings: Settings) -> Responses:
     responses = pipeline.load_survey(args.survey, settings=settings)
     for note in responses.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -46,7 +51,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _boundaries(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
+def _boundaries(args: argparse.Namespace, settings: Settings) -> gpd.GeoDataFrame | None:
     if args.boundaries:
         from gapmap import geography
 
@@ -54,7 +59,7 @@ def _boundaries(args: argparse.Namespace, settings):  # type: ignore[no-untyped-
     return None
 
 
-def _teams_layer(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
+def _teams_layer(args: argparse.Namespace, settings: Settings) -> tuple[gpd.GeoDataFrame | None, str]:
     if getattr(args, "no_teams", False):
         return None, ""
     try:

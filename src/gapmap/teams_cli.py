@@ -7,11 +7,10 @@ import sys
 
 from gapmap import io
 from gapmap.settings import from_env
+from gapmap.store import Store
 
 
-def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from gapmap.store import Store
-
+def _store(args: argparse.Namespace) -> Store:
     settings = from_env(database_url=args.database)
     return Store(settings)
 

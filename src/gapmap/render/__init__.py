@@ -19,7 +19,7 @@ def _static(fmt: str) -> Callable[[MapSpec, Path], Path]:
 
 
 def _html(spec: MapSpec, path: Path) -> Path:
-    from gapmap.render import web  # type: ignore[attr-defined]  # arrives with the browser map
+    from gapmap.render import web
 
     return web.write_html(spec, path)
 

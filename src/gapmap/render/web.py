@@ -112,7 +112,7 @@ def _legend_html(spec: MapSpec) -> str:
  </pattern></defs></svg>
 <style>
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
- .gapmap-legend {{ position:absolute; z-index:1000; bottom:22px; right:8px; background:rgba(255,255,255,0.92);
+ .gapmap-legend {{ position:absolute; z-index:1000; top:80px; left:10px; background:rgba(255,255,255,0.92);
    padding:6px 8px; font:11px/1.35 system-ui, sans-serif; border:1px solid #999; border-radius:4px; max-width:210px; }}
  .gapmap-legend .sw {{ display:inline-block; width:16px; height:12px; margin-right:6px; vertical-align:middle;
    border:1px solid #404040; }}
