@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +42,21 @@ def url(name: str) -> str:
 
 
 def inline(kind: str, names: tuple[str, ...]) -> str:
-    """The named assets of one kind as one text, for self-contained HTML files."""
-    return "\n".join(
+    """The named assets of one kind as one text, for self-contained HTML files (CSS images as data URIs)."""
+    text = "\n".join(
         source(a).read_text(encoding="utf-8") for a in ASSETS if a.kind == kind and a.name in names
     )
+    if kind == "css":
+        images = source(ASSETS[0]).parent / "images"
+
+        def data_uri(m: re.Match[str]) -> str:
+            path = images / m.group(1)
+            if not path.is_file():
+                return m.group(0)
+            return f"url(data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})"
+
+        text = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, text)
+    return text
 
 
 def install(static_dir: Path) -> Path:

@@ -175,7 +175,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     problems.sort(key=lambda i: (i.row or 0, order.get(i.column or "", 0)))
     out: dict[str, object] = {
         "row": rows.to_numpy(),
-        "area_code": parsed[AREA_ITEM].fillna("").to_numpy(),
+        "area_code": parsed[AREA_ITEM].astype(object).where(parsed[AREA_ITEM].notna(), "").to_numpy(),
         "profession": parsed["profession"].to_numpy() if "profession" in parsed else [None] * len(kept),
     }
     for k in columns:

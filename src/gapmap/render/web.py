@@ -119,6 +119,8 @@ def _legend_html(spec: MapSpec) -> str:
  .gapmap-legend svg.sw {{ border:none; }}
  .gapmap-legend .synthetic {{ color:#b2182b; font-weight:bold; margin-bottom:4px; }}
  .gapmap-legend .note {{ color:#333; margin-top:4px; }}
+ .marker-cluster {{ background-color: rgba(178,24,43,0.25) !important; }}
+ .marker-cluster div {{ background-color: rgba(178,24,43,0.9) !important; color: #ffffff; font-weight: bold; }}
 </style>
 <div class="gapmap-legend" role="region" aria-label="Map legend">
  {synthetic}<div><b>{esc(spec.title)}</b></div>{rows}
