@@ -175,15 +175,26 @@ def map_page() -> None:
     with right:
         st.subheader("Areas")
         shown = pipeline.export_frame(table, decimals=None)
-        display = pd.DataFrame(
-            {
-                "Area": shown["area_name"],
-                "Value": [pipeline.label_for(table, r).replace("\n", " ") for _, r in shown.iterrows()],
-                "n": shown["n"],
-                "Compared with UK": shown["comparison"],
-                "Suppressed": shown["suppressed"],
-            }
-        )
+        values = [pipeline.label_for(table, r).replace("\n", " ") for _, r in shown.iterrows()]
+        if table.indicator.from_teams:
+            display = pd.DataFrame(
+                {
+                    "Area": shown["area_name"],
+                    "Value": values,
+                    "Teams": shown["k"],
+                    "Children aged 0-2": shown["n"],
+                }
+            )
+        else:
+            display = pd.DataFrame(
+                {
+                    "Area": shown["area_name"],
+                    "Value (95% interval)": values,
+                    "n": shown["n"],
+                    "Compared with UK": shown["comparison"],
+                    "Suppressed": shown["suppressed"],
+                }
+            )
         st.dataframe(display, hide_index=True, width="stretch")
         csv_name = f"gapmap_{table.indicator.id}"
         st.download_button("Download table (CSV)", io.csv_text(shown), f"{csv_name}.csv", "text/csv")

@@ -163,7 +163,7 @@ def map_spec(
         subtitle=subtitle,
         areas=geo,
         legend=list(zip(classes.labels, classes.colours, strict=True)),
-        suppressed_label=f"Fewer than {table.min_base} responses (suppressed)",
+        suppressed_label="" if ind.from_teams else f"Fewer than {table.min_base} responses (suppressed)",
         base_note=base_note,
         uk_note=uk_note,
         footer=footer,

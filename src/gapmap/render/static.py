@@ -56,9 +56,12 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
         handles: list[Patch | Line2D] = [
             Patch(facecolor=colour, edgecolor="#404040", label=label) for label, colour in spec.legend
         ]
-        handles.append(
-            Patch(facecolor=SUPPRESSED_COLOUR, edgecolor="#404040", hatch="///", label=spec.suppressed_label)
-        )
+        if spec.suppressed_label:
+            handles.append(
+                Patch(
+                    facecolor=SUPPRESSED_COLOUR, edgecolor="#404040", hatch="///", label=spec.suppressed_label
+                )
+            )
         if spec.teams is not None and len(spec.teams):
             teams = spec.teams.to_crs(BNG)
             exact = teams.loc[teams["exact"]]

@@ -90,10 +90,11 @@ def _legend_html(spec: MapSpec) -> str:
         f'<div><span class="sw" style="background:{esc(c)}"></span>{esc(label)}</div>'
         for label, c in spec.legend
     )
-    rows += (
-        f'<div><svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{HATCH_ID})" '
-        f'stroke="#404040"/></svg>{esc(spec.suppressed_label)}</div>'
-    )
+    if spec.suppressed_label:
+        rows += (
+            f'<div><svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{HATCH_ID})" '
+            f'stroke="#404040"/></svg>{esc(spec.suppressed_label)}</div>'
+        )
     if spec.teams is not None and len(spec.teams):
         rows += (
             f'<div><svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="5" fill="{TEAM_COLOUR}"/></svg>'
