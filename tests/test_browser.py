@@ -5,17 +5,13 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from gapmap import webapp
 from gapmap.settings import Settings
 from gapmap.store import Store
 from tests.conftest import ROOT, require
@@ -26,12 +22,6 @@ ARTIFACTS = ROOT / "artifacts"
 
 def chromium_path() -> str | None:
     return os.environ.get("GAPMAP_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -54,39 +44,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         encoding="utf-8",
     )
     assert store.import_file(clean).added == 1  # ... the name and provider are stored exactly as given
-    port = free_port()
-    env = os.environ | {"GAPMAP_DATABASE_URL": db}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - our own localhost
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    proc, url = webapp.start_server(ROOT, os.environ | {"GAPMAP_DATABASE_URL": db})
     yield url
     proc.terminate()
     proc.wait(timeout=20)

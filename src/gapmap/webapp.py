@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import subprocess
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -92,3 +93,36 @@ def about_markdown(root: Path) -> str:
         if path.exists():
             parts.append(path.read_text(encoding="utf-8"))
     return "\n\n---\n\n".join(parts)
+
+
+def start_server(
+    root: Path, env: dict[str, str] | None = None, timeout_s: float = 90.0
+) -> tuple[object, str]:
+    """Start `streamlit run app.py` on a free localhost port and wait until it is healthy.
+
+    Returns (the process, its base URL). For the browser test and benchmark; stop it with ``.terminate()``.
+    """
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    proc = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
+        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - localhost only
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError(f"the app did not start within {timeout_s:.0f} s")
