@@ -163,7 +163,7 @@ def map_page() -> None:
 
     left, right = st.columns([5, 3])
     with left:
-        st.subheader(spec.title)
+        st.subheader(spec.title)  # names the chosen age group
         st.caption(spec.subtitle)
         from streamlit_folium import st_folium  # imported here: only the map needs it
 

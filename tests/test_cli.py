@@ -26,6 +26,7 @@ def test_indicators_csv_reproduces_report(tmp_path: Path, capsys):
     uk = {r["indicator"]: r for r in rows if r["area_code"] == "K02000001"}
     assert round(float(uk["services_0_2_definitely"]["value"]), 2) == 0.36
     assert uk["services_0_2_definitely"]["source"].startswith("synthetic sample")
+    assert uk["services_0_2_definitely"]["age_group"] == "0-2" and uk["understanding_mean"]["age_group"] == ""
     sup = [r for r in rows if r["suppressed"] == "True"]
     assert sup and all(r["k"] == r["value"] == r["lo"] == r["hi"] == "" for r in sup)
     assert "SYNTHETIC SAMPLE" in capsys.readouterr().err

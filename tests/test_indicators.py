@@ -102,6 +102,13 @@ def test_age_group_is_selectable(sample, settings):
         indicators.compute(sample, "services_0_2_definitely", settings, age_group="teenagers")
 
 
+def test_title_names_the_chosen_age_group(sample, settings):
+    t = indicators.compute(sample, "no_prequal_teaching_0_2", settings, age_group="pregnancy")
+    assert t.title == "No pre-qualification teaching on parents during pregnancy"
+    assert int(t.uk["k"]) == 137  # the report's printed 137 (48%)
+    assert indicators.compute(sample, "no_prequal_teaching_0_2", settings).title == t.indicator.title
+
+
 def test_profession_filter(sample, settings):
     t = indicators.compute(
         sample, "no_prequal_teaching_0_2", settings, profession="mental health practitioner"

@@ -39,7 +39,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     settings = _settings(args)
     responses = _responses(args, settings)
     ids = [args.indicator] if args.indicator else None
-    result = pipeline.all_indicators(responses, settings, ids, args.age_group, args.profession)
+    result = pipeline.all_indicators(responses, settings, ids, args.age_group, args.profession, args.known_by)
     for miss in result.unavailable:
         print(f"unavailable: {miss}", file=sys.stderr)
     frame = result.frame()
@@ -77,7 +77,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.all:
         if not args.out_dir:
             raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
-        result = pipeline.all_indicators(responses, settings, None, args.age_group, args.profession)
+        result = pipeline.all_indicators(
+            responses, settings, None, args.age_group, args.profession, getattr(args, "known_by", None)
+        )
         for table in result.tables:
             spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
             out, alt = pipeline.render(
@@ -98,7 +100,9 @@ def cmd_render(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    table = pipeline.indicator_table(args.indicator, responses, settings, args.age_group, args.profession)
+    table = pipeline.indicator_table(
+        args.indicator, responses, settings, args.age_group, args.profession, getattr(args, "known_by", None)
+    )
     spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
     fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
     out, alt = pipeline.render(spec, args.out, fmt)
@@ -141,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     survey_opts(p)
     p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)} (default: all)")
     p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.add_argument("--known-by", type=int, help="team indicators: only teams with evidence by this year")
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("render", help="draw a map (PNG, SVG, PDF or HTML) and its alt text")

@@ -31,7 +31,9 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
             "differences between areas are chance only."
         )
     who = f" ({table.profession} respondents only)" if table.profession else ""
-    parts.append(f"Map of the UK's 12 nations and English regions showing {ind.title.lower()}{who}.")
+    parts.append(
+        f"Map of the UK's 12 nations and English regions showing {table.title[0].lower() + table.title[1:]}{who}."
+    )
     if subtitle:
         parts.append(f"Question: {subtitle}")
     uk = table.uk

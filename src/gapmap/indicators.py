@@ -43,6 +43,21 @@ class Indicator:
     def from_teams(self) -> bool:
         return self.kind in ("team_count", "team_rate")
 
+    def title_for(self, age_group: str | None = None) -> str:
+        """The title, naming the chosen age group where the question is asked per age group.
+
+        >>> INDICATORS["services_0_2_definitely"].title_for("12-16")
+        'Services that can definitely work with secondary school age children (12-16)'
+        """
+        default = self.age_group or "0-2"
+        if not self.per_age_group or (age_group or default) == default:
+            return self.title
+        old = AGE_GROUP_BY_ID[default].label
+        new = AGE_GROUP_BY_ID[age_group or default].label
+        return self.title.replace(old, new[0].lower() + new[1:]).replace(
+            old[0].lower() + old[1:], new[0].lower() + new[1:]
+        )
+
     def subtitle(self, age_group: str | None = None) -> str:
         if self.kind == "team_count":
             return "Teams in the gapmap teams database, by the nation or region their map point lies in."
@@ -212,6 +227,10 @@ class IndicatorTable:
     confidence: float
     synthetic: bool
     source: str
+
+    @property
+    def title(self) -> str:
+        return self.indicator.title_for(self.age_group)
 
     @property
     def uk(self) -> pd.Series:

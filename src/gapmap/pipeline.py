@@ -60,16 +60,19 @@ class AllIndicators:
     def frame(self, decimals: int | None = 4) -> pd.DataFrame:
         """All tables stacked, with a 'source' column that says when the data are the synthetic sample."""
         if not self.tables:
-            return pd.DataFrame(columns=[*indicators.COLUMNS, "source"])
+            return pd.DataFrame(columns=[*indicators.COLUMNS, "age_group", "profession", "source"])
         out = pd.concat([export_frame(t, decimals) for t in self.tables], ignore_index=True)
         return out
 
 
 def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:
-    """The table as users download it: COLUMNS plus 'source' ('synthetic sample: …' for the bundled sample)."""
+    """The table as users download it: COLUMNS, then the selection (age_group, profession) and 'source'
+    ('synthetic sample (…)' for the bundled sample)."""
     out = table.frame.copy()
     if decimals is not None:
         out[["value", "lo", "hi"]] = out[["value", "lo", "hi"]].round(decimals)
+    out["age_group"] = table.age_group or ""
+    out["profession"] = table.profession or ""
     out["source"] = f"synthetic sample ({table.source})" if table.synthetic else table.source
     return out
 
@@ -139,7 +142,7 @@ def map_spec(
             f"UK value: {format_value(ind, uk['value'])} (95% interval {format_value(ind, uk['lo'])}"
             f"–{format_value(ind, uk['hi'])}), n = {int(uk['n'])}."
         )
-        if ind.published_uk is not None and not table.profession:
+        if ind.published_uk is not None and not table.profession and table.title == ind.title:
             shown = (
                 f"{100 * ind.published_uk:.0f}%" if ind.kind == "proportion" else f"{ind.published_uk:.2f}"
             )
@@ -159,7 +162,7 @@ def map_spec(
     if ind.kind == "team_rate":
         footer.append(POPULATION_ATTRIBUTION)
     return MapSpec(
-        title=ind.title,
+        title=table.title,
         subtitle=subtitle,
         areas=geo,
         legend=list(zip(classes.labels, classes.colours, strict=True)),

@@ -66,7 +66,9 @@ def for_map(
     unlocated = len(frame) - len(points)
     note = TEAMS_STATEMENT
     if known_by is not None:
-        note += f" Showing teams with evidence by {known_by}."
+        undated = int(store.list_teams()["evidence_year"].isna().sum())
+        note += f" Showing teams with evidence by {known_by}"
+        note += f" ({undated} undated team(s) left out)." if undated else "."
     centre = int((~points["exact"]).sum())
     if centre:
         note += (
