@@ -119,3 +119,14 @@ def test_teams_page_shows_write_controls_only_to_editors(password, monkeypatch):
     assert any("did you swap latitude and longitude?" in c.value for c in at.code)
     at.button(key="confirm_import").click().run()
     assert any("added 5 team(s)" in s.value for s in at.success)
+
+
+def test_teams_known_by_and_tiles_controls():
+    at = run({"indicator": "teams", "known_by": "2021"})
+    assert not at.exception
+    assert at.selectbox(key="known_by").value == 2021
+    table = at.table[0].value
+    assert len(table) == 22  # teams with dated evidence by 2021 in the bundled list
+    assert any("undated team(s) left out" in c.value for c in at.caption)
+    at.toggle(key="tiles").set_value(True).run()
+    assert not at.exception and "tiles" in at.query_params
