@@ -92,6 +92,12 @@ def engine_for(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+def _new_batch(conn: Connection, **values: object) -> int:
+    """Record one batch (import, seed, remove or undo) and return its id."""
+    result = conn.execute(batches.insert().values(created_at=_now(), **values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
 def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE teams, batches IN SHARE ROW EXCLUSIVE MODE")
@@ -202,17 +208,15 @@ class Store:
             keep = [not c for c in clash]
             records = records.loc[keep]
             keys = [k for k, ok in zip(keys, keep, strict=True) if ok]
-            batch_id = conn.execute(
-                batches.insert().values(
-                    created_at=_now(),
-                    kind=kind,
-                    file_name=path.name,
-                    file_sha256=digest,
-                    by=by,
-                    rows_added=len(records),
-                    rows_rejected=len(rejected),
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            batch_id = _new_batch(
+                conn,
+                kind=kind,
+                file_name=path.name,
+                file_sha256=digest,
+                by=by,
+                rows_added=len(records),
+                rows_rejected=len(rejected),
+            )
             if len(records):
                 rows = []
                 for rec, key in zip(records.to_dict("records"), keys, strict=True):
@@ -250,11 +254,7 @@ class Store:
                         )
                     ]
                 )
-            batch_id = conn.execute(
-                batches.insert().values(
-                    created_at=_now(), kind="remove", by=by, detail=f"removed team {team_id}: {row.name}"
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            batch_id = _new_batch(conn, kind="remove", by=by, detail=f"removed team {team_id}: {row.name}")
             conn.execute(
                 team_table.update()
                 .where(team_table.c.id == team_id)
@@ -285,11 +285,7 @@ class Store:
                         )
                     ]
                 )
-            undo_id = conn.execute(
-                batches.insert().values(
-                    created_at=_now(), kind="undo", by=by, detail=f"undid batch {batch_id}"
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            undo_id = _new_batch(conn, kind="undo", by=by, detail=f"undid batch {batch_id}")
             n = conn.execute(
                 team_table.update()
                 .where(team_table.c.batch_id == batch_id, team_table.c.removed_at.is_(None))
