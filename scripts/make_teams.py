@@ -11,6 +11,7 @@ copied as found.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def main(source: str) -> None:
                 "nation": r["nation"],
                 "region": r["region"],
                 "established": r["established"].removesuffix(".0"),
+                # The evidence names a closure in the team's name ("- closed June 2021"): keep its year.
+                "closed": (m.group(1) if (m := re.search(r"closed \w+ (\d{4})", r["team_name"])) else ""),
                 "evidence_year": r["evidence_year"].removesuffix(".0"),
                 "confidence": r["confidence"],
                 "source_url": r["source_urls"],
@@ -57,6 +60,7 @@ def main(source: str) -> None:
     out = checked.records.drop(columns=["row", "region_code"])
     out["established"] = out["established"].astype("Int64")
     out["evidence_year"] = out["evidence_year"].astype("Int64")
+    out["closed"] = out["closed"].astype("Int64")
     io.write_csv(out, ROOT / "data" / "teams.csv")
     print(
         f"wrote data/teams.csv: {len(out)} teams, located by {out['location_basis'].value_counts().to_dict()}"

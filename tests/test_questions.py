@@ -1,9 +1,7 @@
 import pytest
 
+from gapmap import areas
 from gapmap.questions import (
-    AREAS,
-    ENGLAND_ONLY,
-    MULTI_NATION,
     QUESTION_BY_ID,
     answer_lookup,
     column_lookup,
@@ -32,13 +30,32 @@ def test_norm_treats_variants_alike(a, b):
         ("Yorkshire and the Humber", "E12000003"),
         ("East", "E12000006"),
         ("east of england", "E12000006"),
-        ("Across more than one nation", MULTI_NATION),
-        ("England", ENGLAND_ONLY),
+        ("Across more than one nation", "MULTI"),
+        ("England", "E92000001"),
+        ("Bristol", "E06000023"),
+        ("Brighton & Hove", "E06000043"),
+        ("St Helens", "E08000013"),
+        ("St. Helens", "E08000013"),
+        ("Hull", "E06000010"),
+        ("NHS Cheshire and Merseyside ICB", "E54000008"),
+        ("Cheshire and Merseyside", "E54000008"),
+        ("Cardiff and Vale UHB", "W11000029"),
+        ("fife", "S12000047"),
+        ("NHS Fife", "S08000029"),
+        ("NHS Somerset ICB", "E54000038"),
+        ("Somerset Council", "E06000066"),
+        ("E06000001", "E06000001"),
+        ("belfast trust", "BHSCT"),
         ("NORTHERN IRELAND", "N92000002"),
     ],
 )
 def test_area_answers(answer, code):
-    assert answer_lookup(QUESTION_BY_ID["where_do_you_work"])[norm(answer)] == code
+    assert areas.table().match(answer).codes == (code,)
+
+
+def test_an_unknown_area_offers_the_closest_names():
+    m = areas.table().match("Nottingam")
+    assert m.codes == () and "Nottingham" in m.closest
 
 
 @pytest.mark.parametrize(
@@ -60,5 +77,6 @@ def test_grid_headers_in_every_export_style(header):
     assert column_lookup()[norm(header)] == "services_effective_by_age[0-2]"
 
 
-def test_twelve_areas_with_unique_codes():
-    assert len({a.code for a in AREAS}) == 12
+def test_every_level_has_its_areas_with_unique_codes():
+    t = areas.table()
+    assert {lv: len(set(t.codes(lv))) for lv in t.level_order} == {"nation": 4, "region": 12, "nhs": 68, "la": 361}

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapmap import io, pipeline
+from gapmap.geography import LEVELS
 from gapmap.indicators import INDICATORS
 from gapmap.problems import InputError, Issue, format_issues
 from gapmap.render import RENDERERS
@@ -39,7 +40,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     settings = _settings(args)
     responses = _responses(args, settings)
     ids = [args.indicator] if args.indicator else None
-    result = pipeline.all_indicators(responses, settings, ids, args.age_group, args.profession, args.known_by)
+    result = pipeline.all_indicators(
+        responses, settings, ids, args.age_group, args.profession, args.known_by, level=args.level
+    )
     for miss in result.unavailable:
         print(f"unavailable: {miss}", file=sys.stderr)
     frame = result.frame()
@@ -78,13 +81,19 @@ def cmd_render(args: argparse.Namespace) -> int:
         if not args.out_dir:
             raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
         result = pipeline.all_indicators(
-            responses, settings, None, args.age_group, args.profession, getattr(args, "known_by", None)
+            responses,
+            settings,
+            None,
+            args.age_group,
+            args.profession,
+            getattr(args, "known_by", None),
+            level=args.level,
         )
+        fmt = args.format or "png"
         for table in result.tables:
             spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
-            out, alt = pipeline.render(
-                spec, Path(args.out_dir) / f"{table.indicator.id}.{args.format}", args.format
-            )
+            name = f"{table.indicator.id}.{table.level}.{fmt}"
+            out, alt = pipeline.render(spec, Path(args.out_dir) / name, fmt)
             print(f"wrote {out} and {alt.name}")
         for miss in result.unavailable:
             print(f"unavailable: {miss}", file=sys.stderr)
@@ -101,7 +110,13 @@ def cmd_render(args: argparse.Namespace) -> int:
             ]
         )
     table = pipeline.indicator_table(
-        args.indicator, responses, settings, args.age_group, args.profession, getattr(args, "known_by", None)
+        args.indicator,
+        responses,
+        settings,
+        args.age_group,
+        args.profession,
+        getattr(args, "known_by", None),
+        level=args.level,
     )
     spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
     fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
@@ -140,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--min-base", type=int, help="suppress areas with fewer responses (default 10, at least 5)"
         )
+        p.add_argument(
+            "--level",
+            choices=list(LEVELS),
+            default=None,
+            help="geography: nation, region (default), nhs (ICBs, health boards, HSC trusts) or la",
+        )
 
     p = sub.add_parser("indicators", help="write the per-area indicator table as CSV")
     survey_opts(p)
@@ -156,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="draw every indicator into --out-dir")
     p.add_argument("--out-dir", help="folder for --all")
     p.add_argument("--boundaries", help="another boundary file (GeoJSON, GeoPackage, shapefile)")
-    p.add_argument("--code-field", default="gss_cd", help="area-code field of --boundaries (default gss_cd)")
+    p.add_argument("--code-field", default="code", help="area-code field of --boundaries (default code)")
     p.add_argument("--no-teams", action="store_true", help="leave the parent-infant team points off")
     p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
     p.set_defaults(func=cmd_render)
@@ -175,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
         extra.append(add_teams)
     except ImportError:  # the teams commands arrive with the teams module
         pass
+    from gapmap.areas_cli import add_parsers as add_areas
+
+    extra.append(add_areas)
     for add in extra:
         add(sub)
     return parser

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from gapmap.indicators import IndicatorTable, format_value
 
 
@@ -31,14 +33,22 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
             "differences between areas are chance only."
         )
     who = f" ({table.profession} respondents only)" if table.profession else ""
-    parts.append(
-        f"Map of the UK's 12 nations and English regions showing {table.title[0].lower() + table.title[1:]}{who}."
-    )
+    from gapmap import geography
+
+    level = geography.get_level(table.level)
+    parts.append(f"Map of {level.plural} showing {table.title[0].lower() + table.title[1:]}{who}.")
+    if table.unplaced_note:
+        parts.append(table.unplaced_note)
     if subtitle:
         parts.append(f"Question: {subtitle}")
     uk = table.uk
-    if ind.from_teams:
-        parts.append(f"UK: {int(uk['k'])} teams with a map location.")
+    if ind.kind == "coverage":
+        parts.append(
+            f"UK: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) live "
+            "where no known parent-infant team serves."
+        )
+    elif not ind.from_survey and pd.notna(uk["value"]):
+        parts.append(f"UK: {format_value(ind, uk['value'])}.")
     elif not bool(uk["suppressed"]):
         unit = "respondents" if ind.kind == "count" else f"of {int(uk['n'])} respondents"
         if ind.kind == "count":
@@ -50,7 +60,7 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
     if len(shown):
         hi_row, lo_row = shown.iloc[-1], shown.iloc[0]
         for word, row in (("Highest", hi_row), ("Lowest", lo_row)):
-            if ind.from_teams:
+            if not ind.from_survey:
                 parts.append(f"{word}: {row['area_name']}, {format_value(ind, row['value'])}.")
             else:
                 parts.append(
@@ -65,11 +75,12 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
             if not (shown["comparison"].isin(["higher", "lower"])).any():
                 parts.append("No area differs significantly from the UK value.")
     if suppressed:
+        shown_names = suppressed if len(suppressed) <= 20 else [*suppressed[:20], f"and {len(suppressed) - 20} more"]
         parts.append(
-            f"{len(suppressed)} area(s) suppressed with fewer than {table.min_base} responses, shown grey: "
-            f"{', '.join(suppressed)}."
+            f"{len(suppressed)} area(s) suppressed (fewer than {table.min_base} responses, or to stop a hidden "
+            f"value being worked out by subtraction), shown grey: {', '.join(shown_names)}."
         )
-    else:
+    elif ind.from_survey and ind.kind != "count":
         parts.append("No area is suppressed.")
     if teams_count is not None:
         parts.append(f"{teams_count} parent-infant team locations are marked.")

@@ -48,6 +48,7 @@ class Lookups:
     postcodes: dict[str, tuple[float, float]] | None  # 'AB1 2CD' -> (latitude, longitude)
     areas: gpd.GeoDataFrame  # area_code, geometry (LAD24, NHS areas, regions/nations), WGS84
     regions: gpd.GeoDataFrame  # area_code, area_name, nation, geometry in British National Grid
+    las: gpd.GeoDataFrame  # area_code, geometry of local authorities in British National Grid
 
 
 @lru_cache(maxsize=4)
@@ -58,22 +59,25 @@ def _lookups(data_dir: str, boundaries_dir: str, postcode_file: str | None) -> L
     districts = {
         o: (float(a), float(b)) for o, a, b in zip(d["outcode"], d["latitude"], d["longitude"], strict=True)
     }
+    from gapmap import areas as areas_mod
+
     b = Path(boundaries_dir)
-    lad = gpd.read_file(b / "uk_lad_2024_bsc.geojson")[["LAD24CD", "geometry"]].rename(
-        columns={"LAD24CD": "area_code"}
-    )
-    nhs = gpd.read_file(b / "uk_nhs_areas.geojson")[["area_code", "geometry"]]
-    reg = gpd.read_file(b / "uk_regions_nations_buc.geojson")
-    reg = reg.rename(columns={"gss_cd": "area_code", "name": "area_name"})[
-        ["area_code", "area_name", "nation", "geometry"]
-    ]
-    areas = pd.concat([lad, nhs, reg[["area_code", "geometry"]]], ignore_index=True)
-    areas = gpd.GeoDataFrame(areas, geometry="geometry", crs="EPSG:4326").drop_duplicates("area_code")
+    table = areas_mod.table(b)
+    layers = {
+        lv: gpd.read_file(b / "levels" / f"{lv}.geojson").rename(columns={"code": "area_code", "name": "area_name"})
+        for lv in table.level_order
+    }
+    every = pd.concat([layers[lv][["area_code", "geometry"]] for lv in reversed(table.level_order)])
+    every = gpd.GeoDataFrame(every, geometry="geometry", crs="EPSG:4326").drop_duplicates("area_code")
+    reg = layers["region"]
+    nation_names = dict(zip(table.codes("nation"), table.level_frame("nation")["name"], strict=True))
+    reg["nation"] = reg["area_code"].map(lambda c: nation_names.get(table.ancestor(c, "nation"), ""))
     return Lookups(
         districts=districts,
         postcodes=_read_postcode_file(Path(postcode_file)) if postcode_file else None,
-        areas=areas.set_index("area_code", drop=False),
+        areas=every.set_index("area_code", drop=False),
         regions=reg.to_crs(27700),
+        las=layers["la"][["area_code", "geometry"]].to_crs(27700),
     )
 
 
@@ -147,3 +151,16 @@ def assign_regions(lk: Lookups, lats: list[float], lons: list[float]) -> pd.Data
     out["region_name"] = joined["area_name"].reindex(out.index).fillna("")
     out["nation"] = joined["nation"].reindex(out.index).fillna("")
     return out
+
+
+def local_authorities(settings: Settings, lats: list[float], lons: list[float]) -> list[str]:
+    """The local authority each point lies in (nearest within UK_TOLERANCE_M for coastal points; '' if none)."""
+    import geopandas as gpd
+
+    lk = lookups(settings)
+    pts = gpd.GeoDataFrame(
+        {"i": range(len(lats))}, geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326"
+    ).to_crs(27700)
+    joined = gpd.sjoin_nearest(pts, lk.las, how="left", max_distance=UK_TOLERANCE_M, distance_col="dist")
+    joined = joined.sort_values("dist").drop_duplicates("i").set_index("i")
+    return [str(joined["area_code"].get(i, "") or "") if pd.notna(joined["area_code"].get(i)) else "" for i in range(len(lats))]

@@ -1,24 +1,31 @@
-"""UK nation/region boundaries joined to indicator tables; the attribution every map prints."""
+"""Geography levels (nation, region, NHS area, local authority): their registry, boundaries and the join.
+
+Adding a level is one entry in ``LEVELS`` plus its rows in ``boundaries/areas.csv`` and its two boundary files
+(``boundaries/levels/<id>.geojson`` for print, ``<id>.web.geojson`` for the browser).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapmap import io
-from gapmap.indicators import IndicatorTable
+from gapmap.problems import InputError, Issue
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from gapmap.indicators import IndicatorTable
+
 BOUNDARY_ATTRIBUTION = (
     "Boundaries: Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-    "Contains OS data © Crown copyright and database right 2018."
+    "Contains OS data © Crown copyright and database right 2024."
 )
 SURVEY_SOURCE = (
     "Survey: Parent-Infant Foundation (2021), 'Where are the infants in children and young people's "
-    "mental health?', 283 NHS practitioners."
+    "mental health?'."
 )
 SYNTHETIC_NOTE = (
     "SYNTHETIC SAMPLE: respondents are generated to match the report's UK figures; "
@@ -26,42 +33,88 @@ SYNTHETIC_NOTE = (
 )
 
 
-@lru_cache(maxsize=8)
+@dataclass(frozen=True)
+class Level:
+    """One geography level: how it is named to users and how many areas it has.
+
+    ``labels`` says whether a static map of the level labels each area with its value (too many areas at
+    local-authority level: values are labelled only where they fit).
+    """
+
+    id: str
+    label: str
+    plural: str
+    answer_hint: str
+
+    def print_path(self, boundaries_dir: Path) -> Path:
+        return boundaries_dir / "levels" / f"{self.id}.geojson"
+
+    def web_path(self, boundaries_dir: Path) -> Path:
+        return boundaries_dir / "levels" / f"{self.id}.web.geojson"
+
+
+LEVELS: dict[str, Level] = {
+    lv.id: lv
+    for lv in (
+        Level("nation", "Nation", "the 4 UK nations", "a UK nation"),
+        Level("region", "Region", "the UK's 12 nations and English regions", "a nation or English region"),
+        Level(
+            "nhs",
+            "NHS area",
+            "68 NHS commissioning areas (ICBs, health boards, HSC trusts)",
+            "an ICB, health board or HSC trust",
+        ),
+        Level("la", "Local authority", "361 local authorities", "a local authority"),
+    )
+}
+DEFAULT_LEVEL = "region"
+
+
+def get_level(level_id: str | None) -> Level:
+    """The level with this id (the region level for None); InputError listing the valid ids otherwise.
+
+    >>> get_level("nhs").label
+    'NHS area'
+    """
+    if level_id is None:
+        return LEVELS[DEFAULT_LEVEL]
+    try:
+        return LEVELS[level_id]
+    except KeyError:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "level",
+                    level_id,
+                    f"Expected one of {', '.join(LEVELS)}; found '{level_id}'. Fix: choose one of those levels.",
+                )
+            ]
+        ) from None
+
+
+@lru_cache(maxsize=16)
 def _load(path: str, code_field: str, mtime: float) -> gpd.GeoDataFrame:
     return io.read_boundaries(path, code_field)
 
 
-def load_boundaries(path: str | Path, code_field: str = "gss_cd") -> gpd.GeoDataFrame:
+def load_boundaries(path: str | Path, code_field: str = "code") -> gpd.GeoDataFrame:
     """Boundaries read once per file version (cached on path, field and modification time).
 
     >>> from gapmap.settings import Settings
-    >>> len(load_boundaries(Settings().boundaries_path))
-    12
+    >>> len(load_boundaries(Settings().level_path("nhs")))
+    68
     """
     p = Path(path)
     mtime = p.stat().st_mtime if p.exists() else 0.0
     return _load(str(p), code_field, mtime).copy()
 
 
-WEB_TOLERANCE_M = 2_000  # browser maps open at whole-UK zoom; 2 km is under a pixel there
-
-
-@lru_cache(maxsize=4)
-def _web(path: str, code_field: str, mtime: float) -> gpd.GeoDataFrame:
-    import shapely
-
-    gdf = _load(path, code_field, mtime).to_crs(27700)
-    simplified = shapely.coverage_simplify(gdf.geometry.values, tolerance=WEB_TOLERANCE_M)
-    gdf = gdf.set_geometry(list(simplified), crs=27700).to_crs(4326)
-    gdf["geometry"] = shapely.make_valid(shapely.set_precision(gdf.geometry.values, 0.001))
-    return gdf
-
-
-def web_boundaries(path: str | Path, code_field: str = "gss_cd") -> gpd.GeoDataFrame:
-    """A lighter copy for the browser: coverage-simplified again (shared borders stay shared), 3 decimals."""
+def web_boundaries(path: str | Path, code_field: str = "code") -> gpd.GeoDataFrame:
+    """The prebuilt browser copy beside a level's print file (``<level>.web.geojson``), else the file itself."""
     p = Path(path)
-    mtime = p.stat().st_mtime if p.exists() else 0.0
-    return _web(str(p), code_field, mtime).copy()
+    web = p.with_name(p.name.replace(".geojson", ".web.geojson"))
+    return load_boundaries(web if web.exists() and not p.name.endswith(".web.geojson") else p, code_field)
 
 
 def join(table: IndicatorTable, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -71,5 +124,7 @@ def join(table: IndicatorTable, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFram
     merged["indicator"] = table.indicator.id
     merged["n"] = merged["n"].fillna(0).astype(int)
     merged["suppressed"] = merged["suppressed"].astype("boolean").fillna(True).astype(bool)
-    merged["comparison"] = merged["comparison"].fillna("")
+    for col in ("comparison", "suppressed_reason", "category"):
+        if col in merged.columns:
+            merged[col] = merged[col].fillna("")
     return merged

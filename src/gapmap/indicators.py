@@ -8,13 +8,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gapmap import stats
+from gapmap import areas, cube, disclosure, geography, stats
+from gapmap.areas import UK_CODE
 from gapmap.problems import InputError, Issue
-from gapmap.questions import AGE_GROUP_BY_ID, AREAS, QUESTION_BY_ID, UK_CODE, find_age_group, item_key, norm
+from gapmap.questions import AGE_GROUP_BY_ID, QUESTION_BY_ID, find_age_group, item_key, norm
 from gapmap.settings import Settings
-from gapmap.survey import Responses
+from gapmap.survey import Responses, level_column
 
-COLUMNS = ["indicator", "area_code", "area_name", "n", "k", "value", "lo", "hi", "suppressed", "comparison"]
+COLUMNS = [
+    "indicator",
+    "area_code",
+    "area_name",
+    "n",
+    "k",
+    "value",
+    "lo",
+    "hi",
+    "suppressed",
+    "suppressed_reason",
+    "comparison",
+    "category",
+]
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,15 @@ class Indicator:
 
     @property
     def from_teams(self) -> bool:
-        return self.kind in ("team_count", "team_rate")
+        return self.kind in ("team_count", "team_rate", "coverage")
+
+    @property
+    def from_provision(self) -> bool:
+        return self.kind in ("programme", "status")
+
+    @property
+    def from_survey(self) -> bool:
+        return not (self.from_teams or self.from_provision)
 
     def title_for(self, age_group: str | None = None) -> str:
         """The title, naming the chosen age group where the question is asked per age group.
@@ -60,9 +82,24 @@ class Indicator:
 
     def subtitle(self, age_group: str | None = None) -> str:
         if self.kind == "team_count":
-            return "Teams in the gapmap teams database, by the nation or region their map point lies in."
+            return "Teams in the gapmap teams database serving each area (by the areas they serve)."
         if self.kind == "team_rate":
-            return "Teams per 10,000 children aged 0-2 (ONS mid-2019 population estimates)."
+            return "Teams serving each area per 10,000 children aged 0-2 (ONS mid-2019 population estimates)."
+        if self.kind == "coverage":
+            return (
+                "Share of children aged 0-2 (ONS mid-2019) living in local authorities that no known "
+                "parent-infant team serves."
+            )
+        if self.id == "start_for_life":
+            return (
+                "Local authorities in the Family Hubs and Start for Life programme (DfE/DHSC, 75 areas, 14 "
+                "trailblazers); above local-authority level, the share of children aged 0-2 living in them."
+            )
+        if self.kind == "status":
+            return (
+                "Scottish health boards' infant mental-health service status from public sources; "
+                "'no data' means no source was found, not that there is no service."
+            )
         q = QUESTION_BY_ID[self.question_id]
         text = q.wording if q.wording_published else f"{q.wording} (paraphrase: exact wording not published)"
         if self.per_age_group:
@@ -172,6 +209,27 @@ INDICATORS: dict[str, Indicator] = {
             published_ref="teams; ONS mid-2019 population",
         ),
         _ind(
+            "children_0_2_no_team",
+            "Children aged 0-2 in local authorities no known parent-infant team serves",
+            "",
+            "coverage",
+            published_ref="teams; ONS mid-2019 population",
+        ),
+        _ind(
+            "start_for_life",
+            "Family Hubs and Start for Life programme areas",
+            "",
+            "programme",
+            published_ref="DfE/DHSC Family Hubs and Start for Life",
+        ),
+        _ind(
+            "scotland_infant_mh",
+            "Infant mental-health services in Scottish health boards",
+            "",
+            "status",
+            published_ref="Scottish health boards' public pages",
+        ),
+        _ind(
             "confidence_mean",
             "Confidence working with parents and babies (mean score, 1-5)",
             "confidence_rating",
@@ -227,6 +285,9 @@ class IndicatorTable:
     confidence: float
     synthetic: bool
     source: str
+    level: str = "region"
+    unplaced: int = 0
+    unplaced_note: str = ""
 
     @property
     def title(self) -> str:
@@ -245,96 +306,142 @@ class Unavailable(Exception):
     """The survey file does not hold the question an indicator needs."""
 
 
+def _profession(responses: Responses, profession: str) -> str:
+    """The profession as the file spells it; InputError listing the file's professions otherwise."""
+    wanted = norm(profession)
+    for p in responses.professions():
+        if norm(p) == wanted:
+            return p
+    raise InputError(
+        [
+            Issue(
+                None,
+                "profession",
+                profession,
+                f"Expected a profession found in {responses.source}: "
+                f"{', '.join(responses.professions()) or 'none recorded'}; found '{profession}'.",
+            )
+        ]
+    )
+
+
+def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) -> cube.Cube:
+    """The indicator's sums and suppression for every area and profession, computed once per file."""
+    memo = (ind.id, key, settings.min_base, disclosure.SECONDARY_ENABLED, str(settings.boundaries_dir))
+    if memo in responses.cache:
+        return responses.cache[memo]  # type: ignore[return-value]
+    frame = responses.frame
+    nan = pd.Series(np.nan, index=frame.index)
+    if ind.kind == "count":
+        answered, k, v = pd.Series(True, index=frame.index), nan, nan
+    elif ind.kind == "proportion":
+        col = frame[key]
+        answered, k, v = col.notna(), col.isin(ind.counts).astype(float), nan
+    else:
+        v = pd.to_numeric(frame[key], errors="coerce")
+        answered, k = v.notna(), nan
+    result = cube.build(
+        frame,
+        answered,
+        k,
+        v,
+        settings.min_base,
+        ind.kind != "count",
+        str(settings.boundaries_dir),
+        disclosure.SECONDARY_ENABLED,
+    )
+    responses.cache[memo] = result
+    return result
+
+
+def unplaced_note(responses: Responses, level: str, frame: pd.DataFrame | None = None) -> tuple[int, str]:
+    """How many responses a level cannot hold, and why ('' when every response is placed)."""
+    frame = responses.frame if frame is None else frame
+    t = areas.table()
+    missing = frame.loc[frame[level_column(level)] == "", "area_code"]
+    if missing.empty:
+        return 0, ""
+    by_level = missing.map(lambda c: t.level_of(c) or ("multi" if c == areas.MULTI_NATION else "none"))
+    counts = by_level.value_counts()
+    parts = []
+    for lv, cnt in counts.items():
+        if lv == "multi":
+            parts.append(f"{cnt} work across more than one nation")
+        elif lv == "none":
+            parts.append(f"{cnt} gave no area")
+        else:
+            parts.append(f"{cnt} answered with {geography.get_level(str(lv)).answer_hint}")
+    coarse = [lv for lv in counts.index if lv not in ("multi", "none")]
+    advice = ""
+    if coarse:
+        finest = max(coarse, key=lambda lv: t.rank[str(lv)])
+        advice = f" The survey asked for {geography.get_level(str(finest)).answer_hint}: choose {geography.get_level(str(finest)).label} to map these answers."
+    total = len(frame)
+    level_label = geography.get_level(level).label.lower()
+    return len(missing), (
+        f"{len(missing)} of {total} responses could not be placed in a {level_label}: {'; '.join(parts)}. "
+        f"They count in the UK row only.{advice}"
+    )
+
+
 def compute(
     responses: Responses,
     indicator_id: str,
     settings: Settings,
     age_group: str | None = None,
     profession: str | None = None,
+    level: str | None = None,
 ) -> IndicatorTable:
-    """Per-area table of one indicator (12 areas and the UK row, K02000001).
+    """Per-area table of one indicator at one level (the 12 nations and regions by default) and the UK row.
 
     >>> from gapmap import pipeline
     >>> t = compute(pipeline.load_survey(), "referrals_age_2_or_under", Settings())
-    >>> int(t.uk["n"]), int(t.uk["k"]), round(float(t.uk["value"]), 2)
-    (283, 148, 0.52)
+    >>> int(t.uk["n"]), int(t.uk["k"]), round(float(t.uk["value"]), 2), len(t.areas)
+    (283, 148, 0.52, 12)
     """
     ind = get(indicator_id)
+    lv = geography.get_level(level)
     age = resolve_age_group(ind, age_group)
     key = item_key(ind.question_id, age)
-    frame = responses.frame
     if ind.kind != "count" and not responses.has(key):
         raise Unavailable(f"{ind.id}: the file has no column for {key}")
-    if profession:
-        wanted = norm(profession)
-        mask = frame["profession"].map(lambda p: p is not None and norm(p) == wanted)
-        if not mask.any():
-            raise InputError(
-                [
-                    Issue(
-                        None,
-                        "profession",
-                        profession,
-                        f"Expected a profession found in {responses.source}: "
-                        f"{', '.join(responses.professions()) or 'none recorded'}; found '{profession}'.",
-                    )
-                ]
-            )
-        frame = frame.loc[mask]
-    codes = [a.code for a in AREAS]
-    area = frame["area_code"]
-    if ind.kind == "count":
-        counts = area.value_counts().reindex(codes, fill_value=0)
-        rows = [(c, int(counts[c]), np.nan, float(counts[c]), np.nan, np.nan) for c in codes]
-        rows.append((UK_CODE, len(frame), np.nan, float(len(frame)), np.nan, np.nan))
-    elif ind.kind == "proportion":
-        col = frame[key]
-        answered = col.notna()
-        hit = col.isin(ind.counts)
-        n_by = answered.groupby(area).sum().reindex(codes, fill_value=0)
-        k_by = hit.groupby(area).sum().reindex(codes, fill_value=0)
-        rows = []
-        for c, nn, kk in [
-            *zip(codes, n_by.tolist(), k_by.tolist(), strict=True),
-            (UK_CODE, int(answered.sum()), int(hit.sum())),
-        ]:
-            lo, hi = stats.wilson(int(kk), int(nn), settings.confidence)
-            rows.append((c, int(nn), int(kk), kk / nn if nn else np.nan, lo, hi))
-    else:  # mean
-        col = pd.to_numeric(frame[key], errors="coerce")
-        grouped = pd.DataFrame({"a": area, "v": col, "v2": col * col}).dropna().groupby("a")
-        agg = grouped.agg(n=("v", "size"), s=("v", "sum"), s2=("v2", "sum")).reindex(codes)
-        agg = agg.fillna(0)
-        rows = []
-        valid = col.dropna()
-        items: list[tuple[str, int, float, float]] = [
-            (c, int(nn), float(ss), float(ss2))
-            for c, nn, ss, ss2 in zip(
-                codes, agg["n"].tolist(), agg["s"].tolist(), agg["s2"].tolist(), strict=True
-            )
-        ]
-        items.append((UK_CODE, len(valid), float(valid.sum()), float((valid * valid).sum())))
-        for c, count, total, total_sq in items:
-            mean, lo, hi = stats.mean_interval_from_sums(count, total, total_sq, settings.confidence)
-            rows.append((c, count, np.nan, mean, lo, hi))
-
-    out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "lo", "hi"])
+    prof = _profession(responses, profession) if profession else cube.ALL
+    c = _cube(responses, ind, key, settings)
+    t = areas.table(settings.boundaries_dir)
+    codes = [*t.codes(lv.id), UK_CODE]
+    rows = []
+    for code in codes:
+        n, k, s, s2 = c.cell(code, prof)
+        reason = c.hidden.get((code, prof), "")
+        if ind.kind == "count":
+            rows.append((code, n, np.nan, float(n), np.nan, np.nan, ""))
+        elif ind.kind == "proportion":
+            lo, hi = stats.wilson(int(k), n, settings.confidence)
+            rows.append((code, n, k, k / n if n else np.nan, lo, hi, reason))
+        else:
+            mean, lo, hi = stats.mean_interval_from_sums(n, s, s2, settings.confidence)
+            rows.append((code, n, np.nan, mean, lo, hi, reason))
+    out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "lo", "hi", "suppressed_reason"])
     out.insert(0, "indicator", ind.id)
-    names = {a.code: a.name for a in AREAS} | {UK_CODE: "United Kingdom"}
-    out.insert(2, "area_name", out["area_code"].map(names))
-    out["suppressed"] = (out["n"] < settings.min_base) & (ind.kind != "count")
-    uk_value = float(out.loc[out["area_code"] == UK_CODE, "value"].iloc[0])
-    uk_suppressed = bool(out.loc[out["area_code"] == UK_CODE, "suppressed"].iloc[0])
+    out.insert(2, "area_name", out["area_code"].map(t.names))
+    out["suppressed"] = out["suppressed_reason"] != ""
+    uk = out.loc[out["area_code"] == UK_CODE].iloc[0]
+    uk_value, uk_suppressed = float(uk["value"]), bool(uk["suppressed"])
     out["comparison"] = [
         ""
         if (sup or code == UK_CODE or uk_suppressed or ind.kind == "count")
         else stats.compare(lo, hi, uk_value)
         for code, lo, hi, sup in zip(out["area_code"], out["lo"], out["hi"], out["suppressed"], strict=True)
     ]
+    out["category"] = ""
     # Suppressed rows carry n only: k, value and interval are removed here, once, for every output.
     out.loc[out["suppressed"], ["k", "value", "lo", "hi"]] = np.nan
-    out["k"] = out["k"].astype("Int64")
+    out["k"] = out["k"].round().astype("Int64")
     out["n"] = out["n"].astype("int64")
+    frame = responses.frame
+    if profession:
+        frame = frame.loc[frame["profession"] == prof]
+    unplaced, note = unplaced_note(responses, lv.id, frame)
     return IndicatorTable(
         indicator=ind,
         frame=out[COLUMNS],
@@ -344,6 +451,9 @@ def compute(
         confidence=settings.confidence,
         synthetic=responses.synthetic,
         source=responses.source,
+        level=lv.id,
+        unplaced=unplaced,
+        unplaced_note=note,
     )
 
 
@@ -351,7 +461,7 @@ def format_value(indicator: Indicator, value: float) -> str:
     """'36%' for a proportion, '3.27' for a mean, '41' for a count, '' for no value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return ""
-    if indicator.kind == "proportion":
+    if indicator.kind in ("proportion", "coverage", "programme", "status"):
         return f"{100 * value:.0f}%"
     if indicator.kind in ("mean", "team_rate"):
         return f"{value:.2f}"

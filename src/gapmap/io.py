@@ -109,6 +109,11 @@ def read_table(path: str | Path, data: bytes | None = None) -> Table:
     return Table(frame=frame, name=path.name, encoding=encoding)
 
 
+def read_lookup(path: str | Path) -> pd.DataFrame:
+    """A bundled lookup table (areas, aliases, provision lists): text columns keep '' for blank, never NaN."""
+    return pd.read_csv(path, keep_default_na=False)
+
+
 def read_boundaries(path: str | Path, code_field: str, name_field: str | None = None) -> gpd.GeoDataFrame:
     """Boundary polygons (GeoJSON, GeoPackage, shapefile) as area_code, area_name, geometry in WGS84."""
     import geopandas as gpd

@@ -40,15 +40,26 @@ def indicator_table(
     profession: str | None = None,
     known_by: int | None = None,
     store: Store | None = None,
+    level: str | None = None,
 ) -> IndicatorTable:
-    """One indicator for every area, from the given responses (the bundled sample by default) or the teams store."""
+    """One indicator for every area of a level (nations and regions by default), from the given responses
+    (the bundled sample by default), the teams store or a provision layer.
+
+    >>> len(indicator_table("respondents", level="nhs").areas)
+    68
+    """
     settings = settings or from_env()
-    if indicators.get(indicator_id).from_teams:
+    ind = indicators.get(indicator_id)
+    if ind.from_teams:
         from gapmap import teams_layer
 
-        return teams_layer.compute(indicator_id, settings, known_by, store)
+        return teams_layer.compute(indicator_id, settings, known_by, store, level)
+    if ind.from_provision:
+        from gapmap import provision
+
+        return provision.compute(indicator_id, settings, level)
     return indicators.compute(
-        responses or load_survey(settings=settings), indicator_id, settings, age_group, profession
+        responses or load_survey(settings=settings), indicator_id, settings, age_group, profession, level
     )
 
 
@@ -60,17 +71,18 @@ class AllIndicators:
     def frame(self, decimals: int | None = 4) -> pd.DataFrame:
         """All tables stacked, with a 'source' column that says when the data are the synthetic sample."""
         if not self.tables:
-            return pd.DataFrame(columns=[*indicators.COLUMNS, "age_group", "profession", "source"])
+            return pd.DataFrame(columns=[*indicators.COLUMNS, "level", "age_group", "profession", "source"])
         out = pd.concat([export_frame(t, decimals) for t in self.tables], ignore_index=True)
         return out
 
 
 def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:
-    """The table as users download it: COLUMNS, then the selection (age_group, profession) and 'source'
+    """The table as users download it: COLUMNS, then the selection (level, age_group, profession) and 'source'
     ('synthetic sample (…)' for the bundled sample)."""
     out = table.frame.copy()
     if decimals is not None:
         out[["value", "lo", "hi"]] = out[["value", "lo", "hi"]].round(decimals)
+    out["level"] = table.level
     out["age_group"] = table.age_group or ""
     out["profession"] = table.profession or ""
     out["source"] = f"synthetic sample ({table.source})" if table.synthetic else table.source
@@ -85,19 +97,18 @@ def all_indicators(
     profession: str | None = None,
     known_by: int | None = None,
     store: Store | None = None,
+    level: str | None = None,
 ) -> AllIndicators:
     """Every indicator the file supports; those whose question is missing are listed as unavailable."""
     tables, missing = [], []
     for ind_id in ids or list(INDICATORS):
         ind = indicators.get(ind_id)
-        if ind.from_teams:
-            from gapmap import teams_layer
-
-            tables.append(teams_layer.compute(ind_id, settings, known_by, store))
+        if not ind.from_survey:
+            tables.append(indicator_table(ind_id, responses, settings, None, None, known_by, store, level))
             continue
         try:
             age = age_group if ind.per_age_group else None
-            tables.append(indicators.compute(responses, ind_id, settings, age, profession))
+            tables.append(indicators.compute(responses, ind_id, settings, age, profession, level))
         except Unavailable as exc:
             missing.append(str(exc))
     return AllIndicators(tables, missing)
@@ -109,31 +120,36 @@ def map_spec(
     boundaries: gpd.GeoDataFrame | None = None,
     teams: gpd.GeoDataFrame | None = None,
     teams_note: str = "",
+    teams_statement: str = "",
 ) -> MapSpec:
     """The plain description of the map of one indicator table, ready for any renderer."""
+    from gapmap import provision
+
     settings = settings or from_env()
     if boundaries is None:
-        boundaries = geography.load_boundaries(settings.boundaries_path)
+        boundaries = geography.load_boundaries(settings.level_path(table.level))
     ind = table.indicator
     geo = geography.join(table, boundaries)
-    classes = classify.classes_for(ind, geo["value"].tolist(), settings.palette)
-    geo["colour"] = [
-        classify.SUPPRESSED_COLOUR if sup else classes.colour_of(v)
-        for v, sup in zip(geo["value"], geo["suppressed"], strict=True)
-    ]
+    if provision.categorical(table):
+        palette = provision.CATEGORIES[ind.id]
+        geo["colour"] = geo["category"].map(palette).fillna(classify.NO_DATA_COLOUR)
+        present = set(geo["category"])
+        legend = [(c, col) for c, col in palette.items() if c in present]
+    else:
+        classes = classify.classes_for(ind, geo["value"].tolist(), settings.palette)
+        geo["colour"] = [
+            classify.SUPPRESSED_COLOUR if sup else classes.colour_of(v)
+            for v, sup in zip(geo["value"], geo["suppressed"], strict=True)
+        ]
+        legend = list(zip(classes.labels, classes.colours, strict=True))
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)
     who = f" Respondents: {table.profession} only." if table.profession else ""
-    if ind.from_teams:
-        from gapmap.teams_layer import TEAMS_STATEMENT
-
-        uk_note = f"UK: {int(uk['k'])} teams with a map location" + (
-            f", {format_value(ind, uk['value'])} per 10,000 children aged 0-2."
-            if ind.kind == "team_rate"
-            else "."
-        )
-        base_note = TEAMS_STATEMENT + f" Source: {table.source}."
+    level = geography.get_level(table.level)
+    if not ind.from_survey:
+        uk_note = _uk_note_services(table)
+        base_note = (teams_statement + " " if ind.from_teams and teams_statement else "") + f"Source: {table.source}."
     elif ind.kind == "count":
         uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
         base_note = "Count of respondents per area." + who
@@ -150,23 +166,31 @@ def map_spec(
         base_note = (
             f"Base: respondents who answered, 'Don't know' included; n per area from "
             f"{int(table.areas['n'].min())} to {int(table.areas['n'].max())}. Areas with fewer than "
-            f"{table.min_base} responses are suppressed. Colours compare areas; intervals show uncertainty."
-            + who
+            f"{table.min_base} responses are suppressed, and so is the next-smallest area or profession "
+            "wherever a hidden value could be worked out by subtraction. Colours compare areas; intervals "
+            "show uncertainty." + who
         )
-    footer = [] if ind.from_teams else [geography.SURVEY_SOURCE + f" Data file: {table.source}."]
+    if table.unplaced_note:
+        base_note = table.unplaced_note + " " + base_note
+    footer = [geography.SURVEY_SOURCE + f" Data file: {table.source}."] if ind.from_survey else []
     if table.synthetic:
         footer.append(geography.SYNTHETIC_NOTE)
-    footer.append(geography.BOUNDARY_ATTRIBUTION)
+    footer.append(geography.BOUNDARY_ATTRIBUTION + " Areas are best-fit unions of local authorities (May 2024).")
     if ind.from_teams or (teams is not None and len(teams)):
         footer.append(TEAMS_ATTRIBUTION)
-    if ind.kind == "team_rate":
+    if ind.kind in ("team_rate", "coverage", "programme", "status"):
         footer.append(POPULATION_ATTRIBUTION)
+    if ind.from_provision:
+        footer.append(PROVISION_ATTRIBUTION)
+    suppressed_label = ""
+    if ind.from_survey and ind.kind != "count":
+        suppressed_label = f"Suppressed: fewer than {table.min_base} responses, or to protect a neighbour"
     return MapSpec(
         title=table.title,
         subtitle=subtitle,
         areas=geo,
-        legend=list(zip(classes.labels, classes.colours, strict=True)),
-        suppressed_label="" if ind.from_teams else f"Fewer than {table.min_base} responses (suppressed)",
+        legend=legend,
+        suppressed_label=suppressed_label,
         base_note=base_note,
         uk_note=uk_note,
         footer=footer,
@@ -174,13 +198,40 @@ def map_spec(
         synthetic=table.synthetic,
         teams=teams,
         teams_note=teams_note,
-        extra={"min_base": str(table.min_base)},
+        extra={"min_base": str(table.min_base), "level": level.id, "level_label": level.label},
+    )
+
+
+def _uk_note_services(table: IndicatorTable) -> str:
+    ind, uk = table.indicator, table.uk
+    if ind.kind == "team_count":
+        return f"UK: {int(uk['k'])} teams serving at least one local authority."
+    if ind.kind == "team_rate":
+        return f"UK: {int(uk['k'])} teams, {format_value(ind, uk['value'])} per 10,000 children aged 0-2."
+    if ind.kind == "coverage":
+        return (
+            f"UK: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+            "live in a local authority that no known parent-infant team serves."
+        )
+    if ind.id == "start_for_life":
+        return (
+            f"UK: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+            "live in a Start for Life local authority (England only)."
+        )
+    return (
+        f"Scotland: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+        "live in a health board with a sourced infant mental-health service."
     )
 
 
 TEAMS_ATTRIBUTION = (
-    "Teams: 38 teams found in public sources (see data/teams.md); the report counts 39 areas with a team in 2021. "
-    "Postcode centres: ONS NSPL (OGL v3.0), Royal Mail and OS data © Crown copyright and database right 2025."
+    "Teams: gapmap teams database, seeded from public sources (see data/teams.md); dated counts from the "
+    "Parent-Infant Foundation (data/provision/pif_team_counts.csv). Postcode centres: ONS NSPL (OGL v3.0), "
+    "Royal Mail and OS data © Crown copyright and database right 2025."
+)
+PROVISION_ATTRIBUTION = (
+    "Provision: DfE/DHSC Family Hubs and Start for Life list; Scottish health boards' public pages "
+    "(data/provision/NOTES.md). Open Government Licence v3.0 where published on gov.uk/gov.scot."
 )
 
 
@@ -192,12 +243,20 @@ POPULATION_ATTRIBUTION = (
 def label_for(table: IndicatorTable, row: pd.Series) -> str:
     """Value and interval as shown on a map; suppressed rows say so and show no value."""
     if bool(row["suppressed"]):
+        if table.level in ("nhs", "la"):
+            return ""  # hatching says it; too many small areas to label each
+        if row.get("suppressed_reason") == "secondary":
+            return "suppressed to\nprotect a neighbour"
         return f"fewer than {table.min_base}\nresponses"
+    if str(row.get("category", "")):
+        return ""
     if pd.isna(row["value"]):
         return ""
     ind = table.indicator
-    if ind.kind in ("count", "team_count", "team_rate"):
+    if ind.kind in ("count", "team_count", "team_rate", "coverage", "programme", "status"):
         return format_value(ind, row["value"])
+    if table.level in ("nhs", "la"):
+        return format_value(ind, row["value"])  # many small areas: the value alone, intervals in the table
     return (
         f"{format_value(ind, row['value'])}\n({format_value(ind, row['lo'])}–{format_value(ind, row['hi'])})"
     )
@@ -213,3 +272,65 @@ def render(spec: MapSpec, path: str | Path, fmt: str | None = None) -> tuple[Pat
     out = draw(spec, path)
     alt = io.write_text(path.with_name(path.name + ".alt.txt"), spec.alt_text + "\n")
     return out, alt
+
+
+@dataclass
+class Coverage:
+    """The coverage headline: one sentence, the level's areas with no known team, and the full table."""
+
+    headline: str
+    frame: pd.DataFrame
+    gaps: pd.DataFrame
+    areas_total: int
+    level_plural: str
+
+
+def coverage(
+    settings: Settings | None = None, level: str = "nhs", known_by: int | None = None, store: Store | None = None
+) -> Coverage:
+    """Children aged 0-2 where no known team serves, for the UK and every area of a level.
+
+    >>> import tempfile, os
+    >>> s = from_env(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+    >>> coverage(s, "nation").headline.startswith("Of the UK's 2,252,744 children aged 0-2")
+    True
+    """
+    from gapmap import teams_layer
+    from gapmap.areas import UK_CODE
+    from gapmap.store import Store
+
+    settings = settings or from_env()
+    store = store or Store(settings)
+    frame = teams_layer.coverage_frame(settings, level, known_by, store)
+    uk = frame.loc[frame["area_code"] == UK_CODE].iloc[0]
+    areas_only = frame.loc[frame["area_code"] != UK_CODE]
+    gaps = areas_only.loc[areas_only["teams_serving"] == 0]
+    lv = geography.get_level(level)
+    when = f" (teams open in {known_by} with evidence by then)" if known_by else ""
+    headline = (
+        f"Of the UK's {int(uk['n']):,} children aged 0-2, {int(uk['k']):,} ({100 * float(uk['value']):.0f}%) live "
+        f"in a local authority that no known parent-infant team serves{when}. "
+        + teams_layer.teams_statement(store, settings)
+    )
+    out = frame.assign(level=lv.id).rename(
+        columns={"n": "children_0_2", "k": "children_0_2_no_team", "value": "share_no_team"}
+    )
+    out = out[["level", "area_code", "area_name", "children_0_2", "children_0_2_no_team", "share_no_team", "teams_serving"]]
+    out["share_no_team"] = out["share_no_team"].round(4)
+    return Coverage(headline, out, gaps, len(areas_only), lv.plural)
+
+
+def area_list(settings: Settings, level: str) -> pd.DataFrame:
+    """Codes, names, parents and children aged 0-2 of one level's areas (``gapmap areas``)."""
+    from gapmap import areas
+
+    lv = geography.get_level(level)
+    t = areas.table(settings.boundaries_dir)
+    f = t.level_frame(lv.id)
+    cols = ["code", "name", "area_type"]
+    for parent in t.level_order[: t.rank[lv.id]]:
+        col = f"{parent}_code"
+        if col in f.columns:
+            f[f"{parent}_name"] = f[col].map(lambda c: t.names.get(c, "") if c else "")
+            cols += [col, f"{parent}_name"]
+    return f[[*cols, "la_count", "pop_age0to2"]].rename(columns={"pop_age0to2": "children_0_2"})

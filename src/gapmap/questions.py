@@ -52,38 +52,6 @@ def find_age_group(text: str) -> AgeGroup | None:
     return None
 
 
-# Special answers of "Where do you work?" that are not one of the 12 mapped areas.
-MULTI_NATION = "MULTI"  # "Across more than one nation": counted in the UK row only
-ENGLAND_ONLY = "E92000001"  # "England" with no region: counted in the UK row only
-UK_CODE = "K02000001"
-
-
-@dataclass(frozen=True)
-class Area:
-    code: str
-    name: str
-    nation: str
-    aliases: tuple[str, ...] = ()
-
-
-AREAS: tuple[Area, ...] = (
-    Area("E12000001", "North East", "England"),
-    Area("E12000002", "North West", "England"),
-    Area("E12000003", "Yorkshire and The Humber", "England", ("Yorkshire and Humber", "Yorkshire")),
-    Area("E12000004", "East Midlands", "England"),
-    Area("E12000005", "West Midlands", "England"),
-    Area("E12000006", "East of England", "England", ("East", "Eastern", "East England")),
-    Area("E12000007", "London", "England", ("Greater London",)),
-    Area("E12000008", "South East", "England"),
-    Area("E12000009", "South West", "England"),
-    Area("N92000002", "Northern Ireland", "Northern Ireland", ("NI",)),
-    Area("S92000003", "Scotland", "Scotland"),
-    Area("W92000004", "Wales", "Wales", ("Cymru",)),
-)
-AREA_BY_CODE = {a.code: a for a in AREAS}
-AREA_NAMES = {a.code: a.name for a in AREAS} | {UK_CODE: "United Kingdom"}
-
-
 @dataclass(frozen=True)
 class Question:
     """A survey question: how columns and answers spell it, and what its answers mean.
@@ -259,15 +227,4 @@ def answer_lookup(question: Question) -> dict[str, str]:
     """Normalised answer spelling -> option label."""
     table = {norm(o): o for o in question.options}
     table.update({norm(k): v for k, v in question.aliases.items()})
-    if question.kind == "area":
-        for area in AREAS:
-            table[norm(area.name)] = area.code
-            table[norm(area.code)] = area.code
-            for alias in area.aliases:
-                table[norm(alias)] = area.code
-        table[norm("Yorkshire and the Humber")] = "E12000003"
-        table[norm("Across more than one nation")] = MULTI_NATION
-        table[norm("More than one nation")] = MULTI_NATION
-        table[norm("UK-wide")] = MULTI_NATION
-        table[norm("England")] = ENGLAND_ONLY
     return table

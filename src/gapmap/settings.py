@@ -75,7 +75,12 @@ class Settings:
 
     @property
     def boundaries_path(self) -> Path:
-        return self.boundaries_dir / "uk_regions_nations_display.geojson"
+        """Print boundaries of the default level (nations and English regions)."""
+        return self.level_path("region")
+
+    def level_path(self, level: str) -> Path:
+        """Print boundaries of one geography level (``boundaries/levels/<level>.geojson``)."""
+        return self.boundaries_dir / "levels" / f"{level}.geojson"
 
     @property
     def teams_db_url(self) -> str:
@@ -130,7 +135,11 @@ def from_env(environ: dict[str, str] | None = None, **overrides: object) -> Sett
         if raw is None or raw == "":
             continue
         try:
-            if f.type in ("int", int):
+            if f.type in ("bool", bool):
+                if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                    raise ValueError
+                values[f.name] = raw.lower() in ("1", "true", "yes", "on")
+            elif f.type in ("int", int):
                 values[f.name] = int(raw)
             elif f.type in ("float", float):
                 values[f.name] = float(raw)

@@ -51,7 +51,7 @@ team_table = sa.Table(
             sa.Float
             if f in ("latitude", "longitude")
             else sa.Integer
-            if f in ("established", "evidence_year")
+            if f in ("established", "evidence_year", "closed")
             else sa.Text,
         )
         for f in teams.RECORD_FIELDS
@@ -145,6 +145,13 @@ class Store:
             metadata.create_all(self.engine)
         except sa.exc.DatabaseError:
             metadata.create_all(self.engine)  # another process created the tables between check and create
+        # Databases made before a column existed get it added (nullable, so old rows read as unknown).
+        have = {c["name"] for c in sa.inspect(self.engine).get_columns("teams")}
+        for col in team_table.columns:
+            if col.name not in have:
+                kind = col.type.compile(dialect=self.engine.dialect)
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql(f'ALTER TABLE teams ADD COLUMN "{col.name}" {kind}')
 
     def _seed(self) -> None:
         path = self.settings.data_dir / "teams.csv"
@@ -306,18 +313,24 @@ class Store:
                 )
             }
 
-    def list_teams(self, known_by: int | None = None, include_removed: bool = False) -> pd.DataFrame:
-        """Current teams (id, batch_id and every record field); ``known_by`` keeps evidence up to that year."""
+    def list_teams(
+        self, known_by: int | None = None, include_removed: bool = False, include_closed: bool = False
+    ) -> pd.DataFrame:
+        """Teams (id, batch_id and every record field) open now, or with ``known_by`` those with evidence by
+        that year and open in it (a team that closed in June 2021 was open in 2021)."""
         q = sa.select(team_table).order_by(team_table.c.id)
         if not include_removed:
             q = q.where(team_table.c.removed_at.is_(None))
         if known_by is not None:
             q = q.where(team_table.c.evidence_year <= known_by)
+        if not include_closed:
+            closed = team_table.c.closed
+            q = q.where(closed.is_(None) if known_by is None else (closed.is_(None) | (closed >= known_by)))
         with self.engine.connect() as conn:
             frame = pd.DataFrame(
                 conn.execute(q).mappings().all(), columns=[c.name for c in team_table.columns]
             )
-        for col in ("established", "evidence_year", "batch_id", "removed_by"):
+        for col in ("established", "evidence_year", "closed", "batch_id", "removed_by"):
             frame[col] = pd.to_numeric(frame[col]).astype("Int64")
         return frame.drop(columns=["dedupe_key"])
 

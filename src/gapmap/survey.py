@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from gapmap import areas
 from gapmap.io import Table
 from gapmap.problems import InputError, Issue
 from gapmap.questions import (
@@ -37,6 +38,7 @@ class Responses:
     synthetic: bool
     items: frozenset[str]
     notes: list[str] = field(default_factory=list)
+    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     def has(self, key: str) -> bool:
         return key in self.items
@@ -48,7 +50,10 @@ class Responses:
 
 def _expected(question: Question) -> str:
     if question.kind == "area":
-        return "a UK nation, an English region or 'Across more than one nation'"
+        return (
+            "a UK nation, English region, NHS area (ICB, health board, HSC trust) or local authority, by name or "
+            "GSS code, or 'Across more than one nation'"
+        )
     if question.kind == "rating":
         return "a whole number from 1 to 5"
     if question.kind == "referral_age":
@@ -56,11 +61,26 @@ def _expected(question: Question) -> str:
     return "one of " + ", ".join(f"'{o}'" for o in question.options)
 
 
+class Ambiguous(ValueError):
+    """An area answer that names more than one area."""
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        super().__init__(codes)
+        self.codes = codes
+
+
 def _parse(question: Question, raw: str, table: dict[str, str]) -> str | float | None:
-    """Option label (or rating) for a raw answer; raises ValueError if it is none of them."""
+    """Option label (or rating, or area code) for a raw answer; raises ValueError if it is none of them."""
     key = norm(raw)
     if key == "":
         return None
+    if question.kind == "area":
+        match = areas.table().match(raw)
+        if len(match.codes) > 1:
+            raise Ambiguous(match.codes)
+        if not match.codes:
+            raise ValueError
+        return match.codes[0]
     if question.kind == "text":
         return raw.strip()
     if question.kind in ("rating", "referral_age") and raw.strip().startswith("-"):
@@ -86,10 +106,32 @@ def _hint(question: Question, raw: str) -> str:
     if question.kind == "referral_age":
         return "Fix: correct the age (services take referrals from pregnancy up to 25 at most)."
     if question.kind == "area":
-        return "Fix: use the nation or region name as the survey offered it (e.g. 'North West', 'Wales')."
+        close = areas.table().match(raw).closest
+        if close:
+            return "Fix: did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        return "Fix: use the area's name as ONS lists it (e.g. 'North West', 'Cardiff', 'NHS Fife') or its GSS code."
     if question.kind == "rating":
         return "Fix: use the score the respondent chose, 1 to 5."
     return "Fix: use one of the options, or leave the cell blank if the question was not answered."
+
+
+def level_column(level: str) -> str:
+    """Column of validated responses holding each response's area at one level ('' where not placed)."""
+    return f"at_{level}"
+
+
+def placement(codes: pd.Series) -> pd.DataFrame:
+    """Each response's area at every level: the finest its answer gives, and every coarser level above it.
+
+    A response answered with a local authority is counted in its NHS area, region and nation; one answered with
+    a region cannot be placed at NHS-area or local-authority level ('' there).
+    """
+    t = areas.table()
+    distinct = {c: {lv: t.ancestor(c, lv) for lv in t.level_order} for c in codes.unique()}
+    return pd.DataFrame(
+        {level_column(lv): codes.map({c: d[lv] for c, d in distinct.items()}).fillna("") for lv in t.level_order},
+        index=codes.index,
+    )
 
 
 def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
@@ -153,23 +195,22 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         raw_col = kept[header].astype(str)
         # Parse each distinct answer once: a million rows hold only a handful of spellings.
         mapping: dict[str, object] = {}
-        bad: set[str] = set()
+        bad: dict[str, str] = {}
         for raw in raw_col.unique():
             try:
                 mapping[raw] = _parse(question, raw, table_)
-            except ValueError:
-                bad.add(raw)
-        if bad:
-            hit = raw_col.isin(bad)
-            for row, raw in zip(rows[hit], raw_col[hit], strict=True):
-                problems.append(
-                    Issue(
-                        row,
-                        header,
-                        raw,
-                        f"Expected {_expected(question)}; found '{raw}'. {_hint(question, raw)}",
-                    )
+            except Ambiguous as amb:
+                names = " and ".join(areas.table().describe(c) for c in amb.codes)
+                bad[raw] = (
+                    f"Expected one area; '{raw}' names {len(amb.codes)}: {names}. "
+                    "Fix: write the area's full name or its GSS code."
                 )
+            except ValueError:
+                bad[raw] = f"Expected {_expected(question)}; found '{raw}'. {_hint(question, raw)}"
+        if bad:
+            hit = raw_col.isin(list(bad))
+            for row, raw in zip(rows[hit], raw_col[hit], strict=True):
+                problems.append(Issue(row, header, raw, bad[raw]))
         parsed[key] = raw_col.map(mapping)
     order = {header: i for i, header in enumerate(frame.columns)}
     problems.sort(key=lambda i: (i.row or 0, order.get(i.column or "", 0)))
@@ -186,9 +227,10 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     if empty_rows:
         notes.append(f"Skipped {len(empty_rows)} empty row(s): {', '.join(map(str, empty_rows))}.")
     result = pd.DataFrame(out)
+    result = pd.concat([result, placement(result["area_code"])], axis=1)
     no_area = int((result["area_code"] == "").sum())
     if no_area:
-        notes.append(f"{no_area} respondent(s) gave no nation or region: counted in the UK figures only.")
+        notes.append(f"{no_area} respondent(s) gave no area: counted in the UK figures only.")
     if synthetic is None:
         synthetic = (
             SYNTHETIC_COLUMN in {norm(c) for c in frame.columns}

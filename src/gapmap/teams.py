@@ -13,7 +13,7 @@ import pandas as pd
 from gapmap import geocode
 from gapmap.io import Table
 from gapmap.problems import Issue
-from gapmap.questions import AREA_BY_CODE, QUESTION_BY_ID, answer_lookup, norm
+from gapmap.questions import norm
 from gapmap.settings import Settings
 
 COLUMNS = (
@@ -27,6 +27,7 @@ COLUMNS = (
     "nation",
     "region",
     "established",
+    "closed",
     "source_url",
     "notes",
 )
@@ -55,6 +56,7 @@ RECORD_FIELDS = (
     "region_code",
     "region",
     "established",
+    "closed",
     "evidence_year",
     "confidence",
     "source_url",
@@ -128,7 +130,16 @@ def check(
         if col not in frame.columns:
             frame[col] = ""
     lk = geocode.lookups(settings, postcode_file)
-    region_names = answer_lookup(QUESTION_BY_ID["where_do_you_work"])
+    from gapmap import areas
+
+    area_table = areas.table(settings.boundaries_dir)
+
+    def region_of(name: str) -> str | None:
+        """The region (or nation, for the three nations) a typed region name means; None if none."""
+        found = area_table.match(name).codes
+        regions = [c for c in found if area_table.ancestor(c, "region") == c]
+        return regions[0] if len(regions) == 1 else None
+
 
     records: list[dict[str, object]] = []
     row_issues: dict[int, list[Issue]] = {}
@@ -215,16 +226,9 @@ def check(
                         f"Expected a known UK postcode district; '{outward}' is not in the bundled list of "
                         "postcode districts. Fix: check the postcode, or give coordinates instead.",
                     )
-        codes = [c.strip() for c in re.split(r"[;,]", cell["area_codes"]) if c.strip()]
-        bad_codes = [c for c in codes if c not in lk.areas.index]
-        if bad_codes:
-            problem(
-                row,
-                "area_codes",
-                cell["area_codes"],
-                f"Expected area codes found in a boundary file (local authority 2024, ICB, health board, "
-                f"HSC trust, region or nation); unknown: {', '.join(bad_codes)}. Fix: correct or remove them.",
-            )
+        codes, code_problem = area_codes(cell["area_codes"])
+        if code_problem:
+            problem(row, "area_codes", cell["area_codes"], code_problem)
         elif codes and lat is None:
             point = geocode.area_point(lk, codes)
             if point:
@@ -233,7 +237,16 @@ def check(
         if trust_location_basis and cell["location_basis"] in BASIS and lat is not None:
             basis = cell["location_basis"]
         years: dict[str, int | None] = {}
-        for col in ("established", "evidence_year"):
+        if cell["closed"] and cell["established"] and _is_number(cell["closed"]) and _is_number(cell["established"]):
+            if float(cell["closed"]) < float(cell["established"]):
+                problem(
+                    row,
+                    "closed",
+                    cell["closed"],
+                    f"Expected a closing year on or after the year established ({cell['established']}); found "
+                    f"'{cell['closed']}'. Fix: correct one of the two years.",
+                )
+        for col in ("established", "evidence_year", "closed"):
             if cell[col]:
                 try:
                     years[col] = _year(cell[col])
@@ -271,6 +284,7 @@ def check(
                 "region": cell["region"],
                 "established": years.get("established"),
                 "evidence_year": years.get("evidence_year"),
+                "closed": years.get("closed"),
                 "confidence": cell["confidence"],
                 "source_url": ";".join(urls),
                 "notes": cell["notes"],
@@ -293,7 +307,7 @@ def check(
                 )
                 continue
             given_region = str(rec["region"])
-            if given_region and region_names.get(norm(given_region)) not in (a["region_code"], None):
+            if given_region and region_of(given_region) not in (a["region_code"], None):
                 problem(
                     row,
                     "region",
@@ -301,7 +315,7 @@ def check(
                     f"Expected the region the location lies in, {a['region_name']}; found '{given_region}'. "
                     "Fix: correct the region, or the location if the region is right.",
                 )
-            elif given_region and region_names.get(norm(given_region)) is None:
+            elif given_region and region_of(given_region) is None:
                 problem(
                     row,
                     "region",
@@ -317,7 +331,7 @@ def check(
                     f"Expected the nation the location lies in, {a['nation']}; found '{nation}'. Fix: correct the nation or the location.",
                 )
             rec["region_code"] = a["region_code"]
-            rec["region"] = AREA_BY_CODE[a["region_code"]].name
+            rec["region"] = area_table.names[a["region_code"]]
             rec["nation"] = a["nation"]
 
     seen: dict[str, int] = {}
@@ -357,6 +371,51 @@ def check(
         rejected={r: [i.message for i in v] for r, v in row_issues.items()},
         raw=table.frame,
         notes=notes,
+    )
+
+
+ACCEPTED_AREAS = (
+    "local authority (2024), ICB (2023), Scottish or Welsh health board, NI HSC trust, region or nation, "
+    "by GSS code or name"
+)
+
+
+def area_codes(text: str) -> tuple[list[str], str]:
+    """Area codes a team serves, from codes or names separated by ';' (or ','); and a problem message, if any.
+
+    >>> area_codes("E06000001; NHS Fife; Cardiff")
+    (['E06000001', 'S08000029', 'W06000015'], '')
+    """
+    from gapmap import areas
+
+    t = areas.table()
+    pieces = [p.strip() for p in text.split(";") if p.strip()]
+    codes: list[str] = []
+    bad: list[str] = []
+    for piece in pieces:
+        found = [c for c in t.match(piece).codes if c != areas.MULTI_NATION]
+        if len(found) == 1:
+            codes.append(found[0])
+            continue
+        parts = [x.strip() for x in piece.split(",") if x.strip()]
+        sub = [[c for c in t.match(x).codes if c != areas.MULTI_NATION] for x in parts]
+        if len(parts) > 1 and all(len(m) == 1 for m in sub):
+            codes.extend(m[0] for m in sub)
+        elif len(found) > 1:
+            bad.append(f"'{piece}' names {' and '.join(t.describe(c) for c in found)}")
+        else:
+            bad.append(f"'{piece}'")
+    if not bad:
+        return list(dict.fromkeys(codes)), ""
+    sub_icb = [b for b in bad if b.strip("'").upper().startswith("E38")]
+    why = (
+        " Sub-ICB location codes (E38) are not accepted: no bundled lookup maps them to local authorities."
+        if sub_icb
+        else ""
+    )
+    return codes, (
+        f"Expected areas a team serves: {ACCEPTED_AREAS}; not recognised: {', '.join(bad)}.{why} "
+        "Fix: use the codes or names of the areas served, separated by ';'."
     )
 
 

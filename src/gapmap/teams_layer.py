@@ -1,14 +1,20 @@
-"""The team layer for maps, and the per-area team indicators (teams, teams per 10,000 children aged 0-2)."""
+"""The team layer for maps, and the coverage indicators from the teams store at every geography level.
+
+A team *serves* the local authorities in its ``area_codes`` (an NHS-area, region or nation code stands for all
+the local authorities in it) or, with no area codes, the local authority its map point lies in.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from gapmap import areas, geography, io
+from gapmap.areas import UK_CODE
 from gapmap.indicators import INDICATORS, IndicatorTable
-from gapmap.questions import AREAS, UK_CODE
 from gapmap.settings import Settings
 from gapmap.teams import EXACT_BASIS
 
@@ -17,7 +23,6 @@ if TYPE_CHECKING:
 
     from gapmap.store import Store
 
-TEAMS_STATEMENT = "38 teams found in public sources; the report counts 39 areas with a team in 2021; import the full list via CSV."
 BASIS_TEXT = {
     "coordinates": "exact coordinates",
     "postcode": "postcode centre",
@@ -25,6 +30,43 @@ BASIS_TEXT = {
     "area served": "centre of the area served (not the team's base)",
     "none": "no location: listed, not mapped",
 }
+
+
+def published_count(settings: Settings) -> tuple[int, str] | None:
+    """The Parent-Infant Foundation's latest UK count of teams and its month ('December 2025')."""
+    path = settings.data_dir / "provision" / "pif_team_counts.csv"
+    if not path.exists():
+        return None
+    counts = io.read_lookup(path)
+    uk = counts.loc[counts["scope"] == "UK"].copy()
+    uk["when"] = pd.to_datetime(uk["date"].astype(str), format="mixed", errors="coerce")
+    uk = uk.dropna(subset=["when"]).sort_values("when")
+    if uk.empty:
+        return None
+    last = uk.iloc[-1]
+    return int(last["count"]), last["when"].strftime("%B %Y")
+
+
+def teams_statement(store: Store, settings: Settings) -> str:
+    """'38 teams in the gapmap teams database (38 found in public sources); the Parent-Infant Foundation
+    counted 51 in December 2025.' Every number comes from the store and the dated counts."""
+    frame = store.list_teams(include_closed=True)
+    history = store.history()
+    seed_batches = set(history.loc[history["kind"] == "seed", "id"].astype(int))
+    seeded = int(frame["batch_id"].isin(seed_batches).sum())
+    closed = int(frame["closed"].notna().sum()) if "closed" in frame else 0
+    text = f"{len(frame) - closed} open teams in the gapmap teams database"
+    parts = [f"{seeded} found in public sources"] if seeded else []
+    if len(frame) - seeded:
+        parts.append(f"{len(frame) - seeded} imported")
+    if closed:
+        parts.append(f"{closed} closed, not counted")
+    if parts:
+        text += f" ({', '.join(parts)})"
+    pub = published_count(settings)
+    if pub:
+        text += f"; the Parent-Infant Foundation counted {pub[0]} in {pub[1]}"
+    return text + ". Import the full list via CSV."
 
 
 def team_points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -64,10 +106,10 @@ def for_map(
     frame = store.list_teams(known_by=known_by)
     points = team_points(frame)
     unlocated = len(frame) - len(points)
-    note = TEAMS_STATEMENT
+    note = teams_statement(store, settings)
     if known_by is not None:
         undated = int(store.list_teams()["evidence_year"].isna().sum())
-        note += f" Showing teams with evidence by {known_by}"
+        note += f" Showing teams with evidence by {known_by} and open that year"
         note += f" ({undated} undated team(s) left out)." if undated else "."
     centre = int((~points["exact"]).sum())
     if centre:
@@ -79,44 +121,104 @@ def for_map(
     return points, note
 
 
-def population(settings: Settings) -> pd.Series:
-    """Children aged 0-2 per nation/region (ONS mid-2019), indexed by GSS code, with the UK total."""
-    df = pd.read_csv(settings.data_dir / "population_age0to2_mid2019_regions_nations.csv")
-    s = df.set_index("gss_cd")["pop_age0to2"].astype(int)
-    s[UK_CODE] = int(s.sum())
-    return s
+def served_las(frame: pd.DataFrame, settings: Settings) -> list[set[str]]:
+    """The local authorities each team serves (by area codes, else by the point's local authority)."""
+    t = areas.table(settings.boundaries_dir)
+    out: list[set[str]] = []
+    need_point: list[int] = []
+    for i, codes in enumerate(frame["area_codes"].fillna("").astype(str)):
+        las = {la for c in areas.split_codes(codes) for la in t.members(c, "la")}
+        out.append(las)
+        if not las:
+            need_point.append(i)
+    pts = frame.iloc[need_point]
+    pts = pts.loc[pts["latitude"].notna() & pts["longitude"].notna()]
+    if len(pts):
+        from gapmap import geocode
+
+        found = geocode.local_authorities(
+            settings, pts["latitude"].astype(float).tolist(), pts["longitude"].astype(float).tolist()
+        )
+        for pos, la in zip(pts.index, found, strict=True):
+            if la:
+                out[frame.index.get_loc(pos)].add(la)  # type: ignore[union-attr]
+    return out
+
+
+def _la_frame(settings: Settings, frame: pd.DataFrame) -> pd.DataFrame:
+    """Per local authority: children aged 0-2 and the number of teams serving it."""
+    t = areas.table(settings.boundaries_dir)
+    la = t.level_frame("la").set_index("code")
+    counts = pd.Series(0, index=la.index)
+    for las in served_las(frame, settings):
+        for code in las:
+            if code in counts.index:
+                counts[code] += 1
+    return pd.DataFrame({"pop": la["pop_age0to2"].astype(int), "teams": counts})
 
 
 def compute(
-    indicator_id: str, settings: Settings, known_by: int | None = None, store: Store | None = None
+    indicator_id: str,
+    settings: Settings,
+    known_by: int | None = None,
+    store: Store | None = None,
+    level: str | None = None,
+    table_only: bool = False,
 ) -> IndicatorTable:
-    """'teams' (count per area) or 'teams_per_10k_age_0_2' (k = teams, n = children aged 0-2)."""
+    """'teams', 'teams_per_10k_age_0_2' or 'children_0_2_no_team' for every area of a level, and the UK.
+
+    >>> import tempfile, os
+    >>> s = Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+    >>> t = compute("children_0_2_no_team", s, level="nation")
+    >>> int(t.uk["n"])
+    2252744
+    """
     from gapmap.store import Store
 
     ind = INDICATORS[indicator_id]
+    lv = geography.get_level(level)
     store = store or Store(settings)
     frame = store.list_teams(known_by=known_by)
-    counts = frame["region_code"].value_counts()
-    codes = [a.code for a in AREAS]
-    pop = population(settings)
+    t = areas.table(settings.boundaries_dir)
+    served = served_las(frame, settings)
+    la = _la_frame(settings, frame)
     rows = []
-    for code in [*codes, UK_CODE]:
-        k = int(counts.get(code, 0)) if code != UK_CODE else int(frame["region_code"].fillna("").ne("").sum())
+    for code in [*t.codes(lv.id), UK_CODE]:
+        members = set(t.members(code, "la"))
+        n_children = int(la.loc[list(members), "pop"].sum())
+        if ind.kind == "coverage":
+            unserved = int(la.loc[list(members)].query("teams == 0")["pop"].sum())
+            rows.append((code, n_children, unserved, unserved / n_children if n_children else np.nan))
+            continue
+        k = sum(1 for las in served if las & members)
         if ind.kind == "team_count":
             rows.append((code, k, k, float(k)))
         else:
-            n = int(pop[code])
-            rows.append((code, n, k, 10_000 * k / n))
+            rows.append((code, n_children, k, 10_000 * k / n_children if n_children else np.nan))
     out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value"])
     out.insert(0, "indicator", ind.id)
-    names = {a.code: a.name for a in AREAS} | {UK_CODE: "United Kingdom"}
-    out.insert(2, "area_name", out["area_code"].map(names))
+    out.insert(2, "area_name", out["area_code"].map(t.names))
     out["lo"] = np.nan
     out["hi"] = np.nan
-    out["suppressed"] = False  # counts of services, not survey answers: nothing to protect
+    out["suppressed"] = False  # counts of services and children, not survey answers: nothing to protect
+    out["suppressed_reason"] = ""
     out["comparison"] = ""
+    out["category"] = ""
     out["k"] = out["k"].astype("Int64")
-    source = "teams database" + (f", evidence by {known_by}" if known_by else "")
+    year = known_by or dt.date.today().year
+    source = f"teams database, teams open in {year}" + (f" with evidence by {known_by}" if known_by else "")
     return IndicatorTable(
-        ind, out[list(out.columns)], None, None, settings.min_base, settings.confidence, False, source
+        ind, out, None, None, settings.min_base, settings.confidence, False, source, level=lv.id
     )
+
+
+def coverage_frame(settings: Settings, level: str, known_by: int | None = None, store: Store | None = None) -> pd.DataFrame:
+    """Every area of a level with the teams serving it and its children aged 0-2 in unserved local
+    authorities; areas no known team serves first, most children first (for `gapmap coverage`)."""
+    table = compute("children_0_2_no_team", settings, known_by, store, level)
+    counts = compute("teams", settings, known_by, store, level, table_only=True).frame.set_index("area_code")["k"]
+    f = table.frame.copy()
+    f["teams_serving"] = f["area_code"].map(counts).astype(int)
+    f["_uk"] = f["area_code"] == UK_CODE
+    f = f.sort_values(["_uk", "teams_serving", "n"], ascending=[False, True, False]).drop(columns="_uk")
+    return f
