@@ -11,7 +11,7 @@ def test_indicators_csv_reproduces_report(tmp_path: Path, capsys):
     out = tmp_path / "ind.csv"
     assert main(["indicators", "--out", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0])[:10] == [
+    assert list(rows[0])[:12] == [
         "indicator",
         "area_code",
         "area_name",
@@ -21,7 +21,9 @@ def test_indicators_csv_reproduces_report(tmp_path: Path, capsys):
         "lo",
         "hi",
         "suppressed",
+        "suppressed_reason",
         "comparison",
+        "category",
     ]
     uk = {r["indicator"]: r for r in rows if r["area_code"] == "K02000001"}
     assert round(float(uk["services_0_2_definitely"]["value"]), 2) == 0.36
@@ -51,7 +53,8 @@ def test_validate_good_and_bad(capsys):
 def test_render_all_writes_maps_and_alt_text(tmp_path: Path):
     assert main(["render", "--all", "--out-dir", str(tmp_path), "--format", "svg", "--no-teams"]) == 0
     svgs = sorted(p.name for p in tmp_path.glob("*.svg"))
-    assert len(svgs) == 12 and "understanding_mean.svg" in svgs and "teams_per_10k_age_0_2.svg" in svgs
+    assert len(svgs) == 15
+    assert "understanding_mean.region.svg" in svgs and "children_0_2_no_team.region.svg" in svgs
     assert all((tmp_path / f"{s}.alt.txt").exists() for s in svgs)
 
 

@@ -77,10 +77,16 @@ def test_xlsx_like_microsoft_forms(tmp_path: Path):
 
 BAD = [
     (
+        {"where_do_you_work": "Nottingam"},
+        "row 2, column 'where_do_you_work': Expected a UK nation, English region, NHS area (ICB, health board, "
+        "HSC trust) or local authority, by name or GSS code, or 'Across more than one nation'; found 'Nottingam'. "
+        "Fix: did you mean 'Nottingham' or 'Wokingham'?",
+    ),
+    (
         {"where_do_you_work": "Atlantis"},
-        "row 2, column 'where_do_you_work': Expected a UK nation, an English region or 'Across more than one "
-        "nation'; found 'Atlantis'. Fix: use the nation or region name as the survey offered it "
-        "(e.g. 'North West', 'Wales').",
+        "row 2, column 'where_do_you_work': Expected a UK nation, English region, NHS area (ICB, health board, "
+        "HSC trust) or local authority, by name or GSS code, or 'Across more than one nation'; found 'Atlantis'. "
+        "Fix: use the area's name as ONS lists it (e.g. 'North West', 'Cardiff', 'NHS Fife') or its GSS code.",
     ),
     (
         {"where_do_you_work": "Wales", "lowest_referral_age": "45"},
@@ -104,9 +110,9 @@ BAD = [
     ),
     (
         {"where_do_you_work": "<script>alert(1)</script>"},
-        "row 2, column 'where_do_you_work': Expected a UK nation, an English region or 'Across more than one "
-        "nation'; found '<script>alert(1)</script>'. Fix: use the nation or region name as the survey offered it "
-        "(e.g. 'North West', 'Wales').",
+        "row 2, column 'where_do_you_work': Expected a UK nation, English region, NHS area (ICB, health board, "
+        "HSC trust) or local authority, by name or GSS code, or 'Across more than one nation'; found '<script>alert(1)</script>'. "
+        "Fix: use the area's name as ONS lists it (e.g. 'North West', 'Cardiff', 'NHS Fife') or its GSS code.",
     ),
     (
         {"Region name": "Wales"},

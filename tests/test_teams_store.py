@@ -75,8 +75,10 @@ def test_postcode_normalising(raw, expected):
 
 def test_bundled_list_is_seeded_with_provenance(tmp_path: Path):
     s = Store(Settings(database_url=f"sqlite:///{tmp_path / 't.db'}"))
-    teams = s.list_teams()
+    teams = s.list_teams(include_closed=True)
     assert len(teams) == 38
+    assert len(s.list_teams()) == 37  # NorPIP closed in June 2021
+    assert s.list_teams(known_by=2021)["name"].str.startswith("NorPIP").any()
     assert teams["location_basis"].value_counts().to_dict() == {
         "area served": 35,
         "postcode district": 2,
@@ -156,7 +158,7 @@ def test_remove_history_undo(db_url):
     with pytest.raises(InputError, match="already removed"):
         s.remove(ids[0])
     assert s.undo(r.batch_id) == 4
-    assert len(s.list_teams()) == 38
+    assert len(s.list_teams(include_closed=True)) == 38
     with pytest.raises(InputError, match="already undone"):
         s.undo(r.batch_id)
     assert s.history()["kind"].tolist() == ["seed", "import", "remove", "undo"]
@@ -255,15 +257,16 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
     t = pipeline.indicator_table("teams", settings=settings)
     by = t.frame.set_index("area_code")
     assert by.loc["E12000002", "k"] == 10 and by.loc["S92000003", "k"] == 8 and by.loc["W92000004", "k"] == 0
-    assert by.loc["K02000001", "k"] == 37  # 38 teams, EPIP has no location
+    assert by.loc["K02000001", "k"] == 36  # 37 open teams; EPIP has no area and no location
     rate = pipeline.indicator_table("teams_per_10k_age_0_2", settings=settings).frame.set_index("area_code")
     assert rate.loc["S92000003", "n"] == 157772 and rate.loc["S92000003", "value"] == pytest.approx(
         8 / 157772 * 10000
     )
     early = pipeline.indicator_table("teams", settings=settings, known_by=2021).frame.set_index("area_code")
-    assert early.loc["K02000001", "k"] == 21  # 22 by 2021, EPIP without location
+    assert early.loc["K02000001", "k"] == 21  # 22 by 2021 (NorPIP still open that year), EPIP without location
     points, note = for_map(settings)
-    assert len(points) == 37 and "the report counts 39 areas" in note and "centre of the area served" in note
+    assert len(points) == 36 and "centre of the area served" in note
+    assert "38 found in public sources" in note and "Parent-Infant Foundation counted 51 in December 2025" in note
     spec = pipeline.map_spec(
         pipeline.indicator_table("services_0_2_definitely"), settings, teams=points, teams_note=note
     )
@@ -271,7 +274,7 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
     svg = out.read_text(encoding="utf-8")
     assert (
         "Team: centre of area served or postcode district" in svg
-        and "38 teams found in public sources" in svg
+        and "38 found in public sources" in svg
     )
 
 

@@ -45,6 +45,7 @@ class Level:
     label: str
     plural: str
     answer_hint: str
+    noun: str
 
     def print_path(self, boundaries_dir: Path) -> Path:
         return boundaries_dir / "levels" / f"{self.id}.geojson"
@@ -56,15 +57,22 @@ class Level:
 LEVELS: dict[str, Level] = {
     lv.id: lv
     for lv in (
-        Level("nation", "Nation", "the 4 UK nations", "a UK nation"),
-        Level("region", "Region", "the UK's 12 nations and English regions", "a nation or English region"),
+        Level("nation", "Nation", "the 4 UK nations", "a UK nation", "nations"),
+        Level(
+            "region",
+            "Region",
+            "the UK's 12 nations and English regions",
+            "a nation or English region",
+            "nations and regions",
+        ),
         Level(
             "nhs",
             "NHS area",
-            "68 NHS commissioning areas (ICBs, health boards, HSC trusts)",
+            "the UK's 68 NHS commissioning areas (ICBs, health boards, HSC trusts)",
             "an ICB, health board or HSC trust",
+            "NHS areas",
         ),
-        Level("la", "Local authority", "361 local authorities", "a local authority"),
+        Level("la", "Local authority", "the UK's 361 local authorities", "a local authority", "local authorities"),
     )
 }
 DEFAULT_LEVEL = "region"

@@ -377,10 +377,14 @@ def unplaced_note(responses: Responses, level: str, frame: pd.DataFrame | None =
         finest = max(coarse, key=lambda lv: t.rank[str(lv)])
         advice = f" The survey asked for {geography.get_level(str(finest)).answer_hint}: choose {geography.get_level(str(finest)).label} to map these answers."
     total = len(frame)
-    level_label = geography.get_level(level).label.lower()
+    level_label = geography.get_level(level).label
+    article = "an" if level_label.lower().startswith(("a", "e", "i", "o", "u", "nhs")) else "a"
+    if len(missing) * 2 < total:
+        advice = ""  # most responses are placed: the level suits the file
     return len(missing), (
-        f"{len(missing)} of {total} responses could not be placed in a {level_label}: {'; '.join(parts)}. "
-        f"They count in the UK row only.{advice}"
+        f"{len(missing)} of {total} responses could not be placed in {article} "
+        f"{level_label if level_label.startswith('NHS') else level_label.lower()}: "
+        f"{'; '.join(parts)}. They count in the UK row only.{advice}"
     )
 
 

@@ -317,7 +317,7 @@ def coverage(
     )
     out = out[["level", "area_code", "area_name", "children_0_2", "children_0_2_no_team", "share_no_team", "teams_serving"]]
     out["share_no_team"] = out["share_no_team"].round(4)
-    return Coverage(headline, out, gaps, len(areas_only), lv.plural)
+    return Coverage(headline, out, gaps, len(areas_only), lv.noun)
 
 
 def area_list(settings: Settings, level: str) -> pd.DataFrame:

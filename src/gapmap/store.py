@@ -128,8 +128,8 @@ class Store:
 
     >>> import tempfile, os
     >>> s = Store(Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db")))
-    >>> len(s.list_teams())
-    38
+    >>> len(s.list_teams(include_closed=True)), len(s.list_teams())
+    (38, 37)
     """
 
     def __init__(self, settings: Settings, url: str | None = None, seed: bool = True):
