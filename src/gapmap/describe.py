@@ -74,14 +74,18 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
                     parts.append(f"Significantly {word} than the UK: {', '.join(names)}.")
             if not (shown["comparison"].isin(["higher", "lower"])).any():
                 parts.append("No area differs significantly from the UK value.")
-    if suppressed:
-        shown_names = suppressed if len(suppressed) <= 20 else [*suppressed[:20], f"and {len(suppressed) - 20} more"]
+    empty = table.areas.loc[table.areas["n"] == 0, "area_name"].tolist()
+    hidden = [a for a in suppressed if a not in set(empty)]
+    if hidden:
+        names = hidden if len(hidden) <= 20 else [*hidden[:20], f"and {len(hidden) - 20} more"]
         parts.append(
-            f"{len(suppressed)} area(s) suppressed (fewer than {table.min_base} responses, or to stop a hidden "
-            f"value being worked out by subtraction), shown grey: {', '.join(shown_names)}."
+            f"{len(hidden)} area(s) suppressed (fewer than {table.min_base} responses, or to stop a hidden "
+            f"value being worked out by subtraction), shown grey: {', '.join(names)}."
         )
     elif ind.from_survey and ind.kind != "count":
-        parts.append("No area is suppressed.")
+        parts.append("No area with responses is suppressed.")
+    if empty and ind.from_survey:
+        parts.append(f"{len(empty)} area(s) have no responses, shown grey.")
     if teams_count is not None:
         parts.append(f"{teams_count} parent-infant team locations are marked.")
     return " ".join(parts)
