@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
 from gapmap import assets, geography, io, pipeline, teams_layer, webapp
+from gapmap.geography import LEVELS
 from gapmap.indicators import INDICATORS
 from gapmap.problems import InputError, format_issues
 from gapmap.questions import AGE_GROUPS
@@ -42,14 +43,33 @@ def build_views(key: str, view: dict, _responses, _teams_version: int):  # type:
     settings = from_env(min_base=view["min_base"])
     store = get_store(settings.teams_db_url)
     known_by = view["known_by"] or None
+    level = view["level"]
     table = pipeline.indicator_table(
-        view["indicator"], _responses, settings, view["age"], view["profession"] or None, known_by, store
+        view["indicator"],
+        _responses,
+        settings,
+        view["age"],
+        view["profession"] or None,
+        known_by,
+        store,
+        level,
     )
     points, note = teams_layer.for_map(settings, known_by, store)
-    boundaries = geography.web_boundaries(settings.boundaries_path)
+    boundaries = geography.web_boundaries(settings.level_path(level))
     spec = pipeline.map_spec(table, settings, boundaries, points, note)
     print_spec = pipeline.map_spec(table, settings, None, points, note)  # full-detail boundaries for print
     return table, spec, print_spec
+
+
+@st.cache_data(show_spinner="Counting children where no team is known…", max_entries=16)
+def headline(level: str, known_by: int, _teams_version: int, url: str) -> str:
+    settings = from_env()
+    return pipeline.coverage(settings, level, known_by or None, get_store(url)).headline
+
+
+def _indicator_changed() -> None:
+    """Survey indicators open by region (as the survey asked); the real-data layers by NHS area."""
+    st.session_state["level"] = webapp.default_level(st.session_state["indicator"])
 
 
 @st.cache_data(show_spinner="Preparing the file…", max_entries=32)
@@ -63,9 +83,10 @@ def map_page() -> None:
     settings = from_env()
     view = webapp.View.from_query(dict(st.query_params))
     st.title("Where are the gaps for babies and toddlers?")
-    st.caption(
-        "Mental-health provision for 0-2-year-olds across the UK, from a 2021 survey of 283 NHS practitioners "
-        "(Parent-Infant Foundation) and the parent-infant teams found in public sources."
+    store = get_store(settings.teams_db_url)
+    version = len(store.history())
+    st.markdown(
+        f"**{headline(view.level_or_default, view.known_by, version, settings.teams_db_url)}**",
     )
     with st.sidebar:
         st.header("Map settings")
@@ -76,8 +97,25 @@ def map_page() -> None:
             index=ids.index(view.indicator),
             format_func=lambda i: INDICATORS[i].title,
             key="indicator",
+            on_change=_indicator_changed,
         )
         ind = INDICATORS[indicator]
+        levels = list(LEVELS)
+        level = st.selectbox(
+            "Areas",
+            levels,
+            index=levels.index(view.level_or_default),
+            format_func=lambda lv: f"{LEVELS[lv].label} ({LEVELS[lv].noun})",
+            key="level",
+            help="Every level is built from local authorities; NHS areas and regions are best-fit unions of them.",
+        )
+        area_text = st.text_input(
+            "Find my area",
+            value=view.area,
+            key="area",
+            placeholder="e.g. Cardiff, NHS Fife or KY1",
+            help="An area's name or GSS code, or a postcode district: the map zooms to it and opens its values.",
+        )
         ages = [a.id for a in AGE_GROUPS]
         age = st.selectbox(
             "Age group",
@@ -138,13 +176,23 @@ def map_page() -> None:
                 format_func=lambda p: p or "All professions",
                 key="profession",
             )
-        new_view = webapp.View(indicator, age, profession, int(min_base), int(known_by), source, bool(tiles))
+        new_view = webapp.View(
+            indicator,
+            level if level != webapp.default_level(indicator) else "",
+            area_text.strip()[:100],
+            age,
+            profession,
+            int(min_base),
+            int(known_by),
+            source,
+            bool(tiles),
+        )
         if new_view.to_query() != dict(st.query_params):
             st.query_params.from_dict(new_view.to_query())
-        store = get_store(settings.teams_db_url)
-        version = len(store.history())
         key = data_key  # the file's SHA-256: two uploads never share cached results
-        table, spec, print_spec = build_views(key, new_view.as_dict(), responses, version)
+        view_dict = new_view.as_dict() | {"level": new_view.level_or_default, "area": ""}
+        table, spec, print_spec = build_views(key, view_dict, responses, version)
+        found = pipeline.find_area(new_view.area, new_view.level_or_default, settings)
     except InputError as exc:
         show_problems(exc)
         return
@@ -160,6 +208,10 @@ def map_page() -> None:
         )
     for note in responses.notes:
         st.caption(f"Note: {note}")
+    if table.unplaced_note:
+        st.info(table.unplaced_note)
+    if found.message:
+        (st.success if found.codes else st.warning)(found.message)
 
     left, right = st.columns([5, 3])
     with left:
@@ -168,7 +220,11 @@ def map_page() -> None:
         from streamlit_folium import st_folium  # imported here: only the map needs it
 
         st_folium(
-            web.build(spec, tiles=new_view.tiles), height=620, width="stretch", returned_objects=[], key="map"
+            web.build(spec, tiles=new_view.tiles, focus=found.codes),
+            height=620,
+            width="stretch",
+            returned_objects=[],
+            key="map",
         )
         st.caption(spec.uk_note + " " + spec.base_note)
         st.caption(spec.teams_note)
@@ -176,12 +232,14 @@ def map_page() -> None:
         st.subheader("Areas")
         shown = pipeline.export_frame(table, decimals=None)
         values = [pipeline.label_for(table, r).replace("\n", " ") for _, r in shown.iterrows()]
-        if table.indicator.from_teams:
+        if not table.indicator.from_survey:
             display = pd.DataFrame(
                 {
                     "Area": shown["area_name"],
-                    "Value": values,
-                    "Teams": shown["k"],
+                    "Value": [c or v for c, v in zip(shown["category"], values, strict=True)],
+                    "Teams"
+                    if table.indicator.kind in ("team_count", "team_rate")
+                    else "Children counted": shown["k"],
                     "Children aged 0-2": shown["n"],
                 }
             )
@@ -192,11 +250,11 @@ def map_page() -> None:
                     "Value (95% interval)": values,
                     "n": shown["n"],
                     "Compared with UK": shown["comparison"],
-                    "Suppressed": shown["suppressed"],
+                    "Suppressed": shown["suppressed_reason"],
                 }
             )
         st.dataframe(display, hide_index=True, width="stretch")
-        csv_name = f"gapmap_{table.indicator.id}"
+        csv_name = f"gapmap_{table.indicator.id}_{table.level}"
         st.download_button("Download table (CSV)", io.csv_text(shown), f"{csv_name}.csv", "text/csv")
         st.download_button(
             "Download areas (GeoJSON)",

@@ -122,7 +122,12 @@ def main(geo: Path) -> None:
 
     (OUT / "levels").mkdir(exist_ok=True)
     la_geo = lad[["LAD24CD", "geometry"]].rename(columns={"LAD24CD": "code"})
-    for level, key in (("nation", "nation_code"), ("region", "region_code"), ("nhs", "nhs_code"), ("la", "code")):
+    for level, key in (
+        ("nation", "nation_code"),
+        ("region", "region_code"),
+        ("nhs", "nhs_code"),
+        ("la", "code"),
+    ):
         member = la.set_index("code", drop=False)[key]
         g = la_geo.assign(group=la_geo["code"].map(member))
         dissolved = g.groupby("group")["geometry"].agg(lambda s: shapely.union_all(s.values))

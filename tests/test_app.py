@@ -25,8 +25,35 @@ def run(query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
-def test_opens_on_bundled_data_with_synthetic_banner():
+def test_opens_on_the_coverage_gap_by_nhs_area():
     at = run()
+    assert not at.exception
+    assert at.selectbox(key="indicator").value == "children_0_2_no_team"
+    assert at.selectbox(key="level").value == "nhs"
+    text = " ".join(m.value for m in at.markdown)
+    assert "children aged 0-2" in text and "no known parent-infant team serves" in text
+    assert "Parent-Infant Foundation counted 51 in December 2025" in text
+    assert not any("Synthetic sample" in w.value for w in at.warning)  # real data: no synthetic banner
+
+
+def test_la_level_and_find_my_area():
+    at = run({"level": "la", "area": "KY1"})
+    assert not at.exception
+    assert at.selectbox(key="level").value == "la"
+    assert any("postcode district KY1" in s.value and "Fife" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert len(table) == 362  # 361 local authorities and the UK
+
+
+def test_survey_indicator_keeps_its_synthetic_label_and_explains_unplaced_answers():
+    at = run({"indicator": "services_0_2_definitely", "level": "nhs"})
+    assert not at.exception
+    assert any("Synthetic sample" in w.value for w in at.warning)
+    assert any("could not be placed in an NHS area" in i.value and "choose Region" in i.value for i in at.info)
+
+
+def test_opens_on_bundled_data_with_synthetic_banner():
+    at = run({"indicator": "services_0_2_definitely"})
     assert not at.exception
     assert any("Synthetic sample" in w.value for w in at.warning)
     labels = [b.label for b in at.get("download_button")]
@@ -52,14 +79,15 @@ def test_query_string_round_trip():
 
 
 def test_bad_query_values_fall_back_to_defaults():
-    at = run({"indicator": "<script>", "min_base": "2", "age": "nope"})
+    at = run({"indicator": "<script>", "min_base": "2", "age": "nope", "level": "parish"})
     assert not at.exception
-    assert at.selectbox(key="indicator").value == "services_0_2_definitely"
+    assert at.selectbox(key="indicator").value == "children_0_2_no_team"
+    assert at.selectbox(key="level").value == "nhs"
     assert at.number_input(key="min_base").value == 5  # raised to the floor, never below 5
 
 
 def test_changing_age_group_and_profession():
-    at = run()
+    at = run({"indicator": "services_0_2_definitely"})
     at.selectbox(key="age").set_value("12-16").run()
     assert not at.exception and "age" in at.query_params
     at.selectbox(key="profession").set_value("Mental health practitioner").run()

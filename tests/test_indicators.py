@@ -77,7 +77,9 @@ def test_suppressed_rows_carry_n_only(sample, settings):
 
 
 def test_min_base_is_configurable_but_never_below_five(sample):
-    t = indicators.compute(sample, "services_0_2_definitely", Settings(min_base=5)).frame.set_index("area_code")
+    t = indicators.compute(sample, "services_0_2_definitely", Settings(min_base=5)).frame.set_index(
+        "area_code"
+    )
     # Wales (n = 8) and the East Midlands (n = 5) pass a base of 5; each is then hidden only to protect a
     # neighbour (the 2 respondents across nations, the 3 outside any region), never for its own base.
     assert t.loc["W92000004", "suppressed_reason"] == "secondary"

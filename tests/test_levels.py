@@ -20,7 +20,12 @@ LA = AREAS.loc[AREAS["level"] == "la"]
 
 def _las_of(code: str) -> set[str]:
     """Local authorities inside any area code, straight from areas.csv (independent of gapmap.areas)."""
-    hit = (LA["code"] == code) | (LA["nhs_code"] == code) | (LA["region_code"] == code) | (LA["nation_code"] == code)
+    hit = (
+        (LA["code"] == code)
+        | (LA["nhs_code"] == code)
+        | (LA["region_code"] == code)
+        | (LA["nation_code"] == code)
+    )
     return set(LA.loc[hit, "code"])
 
 
@@ -49,7 +54,9 @@ def test_coverage_gap_matches_an_independent_computation(tmp_path: Path):
     nations = pipeline.indicator_table("children_0_2_no_team", settings=s, level="nation").frame
     nations = nations.set_index("area_code")
     for nation, group in LA.groupby("nation_code"):
-        assert int(nations.loc[nation, "k"]) == int(group.loc[~group["code"].isin(served), "pop_age0to2"].sum())
+        assert int(nations.loc[nation, "k"]) == int(
+            group.loc[~group["code"].isin(served), "pop_age0to2"].sum()
+        )
 
 
 def test_coverage_command_prints_the_headline_and_writes_csv(tmp_path: Path, capsys, monkeypatch):
@@ -145,7 +152,12 @@ def test_a_file_mixing_levels_places_each_response(settings):
     got = r.frame.set_index(frame["where_do_you_work"])
     for answer, (la, nhs, region, nation) in answers.items():
         row = got.loc[answer]
-        assert (row["at_la"], row["at_nhs"], row["at_region"], row["at_nation"]) == (la, nhs, region, nation), answer
+        assert (row["at_la"], row["at_nhs"], row["at_region"], row["at_nation"]) == (
+            la,
+            nhs,
+            region,
+            nation,
+        ), answer
 
 
 def test_ambiguous_and_unknown_areas_are_problems_with_the_closest_names():
@@ -155,7 +167,10 @@ def test_ambiguous_and_unknown_areas_are_problems_with_the_closest_names():
     with pytest.raises(InputError) as exc:
         survey.validate(io.Table(frame, "bad.csv", "utf-8"))
     messages = [i.format() for i in exc.value.issues]
-    assert [m.split(":")[0] for m in messages] == ["row 3, column 'where_do_you_work'", "row 4, column 'where_do_you_work'"]
+    assert [m.split(":")[0] for m in messages] == [
+        "row 3, column 'where_do_you_work'",
+        "row 4, column 'where_do_you_work'",
+    ]
     assert "did you mean 'Nottingham'" in messages[0]
 
 
@@ -168,10 +183,26 @@ def _leaky_survey(tmp_path: Path) -> Path:
     rows = []
     for la, n in (("City of Edinburgh", 24), ("East Lothian", 12), ("Midlothian", 11), ("West Lothian", 3)):
         for i in range(n):
-            prof = ("Psychiatrist" if i < 4 else "Psychotherapist") if la == "City of Edinburgh" else "Psychotherapist"
-            rows.append({"where_do_you_work": la, "profession": prof, "specialist_team_in_cypmhs": "Yes" if i % 3 else "No"})
+            prof = (
+                ("Psychiatrist" if i < 4 else "Psychotherapist")
+                if la == "City of Edinburgh"
+                else "Psychotherapist"
+            )
+            rows.append(
+                {
+                    "where_do_you_work": la,
+                    "profession": prof,
+                    "specialist_team_in_cypmhs": "Yes" if i % 3 else "No",
+                }
+            )
     for i in range(30):
-        rows.append({"where_do_you_work": "Wales", "profession": "Psychotherapist", "specialist_team_in_cypmhs": "No" if i % 2 else "Yes"})
+        rows.append(
+            {
+                "where_do_you_work": "Wales",
+                "profession": "Psychotherapist",
+                "specialist_team_in_cypmhs": "No" if i % 2 else "Yes",
+            }
+        )
     path = tmp_path / "leaky.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
@@ -183,7 +214,15 @@ def _exports(path: Path, tmp_path: Path) -> pd.DataFrame:
     for level in ("nation", "region", "nhs", "la"):
         for prof in (None, "Psychiatrist", "Psychotherapist"):
             out = tmp_path / f"{level}-{prof}.csv"
-            args = ["indicators", "--survey", str(path), "--indicator", "specialist_team_yes", "--level", level]
+            args = [
+                "indicators",
+                "--survey",
+                str(path),
+                "--indicator",
+                "specialist_team_yes",
+                "--level",
+                level,
+            ]
             args += ["--profession", prof] if prof else []
             assert main([*args, "--out", str(out)]) == 0
             f = pd.read_csv(out, keep_default_na=False, dtype={"k": str})
@@ -214,14 +253,18 @@ def _leaks(exports: pd.DataFrame, min_base: int = 10) -> list[str]:
             if (parent, prof) not in shown:
                 continue
             total = sum(n.get((k, prof), 0) for k in kids)
-            exposed = n[(parent, prof)] - total + sum(n.get((k, prof), 0) for k in kids if (k, prof) not in shown)
+            exposed = (
+                n[(parent, prof)] - total + sum(n.get((k, prof), 0) for k in kids if (k, prof) not in shown)
+            )
             if 0 < exposed < min_base:
                 leaks.append(f"{parent}/{prof}: {exposed}")
     for code in {c for c, _ in cells.index}:
         if (code, "*") in shown:
             parts = [("Psychiatrist"), ("Psychotherapist")]
-            exposed = n[(code, "*")] - sum(n.get((code, p), 0) for p in parts) + sum(
-                n.get((code, p), 0) for p in parts if (code, p) not in shown
+            exposed = (
+                n[(code, "*")]
+                - sum(n.get((code, p), 0) for p in parts)
+                + sum(n.get((code, p), 0) for p in parts if (code, p) not in shown)
             )
             if 0 < exposed < min_base:
                 leaks.append(f"{code}/professions: {exposed}")

@@ -2,8 +2,6 @@ import pytest
 
 from gapmap import areas
 from gapmap.questions import (
-    QUESTION_BY_ID,
-    answer_lookup,
     column_lookup,
     norm,
 )
@@ -79,4 +77,9 @@ def test_grid_headers_in_every_export_style(header):
 
 def test_every_level_has_its_areas_with_unique_codes():
     t = areas.table()
-    assert {lv: len(set(t.codes(lv))) for lv in t.level_order} == {"nation": 4, "region": 12, "nhs": 68, "la": 361}
+    assert {lv: len(set(t.codes(lv))) for lv in t.level_order} == {
+        "nation": 4,
+        "region": 12,
+        "nhs": 68,
+        "la": 361,
+    }

@@ -16,7 +16,13 @@ def spec():
 def test_svg_has_real_text_legend_attribution_and_synthetic_label(spec, tmp_path: Path):
     out, alt = pipeline.render(spec, tmp_path / "m.svg")
     svg = out.read_text(encoding="utf-8")
-    for label in ("0–20%", "20–40%", "80–100%", "Suppressed: fewer than 10 responses, or to protect a neighbour", "SYNTHETIC SAMPLE"):
+    for label in (
+        "0–20%",
+        "20–40%",
+        "80–100%",
+        "Suppressed: fewer than 10 responses, or to protect a neighbour",
+        "SYNTHETIC SAMPLE",
+    ):
         assert label in svg
     assert "Open Government Licence v.3.0" in svg and "Crown copyright" in svg
     assert "UK value: 36%" in svg

@@ -1,6 +1,3 @@
-import itertools
-import json
-
 import geopandas as gpd
 import pytest
 import shapely
@@ -37,9 +34,14 @@ def test_level_boundaries_are_clean_coverages_with_the_registry_codes(level):
         tree = shapely.STRtree(g.geometry.values)
         left, right = tree.query(g.geometry.values, predicate="intersects")
         overlap = sum(
-            g.geometry.iloc[i].intersection(g.geometry.iloc[j]).area for i, j in zip(left, right, strict=True) if i < j
+            g.geometry.iloc[i].intersection(g.geometry.iloc[j]).area
+            for i, j in zip(left, right, strict=True)
+            if i < j
         )
-        assert overlap / len(g) < 5_000 * max_overlap, (name, overlap)  # slivers from rounding only (m² per area)
+        assert overlap / len(g) < 5_000 * max_overlap, (
+            name,
+            overlap,
+        )  # slivers from rounding only (m² per area)
     web = (ROOT / "boundaries" / "levels" / f"{level}.web.geojson").stat().st_size
     assert web < (ROOT / "boundaries" / "levels" / f"{level}.geojson").stat().st_size / 2
 

@@ -263,19 +263,21 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
         8 / 157772 * 10000
     )
     early = pipeline.indicator_table("teams", settings=settings, known_by=2021).frame.set_index("area_code")
-    assert early.loc["K02000001", "k"] == 21  # 22 by 2021 (NorPIP still open that year), EPIP without location
+    assert (
+        early.loc["K02000001", "k"] == 21
+    )  # 22 by 2021 (NorPIP still open that year), EPIP without location
     points, note = for_map(settings)
     assert len(points) == 36 and "centre of the area served" in note
-    assert "38 found in public sources" in note and "Parent-Infant Foundation counted 51 in December 2025" in note
+    assert (
+        "38 found in public sources" in note
+        and "Parent-Infant Foundation counted 51 in December 2025" in note
+    )
     spec = pipeline.map_spec(
         pipeline.indicator_table("services_0_2_definitely"), settings, teams=points, teams_note=note
     )
     out, _ = pipeline.render(spec, tmp_path / "m.svg")
     svg = out.read_text(encoding="utf-8")
-    assert (
-        "Team: centre of area served or postcode district" in svg
-        and "38 found in public sources" in svg
-    )
+    assert "Team: centre of area served or postcode district" in svg and "38 found in public sources" in svg
 
 
 def test_team_names_are_escaped_in_svg(tmp_path: Path):

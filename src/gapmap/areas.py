@@ -169,7 +169,7 @@ class AreaTable:
     def describe(self, code: str) -> str:
         """'NHS Fife (NHS area)' and the like, for messages."""
         level = self.level_of(code)
-        kind = self.by_code.at[code, "area_type"] if code in self.by_code.index else level
+        kind = str(self.by_code.at[code, "area_type"]) if code in self.by_code.index else level
         return f"{self.names.get(code, code)} ({kind}, {code})"
 
 

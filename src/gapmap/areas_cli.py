@@ -16,7 +16,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     print(result.headline)
     print()
     gaps = result.gaps
-    print(f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:")
+    print(
+        f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:"
+    )
     for _, row in gaps.head(args.top).iterrows():
         print(f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2")
     if len(gaps) > args.top:
@@ -38,9 +40,7 @@ def cmd_areas(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "coverage", help="children aged 0-2 where no known parent-infant team serves, by area"
-    )
+    p = sub.add_parser("coverage", help="children aged 0-2 where no known parent-infant team serves, by area")
     p.add_argument("--level", choices=list(LEVELS), default="nhs", help="geography (default nhs)")
     p.add_argument("--known-by", type=int, help="teams with evidence by, and open in, this year")
     p.add_argument("--top", type=int, default=15, help="how many areas to print (default 15)")

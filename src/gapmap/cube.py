@@ -30,8 +30,8 @@ class Cube:
         key = (code, profession)
         if key not in self.sums.index:
             return 0, 0.0, 0.0, 0.0
-        r = self.sums.loc[key]
-        return int(r["n"]), float(r["k"]), float(r["s"]), float(r["s2"])
+        vals = [float(x) for x in self.sums.loc[key, ["n", "k", "s", "s2"]].to_numpy()]
+        return int(vals[0]), vals[1], vals[2], vals[3]
 
 
 @lru_cache(maxsize=16)
@@ -96,13 +96,18 @@ def build(
         parts.append(d.groupby("code")[["n", "k", "s", "s2"]].sum().assign(p=ALL).set_index("p", append=True))
     parts.append(data.groupby("p")[["n", "k", "s", "s2"]].sum().assign(code=UK_CODE).reset_index())
     uk_by_prof = parts.pop().set_index(["code", "p"])
-    uk_all = data[["n", "k", "s", "s2"]].sum().to_frame().T.assign(code=UK_CODE, p=ALL).set_index(["code", "p"])
+    uk_all = (
+        data[["n", "k", "s", "s2"]].sum().to_frame().T.assign(code=UK_CODE, p=ALL).set_index(["code", "p"])
+    )
     sums = pd.concat([*parts, uk_by_prof, uk_all])
     sums = sums.loc[~sums.index.duplicated(keep="first")]  # Wales is a nation and a region: one cell
     hidden: dict[tuple[str, str], str] = {}
     if suppress:
         professions = tuple(sorted(p for p in prof.unique() if p))
-        n = {key: int(v) for key, v in sums["n"].items()}
+        n: dict[tuple[str, str], int] = {
+            (str(key[0]), str(key[1])): int(v)  # type: ignore[index]
+            for key, v in sums["n"].items()
+        }
         # Every area of every level is a cell, answered or not: an empty area hides nothing but counts.
         for code in t.frame["code"]:
             for p in (ALL, *professions):
@@ -110,5 +115,5 @@ def build(
         n.pop(("", ALL), None)
         n = {key: v for key, v in n.items() if key[1] != ""}
         rels = relations(professions, boundaries_dir)
-        hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[assignment]
+        hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[arg-type, assignment]
     return Cube(sums=sums, hidden=hidden)

@@ -64,7 +64,9 @@ def _lookups(data_dir: str, boundaries_dir: str, postcode_file: str | None) -> L
     b = Path(boundaries_dir)
     table = areas_mod.table(b)
     layers = {
-        lv: gpd.read_file(b / "levels" / f"{lv}.geojson").rename(columns={"code": "area_code", "name": "area_name"})
+        lv: gpd.read_file(b / "levels" / f"{lv}.geojson").rename(
+            columns={"code": "area_code", "name": "area_name"}
+        )
         for lv in table.level_order
     }
     every = pd.concat([layers[lv][["area_code", "geometry"]] for lv in reversed(table.level_order)])
@@ -163,4 +165,7 @@ def local_authorities(settings: Settings, lats: list[float], lons: list[float]) 
     ).to_crs(27700)
     joined = gpd.sjoin_nearest(pts, lk.las, how="left", max_distance=UK_TOLERANCE_M, distance_col="dist")
     joined = joined.sort_values("dist").drop_duplicates("i").set_index("i")
-    return [str(joined["area_code"].get(i, "") or "") if pd.notna(joined["area_code"].get(i)) else "" for i in range(len(lats))]
+    return [
+        str(joined["area_code"].get(i, "") or "") if pd.notna(joined["area_code"].get(i)) else ""
+        for i in range(len(lats))
+    ]

@@ -72,7 +72,13 @@ LEVELS: dict[str, Level] = {
             "an ICB, health board or HSC trust",
             "NHS areas",
         ),
-        Level("la", "Local authority", "the UK's 361 local authorities", "a local authority", "local authorities"),
+        Level(
+            "la",
+            "Local authority",
+            "the UK's 361 local authorities",
+            "a local authority",
+            "local authorities",
+        ),
     )
 }
 DEFAULT_LEVEL = "region"

@@ -149,7 +149,9 @@ def map_spec(
     level = geography.get_level(table.level)
     if not ind.from_survey:
         uk_note = _uk_note_services(table)
-        base_note = (teams_statement + " " if ind.from_teams and teams_statement else "") + f"Source: {table.source}."
+        base_note = (
+            teams_statement + " " if ind.from_teams and teams_statement else ""
+        ) + f"Source: {table.source}."
     elif ind.kind == "count":
         uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
         base_note = "Count of respondents per area." + who
@@ -175,7 +177,9 @@ def map_spec(
     footer = [geography.SURVEY_SOURCE + f" Data file: {table.source}."] if ind.from_survey else []
     if table.synthetic:
         footer.append(geography.SYNTHETIC_NOTE)
-    footer.append(geography.BOUNDARY_ATTRIBUTION + " Areas are best-fit unions of local authorities (May 2024).")
+    footer.append(
+        geography.BOUNDARY_ATTRIBUTION + " Areas are best-fit unions of local authorities (May 2024)."
+    )
     if ind.from_teams or (teams is not None and len(teams)):
         footer.append(TEAMS_ATTRIBUTION)
     if ind.kind in ("team_rate", "coverage", "programme", "status"):
@@ -286,7 +290,10 @@ class Coverage:
 
 
 def coverage(
-    settings: Settings | None = None, level: str = "nhs", known_by: int | None = None, store: Store | None = None
+    settings: Settings | None = None,
+    level: str = "nhs",
+    known_by: int | None = None,
+    store: Store | None = None,
 ) -> Coverage:
     """Children aged 0-2 where no known team serves, for the UK and every area of a level.
 
@@ -315,7 +322,17 @@ def coverage(
     out = frame.assign(level=lv.id).rename(
         columns={"n": "children_0_2", "k": "children_0_2_no_team", "value": "share_no_team"}
     )
-    out = out[["level", "area_code", "area_name", "children_0_2", "children_0_2_no_team", "share_no_team", "teams_serving"]]
+    out = out[
+        [
+            "level",
+            "area_code",
+            "area_name",
+            "children_0_2",
+            "children_0_2_no_team",
+            "share_no_team",
+            "teams_serving",
+        ]
+    ]
     out["share_no_team"] = out["share_no_team"].round(4)
     return Coverage(headline, out, gaps, len(areas_only), lv.noun)
 
@@ -334,3 +351,61 @@ def area_list(settings: Settings, level: str) -> pd.DataFrame:
             f[f"{parent}_name"] = f[col].map(lambda c: t.names.get(c, "") if c else "")
             cols += [col, f"{parent}_name"]
     return f[[*cols, "la_count", "pop_age0to2"]].rename(columns={"pop_age0to2": "children_0_2"})
+
+
+@dataclass
+class FoundArea:
+    """What "find my area" found: the areas of the level to zoom to, and a sentence saying what they are."""
+
+    codes: list[str]
+    message: str
+
+
+def find_area(text: str, level: str, settings: Settings | None = None) -> FoundArea:
+    """An area name, GSS code or postcode district -> the areas of ``level`` to show.
+
+    >>> find_area("KY1", "nhs").codes, find_area("Wales", "region").codes
+    (['S08000029'], ['W92000004'])
+    """
+    from gapmap import areas, geocode
+
+    settings = settings or from_env()
+    t = areas.table(settings.boundaries_dir)
+    lv = geography.get_level(level)
+    text = text.strip()
+    if not text:
+        return FoundArea([], "")
+    outward = geocode.normalise_postcode(text)
+    districts = geocode.lookups(settings).districts
+    code = ""
+    what = ""
+    if outward and outward.split(" ")[0] in districts and not t.match(text).codes:
+        lat, lon = districts[outward.split(" ")[0]]
+        code = geocode.local_authorities(settings, [lat], [lon])[0]
+        what = (
+            f"postcode district {outward.split(' ')[0]} (its centre lies in {t.names.get(code, 'no area')})"
+        )
+    else:
+        match = t.match(text)
+        if len(match.codes) > 1:
+            names = " or ".join(t.describe(c) for c in match.codes)
+            return FoundArea([], f"'{text}' could mean {names}: type the full name or the GSS code.")
+        if not match.codes or match.codes[0] == areas.MULTI_NATION:
+            hint = f" Did you mean {' or '.join(match.closest)}?" if match.closest else ""
+            return FoundArea([], f"No area or postcode district called '{text}'.{hint}")
+        code = match.codes[0]
+        what = t.describe(code)
+    if not code:
+        return FoundArea([], f"'{text}' is not in a UK area.")
+    own = t.ancestor(code, lv.id)
+    if own:
+        return FoundArea(
+            [own],
+            f"{what}: {lv.label.lower() if not lv.label.startswith('NHS') else lv.label} {t.names[own]}.",
+        )
+    members = t.members(code, lv.id)
+    if members:
+        return FoundArea(members, f"{what}: its {len(members)} {lv.noun}.")
+    across = sorted({t.ancestor(la, lv.id) for la in t.members(code, "la")} - {""})
+    names = " and ".join(t.names[c] for c in across)
+    return FoundArea(across, f"{what}: lies across {names}.")

@@ -67,7 +67,10 @@ def la_categories(indicator_id: str, settings: Settings) -> pd.Series:
     status = _scotland_status(settings)
     no_data, outside = cats[-2], cats[-1]
     return pd.Series(
-        [status.get(h, no_data) if c.startswith("S") else outside for c, h in zip(la["code"], la["nhs_code"], strict=True)],
+        [
+            status.get(h, no_data) if c.startswith("S") else outside
+            for c, h in zip(la["code"], la["nhs_code"], strict=True)
+        ],
         index=la["code"],
     )
 
@@ -87,7 +90,7 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
     cats = list(CATEGORIES[indicator_id])
     positive = cats[:-1] if indicator_id == "start_for_life" else cats[:2]
     native = t.rank[NATIVE_LEVEL[indicator_id]]
-    rows = []
+    rows: list[tuple[str, int, object, float, str]] = []
     for code in [*t.codes(lv.id), UK_CODE]:
         members = t.members(code, "la")
         n = int(pop.loc[members].sum())
@@ -122,7 +125,9 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
         settings.min_base,
         settings.confidence,
         False,
-        "data/provision (" + ("start_for_life_las.csv" if indicator_id == "start_for_life" else "scotland_infant_mh_status.csv") + ")",
+        "data/provision ("
+        + ("start_for_life_las.csv" if indicator_id == "start_for_life" else "scotland_infant_mh_status.csv")
+        + ")",
         level=lv.id,
     )
 

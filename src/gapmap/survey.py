@@ -129,7 +129,10 @@ def placement(codes: pd.Series) -> pd.DataFrame:
     t = areas.table()
     distinct = {c: {lv: t.ancestor(c, lv) for lv in t.level_order} for c in codes.unique()}
     return pd.DataFrame(
-        {level_column(lv): codes.map({c: d[lv] for c, d in distinct.items()}).fillna("") for lv in t.level_order},
+        {
+            level_column(lv): codes.map({c: d[lv] for c, d in distinct.items()}).fillna("")
+            for lv in t.level_order
+        },
         index=codes.index,
     )
 

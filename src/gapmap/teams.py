@@ -140,7 +140,6 @@ def check(
         regions = [c for c in found if area_table.ancestor(c, "region") == c]
         return regions[0] if len(regions) == 1 else None
 
-
     records: list[dict[str, object]] = []
     row_issues: dict[int, list[Issue]] = {}
     pending_points: list[tuple[int, float, float]] = []
@@ -237,15 +236,15 @@ def check(
         if trust_location_basis and cell["location_basis"] in BASIS and lat is not None:
             basis = cell["location_basis"]
         years: dict[str, int | None] = {}
-        if cell["closed"] and cell["established"] and _is_number(cell["closed"]) and _is_number(cell["established"]):
-            if float(cell["closed"]) < float(cell["established"]):
-                problem(
-                    row,
-                    "closed",
-                    cell["closed"],
-                    f"Expected a closing year on or after the year established ({cell['established']}); found "
-                    f"'{cell['closed']}'. Fix: correct one of the two years.",
-                )
+        both = [cell["closed"], cell["established"]]
+        if all(both) and all(map(_is_number, both)) and float(both[0]) < float(both[1]):
+            problem(
+                row,
+                "closed",
+                cell["closed"],
+                f"Expected a closing year on or after the year established ({cell['established']}); found "
+                f"'{cell['closed']}'. Fix: correct one of the two years.",
+            )
         for col in ("established", "evidence_year", "closed"):
             if cell[col]:
                 try:

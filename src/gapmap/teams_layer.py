@@ -212,11 +212,15 @@ def compute(
     )
 
 
-def coverage_frame(settings: Settings, level: str, known_by: int | None = None, store: Store | None = None) -> pd.DataFrame:
+def coverage_frame(
+    settings: Settings, level: str, known_by: int | None = None, store: Store | None = None
+) -> pd.DataFrame:
     """Every area of a level with the teams serving it and its children aged 0-2 in unserved local
     authorities; areas no known team serves first, most children first (for `gapmap coverage`)."""
     table = compute("children_0_2_no_team", settings, known_by, store, level)
-    counts = compute("teams", settings, known_by, store, level, table_only=True).frame.set_index("area_code")["k"]
+    counts = compute("teams", settings, known_by, store, level, table_only=True).frame.set_index("area_code")[
+        "k"
+    ]
     f = table.frame.copy()
     f["teams_serving"] = f["area_code"].map(counts).astype(int)
     f["_uk"] = f["area_code"] == UK_CODE

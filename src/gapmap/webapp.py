@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from gapmap.geography import LEVELS
 from gapmap.indicators import INDICATORS
 from gapmap.questions import AGE_GROUP_BY_ID
 from gapmap.settings import MIN_BASE_FLOOR
@@ -21,7 +22,9 @@ FIRST_TEAM_YEAR = 1998  # OXPIP, the earliest evidence year in the bundled list
 class View:
     """Everything a shared link fixes: the same URL opens the same map."""
 
-    indicator: str = "services_0_2_definitely"
+    indicator: str = "children_0_2_no_team"
+    level: str = ""  # '' = the indicator's default level (NHS areas for coverage, regions for the survey)
+    area: str = ""  # "find my area": a name, GSS code or postcode district
     age: str = "0-2"
     profession: str = ""
     min_base: int = 10
@@ -43,8 +46,12 @@ class View:
                 return default
 
         known_by = as_int("known_by", 0)
+        indicator = ind if ind in INDICATORS else d.indicator
+        level = query.get("level", "")
         return cls(
-            indicator=ind if ind in INDICATORS else d.indicator,
+            indicator=indicator,
+            level=level if level in LEVELS and level != default_level(indicator) else "",
+            area=str(query.get("area", ""))[:100],
             age=age if age in AGE_GROUP_BY_ID else d.age,
             profession=query.get("profession", ""),
             min_base=max(MIN_BASE_FLOOR, as_int("min_base", d.min_base)),
@@ -65,6 +72,19 @@ class View:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @property
+    def level_or_default(self) -> str:
+        return self.level or default_level(self.indicator)
+
+
+def default_level(indicator_id: str) -> str:
+    """Where an indicator opens: survey answers by nation and region (as the survey asked), the rest by NHS area.
+
+    >>> default_level("children_0_2_no_team"), default_level("services_0_2_definitely")
+    ('nhs', 'region')
+    """
+    return "region" if INDICATORS[indicator_id].from_survey else "nhs"
 
 
 def editor_password(secrets: dict[str, str] | None = None) -> str:

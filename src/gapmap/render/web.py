@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from gapmap import assets
 from gapmap.mapspec import MapSpec
@@ -129,8 +132,13 @@ def _legend_html(spec: MapSpec) -> str:
 </div>"""
 
 
-def build(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> folium.Map:
-    """A folium map of the spec. JS/CSS come from the app's own static files (or inline, for a file)."""
+def build(
+    spec: MapSpec, inline_assets: bool = False, tiles: bool = False, focus: list[str] | None = None
+) -> folium.Map:
+    """A folium map of the spec. JS/CSS come from the app's own static files (or inline, for a file).
+
+    ``focus`` (area codes) zooms to those areas and, for one area, opens its values in a popup.
+    """
     import folium
     from branca.element import Element
     from folium.plugins import MarkerCluster
@@ -160,14 +168,19 @@ def build(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> fo
             "OpenStreetMap", name="OpenStreetMap background (needs internet)", show=True, control=True
         ).add_to(m)
 
-    areas = spec.areas[
-        ["area_code", "area_name", "n", "suppressed", "colour", "label", "comparison", "geometry"]
-    ].copy()
+    cols = ["area_code", "area_name", "n", "suppressed", "colour", "label", "comparison", "geometry"]
+    areas = spec.areas[cols].copy()
+    reasons = spec.areas.get("suppressed_reason", pd.Series("", index=areas.index))
+    categories = spec.areas.get("category", pd.Series("", index=areas.index)).fillna("")
     areas["tip_value"] = [
-        "fewer than {} responses: no value shown".format(spec.extra.get("min_base", "10"))
+        (
+            "suppressed to protect a neighbouring area: no value shown"
+            if reason == "secondary"
+            else "fewer than {} responses: no value shown".format(spec.extra.get("min_base", "10"))
+        )
         if s
-        else lab.replace("\n", " ")
-        for s, lab in zip(areas["suppressed"], areas["label"], strict=True)
+        else (cat or lab.replace("\n", " "))
+        for s, lab, reason, cat in zip(areas["suppressed"], areas["label"], reasons, categories, strict=True)
     ]
     areas["tip_n"] = areas["n"].astype(int).astype(str)
     areas["tip_cmp"] = [
@@ -222,7 +235,24 @@ def build(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) -> fo
         cluster.add_to(m)
         cluster.add_child(_TeamPoints([_team_record(t) for _, t in spec.teams.iterrows()]))
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    m.fit_bounds([[49.85, -8.2], [60.9, 1.8]])  # the whole UK, Shetland and Scilly included
+    chosen = spec.areas.loc[spec.areas["area_code"].isin(focus or [])]
+    if len(chosen):
+        minx, miny, maxx, maxy = chosen.total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        if len(chosen) == 1:
+            row = areas.loc[chosen.index[0]]
+            pt = chosen.geometry.iloc[0].representative_point()
+            html = (
+                f"<b>{row['area_name']}</b><br>{row['tip_value']}<br>n = {esc(row['tip_n'])}"
+                f"<br>Compared with UK: {esc(row['tip_cmp'])}"
+            )
+            script = (
+                f"L.popup({{maxWidth: 260, autoPan: true}}).setLatLng([{pt.y:.5f}, {pt.x:.5f}])"
+                f".setContent({json.dumps(html)}).openOn({m.get_name()});"
+            )
+            root.script.add_child(Element(script), name="gapmap_focus")
+    else:
+        m.fit_bounds([[49.85, -8.2], [60.9, 1.8]])  # the whole UK, Shetland and Scilly included
     root.html.add_child(Element(_legend_html(spec)), name="gapmap_legend")
 
     return m
