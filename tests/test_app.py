@@ -49,7 +49,9 @@ def test_survey_indicator_keeps_its_synthetic_label_and_explains_unplaced_answer
     at = run({"indicator": "services_0_2_definitely", "level": "nhs"})
     assert not at.exception
     assert any("Synthetic sample" in w.value for w in at.warning)
-    assert any("could not be placed in an NHS area" in i.value and "choose Region" in i.value for i in at.info)
+    assert any(
+        "could not be placed in an NHS area" in i.value and "choose Region" in i.value for i in at.info
+    )
 
 
 def test_opens_on_bundled_data_with_synthetic_banner():

@@ -20,7 +20,7 @@ def test_svg_has_real_text_legend_attribution_and_synthetic_label(spec, tmp_path
         "0–20%",
         "20–40%",
         "80–100%",
-        "Suppressed: fewer than 10 responses, or to protect a neighbour",
+        "Suppressed: fewer than 10",
         "SYNTHETIC SAMPLE",
     ):
         assert label in svg

@@ -68,7 +68,7 @@ def classes_for(indicator: Indicator, values: list[float], palette: str = "YlGnB
 
     finite = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     bins: tuple[float, ...]
-    if indicator.kind == "proportion":
+    if indicator.kind in ("proportion", "coverage", "programme", "status"):
         bins = PERCENT_BREAKS
         edges: tuple[float, ...] = (0.0, *bins)
         labels = tuple(f"{100 * a:.0f}–{100 * b:.0f}%" for a, b in itertools.pairwise(edges))

@@ -6,9 +6,13 @@ import os
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gapmap.classify import SUPPRESSED_COLOUR
 from gapmap.mapspec import MapSpec
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 BNG = "EPSG:27700"  # British National Grid: the UK's own projection, so Shetland is not stretched
 DPI = 300
@@ -41,25 +45,18 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
             shown.plot(ax=ax, color=shown["colour"].tolist(), edgecolor="#404040", linewidth=0.5)
         if len(hidden):
             hidden.plot(ax=ax, color=SUPPRESSED_COLOUR, edgecolor="#404040", linewidth=0.5, hatch="///")
-        for _, row in areas.iterrows():
-            pt = row.geometry.representative_point()
-            text = row["label"]
-            ax.annotate(
-                text,
-                (pt.x, pt.y),
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                color="#111111",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
-            )
+        _place_labels(fig, ax, areas)
         handles: list[Patch | Line2D] = [
-            Patch(facecolor=colour, edgecolor="#404040", label=label) for label, colour in spec.legend
+            Patch(facecolor=colour, edgecolor="#404040", label="\n".join(textwrap.wrap(label, 34)))
+            for label, colour in spec.legend
         ]
         if spec.suppressed_label:
             handles.append(
                 Patch(
-                    facecolor=SUPPRESSED_COLOUR, edgecolor="#404040", hatch="///", label=spec.suppressed_label
+                    facecolor=SUPPRESSED_COLOUR,
+                    edgecolor="#404040",
+                    hatch="///",
+                    label="\n".join(textwrap.wrap(spec.suppressed_label, 34)),
                 )
             )
         if spec.teams is not None and len(spec.teams):
@@ -78,7 +75,7 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
                         linestyle="",
                         markerfacecolor="white",
                         markeredgecolor="#b2182b",
-                        label="Team: centre of area served or postcode district",
+                        label="Team: centre of area served\nor postcode district",
                     )
                 )
             if len(exact):
@@ -98,14 +95,15 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
                 )
         ax.set_axis_off()
         ax.set_aspect("equal")
-        fig.text(0.04, 0.965, spec.title, fontsize=15, weight="bold", va="top")
-        fig.text(
-            0.04, 0.935, "\n".join(textwrap.wrap(spec.subtitle, 105)), fontsize=8.5, va="top", color="#333333"
-        )
+        title_lines = textwrap.wrap(spec.title, 62)
+        fig.text(0.04, 0.965, "\n".join(title_lines), fontsize=15, weight="bold", va="top")
+        top = 0.935 - 0.022 * (len(title_lines) - 1)
+        sub_lines = textwrap.wrap(spec.subtitle, 105)
+        fig.text(0.04, top, "\n".join(sub_lines), fontsize=8.5, va="top", color="#333333")
         if spec.synthetic:
             fig.text(
                 0.04,
-                0.885,
+                top - 0.0135 * len(sub_lines) - 0.01,
                 "SYNTHETIC SAMPLE: not real survey answers",
                 fontsize=10,
                 weight="bold",
@@ -146,6 +144,58 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
             Path(tmp).unlink(missing_ok=True)
             plt.close(fig)
     return path
+
+
+def _place_labels(fig: Any, ax: Any, areas: gpd.GeoDataFrame) -> None:
+    """Label areas, largest first, only where the label fits: inside its own area when there are many small
+    areas, and never over another label. A value left unlabelled is still in the table, CSV and alt text."""
+    import shapely
+
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    fig.canvas.draw()  # fixes the axes transform so label sizes can be measured
+    renderer = fig.canvas.get_renderer()
+    many = len(areas) > 20
+    kept: list[Any] = []
+    order = areas.assign(_a=areas.geometry.area).sort_values("_a", ascending=False)
+    for _, row in order.iterrows():
+        text = str(row["label"])
+        if not text:
+            continue
+        geom = row.geometry.buffer(0)
+        for pt in _candidates(geom, 4 if many else 12):
+            label = ax.annotate(
+                text,
+                (pt.x, pt.y),
+                ha="center",
+                va="center",
+                fontsize=5.5 if many else 6.5,
+                color="#111111",
+                annotation_clip=True,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+            box = label.get_window_extent(renderer).expanded(1.05, 1.1)
+            corners = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
+            rect = shapely.box(corners[0][0], corners[0][1], corners[1][0], corners[1][1])
+            fits = geom.contains(rect) if many else geom.intersection(rect).area > 0.5 * rect.area
+            if fits and not any(box.overlaps(other) for other in kept):
+                kept.append(box)
+                break
+            label.remove()
+
+
+def _candidates(geom: Any, limit: int) -> list[Any]:
+    """Points inside an area to try a label at: its representative point, then a grid, nearest first."""
+    import numpy as np
+    import shapely
+
+    first = geom.representative_point()
+    minx, miny, maxx, maxy = geom.bounds
+    xs, ys = np.meshgrid(np.linspace(minx, maxx, 7)[1:-1], np.linspace(miny, maxy, 7)[1:-1])
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    inside = [p for p in grid[shapely.contains(geom, grid)]]
+    inside.sort(key=lambda p: p.distance(first))
+    return [first, *inside][:limit]
 
 
 def _metadata(spec: MapSpec, fmt: str) -> dict[str, str]:
