@@ -105,6 +105,7 @@ def test_map_draws_offline_escapes_team_text_and_exports(app_url: str):
         assert found, f"the team named like HTML was not shown as text ({markers.count()} markers; {texts})"
         assert dialogs == []
 
+        page.wait_for_timeout(8000)  # let the reruns that the popup clicks started settle before downloading
         for fmt, magic in (("PNG", b"\x89PNG"), ("SVG", b"<?xml"), ("PDF", b"%PDF")):
             with page.expect_download(timeout=120_000) as info:
                 page.get_by_role("button", name=f"Download map ({fmt})").click()

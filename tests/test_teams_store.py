@@ -299,3 +299,58 @@ def test_bundled_teams_csv_matches_its_source_count():
         "postcode district",
         "none",
     }
+
+
+@pytest.mark.parametrize(
+    ("cell", "codes"),
+    [
+        ("E06000001", ["E06000001"]),
+        ("NHS Fife", ["S08000029"]),
+        ("Cardiff and Vale UHB; Powys Teaching Health Board", ["W11000029", "W11000024"]),
+        ("BHSCT", ["BHSCT"]),
+        ("E54000008", ["E54000008"]),
+        ("Bristol, City of", ["E06000023"]),
+        ("E06000001,E06000002", ["E06000001", "E06000002"]),
+        ("Wales", ["W92000004"]),
+    ],
+)
+def test_area_codes_at_every_level_by_code_or_name(cell, codes):
+    from gapmap.teams import area_codes
+
+    assert area_codes(cell) == (codes, "")
+
+
+@pytest.mark.parametrize(
+    ("cell", "fragment"),
+    [
+        ("E38000101", "Sub-ICB location codes (E38) are not accepted"),
+        ("Atlantis", "not recognised: 'Atlantis'"),
+    ],
+)
+def test_unknown_area_codes_say_which_are_accepted(cell, fragment):
+    from gapmap.teams import area_codes
+
+    _, problem = area_codes(cell)
+    assert fragment in problem and "local authority (2024), ICB (2023)" in problem
+
+
+def test_team_serving_an_icb_serves_all_its_local_authorities(tmp_path: Path):
+    from gapmap import pipeline
+
+    f = tmp_path / "icb.csv"
+    f.write_text(
+        "name,area_codes,closed,established\nNew ICB team,NHS Birmingham and Solihull ICB,,2020\n", "utf-8"
+    )
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 't.db'}")
+    store = Store(settings)
+    before = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la", store=store)
+    assert store.import_file(f).added == 1
+    after = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la", store=store)
+    b, a = before.frame.set_index("area_code"), after.frame.set_index("area_code")
+    for la in ("E08000025", "E08000029"):  # Birmingham, Solihull
+        assert b.loc[la, "k"] == b.loc[la, "n"] and a.loc[la, "k"] == 0
+    assert a.loc["K02000001", "k"] < b.loc["K02000001", "k"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,established,closed\nOld team,2015,2010\n", "utf-8")
+    checked = store.import_file(bad, skip_invalid=True)
+    assert checked.added == 0 and "closing year on or after the year established" in checked.issues[0].message

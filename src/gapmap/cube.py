@@ -23,15 +23,11 @@ ALL = "*"
 class Cube:
     """Sums per cell: n (answered), k (answers counted), s and s2 (sum and sum of squares of ratings)."""
 
-    sums: pd.DataFrame  # index (code, profession); columns n, k, s, s2
+    sums: dict[tuple[str, str], tuple[int, float, float, float]]  # (code, profession) -> n, k, s, s2
     hidden: dict[tuple[str, str], str]
 
     def cell(self, code: str, profession: str) -> tuple[int, float, float, float]:
-        key = (code, profession)
-        if key not in self.sums.index:
-            return 0, 0.0, 0.0, 0.0
-        vals = [float(x) for x in self.sums.loc[key, ["n", "k", "s", "s2"]].to_numpy()]
-        return int(vals[0]), vals[1], vals[2], vals[3]
+        return self.sums.get((code, profession), (0, 0.0, 0.0, 0.0))
 
 
 @lru_cache(maxsize=16)
@@ -77,37 +73,42 @@ def build(
     ``answered`` marks responses in the base, ``k`` those counted (proportions), ``v`` the rating (means).
     """
     t = areas.table(boundaries_dir)
-    prof = frame["profession"].fillna("").astype(str)
-    data = pd.DataFrame(
-        {
-            "n": answered.astype(np.int64).to_numpy(),
-            "k": k.astype(float).to_numpy(),
-            "s": v.fillna(0.0).astype(float).to_numpy(),
-            "s2": (v.fillna(0.0).astype(float) ** 2).to_numpy(),
-            "p": prof.to_numpy(),
+    prof_codes, prof_names = pd.factorize(frame["profession"].fillna("").astype(str), sort=True)
+    n_prof = len(prof_names) + 1  # the last slot is "all professions"
+    weights = {
+        "n": answered.to_numpy(dtype=float),
+        "k": k.fillna(0.0).to_numpy(dtype=float),
+        "s": v.fillna(0.0).to_numpy(dtype=float),
+        "s2": v.fillna(0.0).to_numpy(dtype=float) ** 2,
+    }
+    labels = [*map(str, prof_names), ALL]
+    sums: dict[tuple[str, str], tuple[int, float, float, float]] = {}
+    # One bincount per level and measure over (area, profession): a million rows stay a few array passes.
+    groups = [(level_column(lv), None) for lv in t.level_order] + [("", UK_CODE)]
+    for col, fixed in groups:
+        if fixed:
+            area_codes, area_names = np.zeros(len(frame), dtype=np.int64), pd.Index([fixed])
+        else:
+            area_codes, area_names = pd.factorize(frame[col], sort=True)
+        size = len(area_names) * n_prof
+        cell_of = area_codes * n_prof + prof_codes
+        tot = {
+            m: np.bincount(cell_of, weights=w, minlength=size).reshape(-1, n_prof) for m, w in weights.items()
         }
-    )
-    parts = []
-    for lv in t.level_order:
-        codes = frame[level_column(lv)].to_numpy()
-        d = data.assign(code=codes)
-        d = d.loc[d["code"] != ""]
-        parts.append(d.groupby(["code", "p"])[["n", "k", "s", "s2"]].sum())
-        parts.append(d.groupby("code")[["n", "k", "s", "s2"]].sum().assign(p=ALL).set_index("p", append=True))
-    parts.append(data.groupby("p")[["n", "k", "s", "s2"]].sum().assign(code=UK_CODE).reset_index())
-    uk_by_prof = parts.pop().set_index(["code", "p"])
-    uk_all = (
-        data[["n", "k", "s", "s2"]].sum().to_frame().T.assign(code=UK_CODE, p=ALL).set_index(["code", "p"])
-    )
-    sums = pd.concat([*parts, uk_by_prof, uk_all])
-    sums = sums.loc[~sums.index.duplicated(keep="first")]  # Wales is a nation and a region: one cell
+        for m in tot:
+            tot[m][:, -1] = tot[m][:, :-1].sum(axis=1)
+        for i, code in enumerate(map(str, area_names)):
+            if not code:
+                continue
+            for j, p in enumerate(labels):
+                if tot["n"][i, j] or p == ALL:
+                    key = (code, p)
+                    if key not in sums:  # Wales is a nation and a region: one cell
+                        sums[key] = (int(tot["n"][i, j]), tot["k"][i, j], tot["s"][i, j], tot["s2"][i, j])
     hidden: dict[tuple[str, str], str] = {}
     if suppress:
-        professions = tuple(sorted(p for p in prof.unique() if p))
-        n: dict[tuple[str, str], int] = {
-            (str(key[0]), str(key[1])): int(v)  # type: ignore[index]
-            for key, v in sums["n"].items()
-        }
+        professions = tuple(str(p) for p in prof_names if p)
+        n: dict[tuple[str, str], int] = {key: v[0] for key, v in sums.items()}
         # Every area of every level is a cell, answered or not: an empty area hides nothing but counts.
         for code in t.frame["code"]:
             for p in (ALL, *professions):

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 from scipy import stats as _sp
 
 
+@lru_cache(maxsize=64)
 def z_for(confidence: float) -> float:
     """Two-sided normal quantile: 1.959964 for 0.95."""
     return float(_sp.norm.ppf(0.5 + confidence / 2))
+
+
+@lru_cache(maxsize=4096)
+def _t_for(confidence: float, df: int) -> float:
+    return float(_sp.t.ppf(0.5 + confidence / 2, df))
 
 
 def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -52,7 +59,7 @@ def mean_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[fl
     if n < 2:
         return (mean, math.nan, math.nan)
     var = math.fsum((v - mean) ** 2 for v in values) / (n - 1)
-    t = float(_sp.t.ppf(0.5 + confidence / 2, n - 1))
+    t = _t_for(confidence, n - 1)
     half = t * math.sqrt(var / n)
     return (mean, mean - half, mean + half)
 
@@ -67,7 +74,7 @@ def mean_interval_from_sums(
     if n < 2:
         return (mean, math.nan, math.nan)
     var = max(0.0, (total_sq - n * mean * mean) / (n - 1))
-    t = float(_sp.t.ppf(0.5 + confidence / 2, n - 1))
+    t = _t_for(confidence, n - 1)
     half = t * math.sqrt(var / n)
     return (mean, mean - half, mean + half)
 
