@@ -80,11 +80,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         result = pipeline.all_indicators(
             responses, settings, None, args.age_group, args.profession, getattr(args, "known_by", None)
         )
+        fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
         for table in result.tables:
             spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
-            out, alt = pipeline.render(
-                spec, Path(args.out_dir) / f"{table.indicator.id}.{args.format}", args.format
-            )
+            out, alt = pipeline.render(spec, Path(args.out_dir) / f"{table.indicator.id}.{fmt}", fmt)
             print(f"wrote {out} and {alt.name}")
         for miss in result.unavailable:
             print(f"unavailable: {miss}", file=sys.stderr)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from gapmap import output
 from gapmap.problems import InputError, Issue
 
 if TYPE_CHECKING:
@@ -157,43 +156,29 @@ def safe_cell(value: Any) -> Any:
 def write_csv(
     rows: Iterable[Sequence[Any]] | pd.DataFrame, path: str | Path, header: Sequence[str] | None = None
 ) -> Path:
-    """Write a formula-safe UTF-8 CSV atomically (a temporary file renamed into place)."""
-    path = Path(path)
+    """Write a formula-safe UTF-8 CSV through :mod:`gapmap.output` (atomic, umask mode, symlinks followed)."""
+    return output.write_text(path, csv_rows_text(rows, header))
+
+
+def csv_rows_text(rows: Iterable[Sequence[Any]] | pd.DataFrame, header: Sequence[str] | None = None) -> str:
+    """Formula-safe CSV text of rows (or a frame, whose columns are the header)."""
     if isinstance(rows, pd.DataFrame):
         header = list(rows.columns)
         rows = rows.astype(object).where(rows.notna(), "").itertuples(index=False, name=None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            if header is not None:
-                writer.writerow([safe_cell(h) for h in header])
-            for row in rows:
-                writer.writerow([safe_cell(v) for v in row])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """The formula-safe CSV of a frame as text (for downloads)."""
     buf = _io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([safe_cell(c) for c in frame.columns])
-    for row in frame.astype(object).where(frame.notna(), "").itertuples(index=False, name=None):
+    if header is not None:
+        writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return buf.getvalue()
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """The formula-safe CSV of a frame as text (for downloads)."""
+    return csv_rows_text(frame)
+
+
 def write_text(path: str | Path, text: str) -> Path:
-    """Write a text file atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-    return path
+    """Write a text file through :mod:`gapmap.output` (atomic, umask mode, symlinks followed)."""
+    return output.write_text(path, text)

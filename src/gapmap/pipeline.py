@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from gapmap import classify, describe, geography, indicators, io, survey
+from gapmap import classify, describe, geography, indicators, io, output, survey
 from gapmap.indicators import INDICATORS, IndicatorTable, Unavailable, format_value
 from gapmap.mapspec import MapSpec
 from gapmap.settings import Settings, from_env
@@ -210,6 +210,9 @@ def render(spec: MapSpec, path: str | Path, fmt: str | None = None) -> tuple[Pat
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".") or "png"
     draw = renderer(fmt)
+    alt_path = path.with_name(path.name + ".alt.txt")
+    for target in (path, alt_path):  # refuse a folder or FIFO before drawing, not half-way through
+        output.target(target)
     out = draw(spec, path)
-    alt = io.write_text(path.with_name(path.name + ".alt.txt"), spec.alt_text + "\n")
+    alt = io.write_text(alt_path, spec.alt_text + "\n")
     return out, alt

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 
+from gapmap import output
 from gapmap.classify import SUPPRESSED_COLOUR
 from gapmap.mapspec import MapSpec
 
@@ -30,6 +29,9 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
             "pdf.fonttype": 42,
             "font.family": "DejaVu Sans",
             "hatch.color": "#6e6e6e",
+            # Text is data: a '$' in a file name, profession or team name must not reach the maths parser.
+            "text.usetex": False,
+            "text.parse_math": False,
         }
     ):
         fig = plt.figure(figsize=(8.27, 11.0))
@@ -136,14 +138,11 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
             va="top",
             color="#333333",
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".{fmt}")
-        os.close(fd)
         try:
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(spec, fmt))
-            os.replace(tmp, path)
+            output.write_with(
+                path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(spec, fmt))
+            )
         finally:
-            Path(tmp).unlink(missing_ok=True)
             plt.close(fig)
     return path
 
