@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gapmap import output
+from gapmap import output, readers
 from gapmap.problems import InputError, Issue
+from gapmap.settings import Settings, from_env
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -25,73 +27,43 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Table:
-    """A file read as text cells: header as written, rows as strings ('' for blank), and how it was decoded."""
+    """A file read as text cells: header as written, rows as strings ('' for blank), and how it was decoded.
+
+    ``rows`` holds each frame row's spreadsheet row number (header = row 1; blank rows are skipped, so they are
+    not simply index + 2); ``blank_rows`` the skipped blank rows. Tables built by hand may leave both out.
+    """
 
     frame: pd.DataFrame
     name: str
     encoding: str
+    rows: tuple[int, ...] | None = None
+    blank_rows: tuple[int, ...] = ()
+
+    def row_numbers(self) -> list[int]:
+        """Spreadsheet row number of every frame row."""
+        if self.rows is not None:
+            return list(self.rows)
+        return list(range(2, len(self.frame) + 2))
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding of CSV bytes: UTF-8 (with or without BOM), else Windows-1252 as Excel saves it."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Issue(
-                    None,
-                    None,
-                    None,
-                    f"Expected a CSV file saved as UTF-8 or Windows-1252; {name} has a byte "
-                    f"(0x{data[exc.start]:02x} at position {exc.start}) that is neither. "
-                    "Fix: in Excel use 'Save as' > 'CSV UTF-8 (Comma delimited)'.",
-                )
-            ]
-        ) from None
+    """Text and encoding of CSV bytes (see :func:`gapmap.readers.decode`)."""
+    return readers.decode(data, name)
 
 
-def read_table(path: str | Path, data: bytes | None = None) -> Table:
-    """Read a CSV or XLSX file as text cells. ``data`` lets the app pass an upload's bytes."""
+def read_table(path: str | Path, data: bytes | None = None, settings: Settings | None = None) -> Table:
+    """Read a CSV or XLSX file as text cells. ``data`` lets the app pass an upload's bytes.
+
+    Limits (file size, rows, cells per row, cell length, XLSX expansion) come from ``settings``.
+
+    >>> t = read_table(Settings().survey_path)
+    >>> len(t.frame), t.row_numbers()[:2]
+    (283, [2, 3])
+    """
+    settings = settings or from_env()
     path = Path(path)
     suffix = path.suffix.lower()
-    if data is None:
-        if not path.is_file():
-            raise InputError([Issue(None, None, str(path), f"No file at {path}. Fix: check the path.")])
-        data = path.read_bytes()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(_io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise InputError(
-                [Issue(None, None, path.name, f"Could not read {path.name} as an Excel workbook ({exc}).")]
-            ) from None
-        frame = frame.fillna("")
-        encoding = "xlsx"
-    elif suffix in (".csv", ".txt", ""):
-        text, encoding = decode(data, path.name)
-        try:
-            frame = pd.read_csv(
-                _io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                sep=None,
-                engine="python",
-            )
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise InputError(
-                [Issue(None, None, path.name, f"Expected comma-separated rows of equal length; {exc}.")]
-            ) from None
-        except pd.errors.EmptyDataError:
-            raise InputError(
-                [Issue(None, None, path.name, "The file is empty. Fix: export it again.")]
-            ) from None
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ""):
         raise InputError(
             [
                 Issue(
@@ -103,9 +75,26 @@ def read_table(path: str | Path, data: bytes | None = None) -> Table:
                 )
             ]
         )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.astype(object).map(lambda v: "" if v is None else str(v))
-    return Table(frame=frame, name=path.name, encoding=encoding)
+    if data is None:
+        if not path.is_file():
+            raise InputError([Issue(None, None, str(path), f"No file at {path}. Fix: check the path.")])
+        readers.check_size(path.stat().st_size, path.name, settings)  # before reading a huge file
+        data = path.read_bytes()
+    readers.check_size(len(data), path.name, settings)
+    if suffix in (".xlsx", ".xlsm"):
+        grid = readers.parse_xlsx(data, path.name, settings)
+    else:
+        grid = readers.parse_csv(data, path.name, settings)
+    frame = pd.DataFrame(grid.rows, columns=grid.header, dtype=object)
+    if not grid.rows:
+        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in grid.header})
+    return Table(
+        frame=frame,
+        name=path.name,
+        encoding=grid.encoding,
+        rows=tuple(grid.row_numbers),
+        blank_rows=tuple(grid.blank_rows),
+    )
 
 
 def read_boundaries(path: str | Path, code_field: str, name_field: str | None = None) -> gpd.GeoDataFrame:
@@ -143,12 +132,19 @@ def read_boundaries(path: str | Path, code_field: str, name_field: str | None = 
     return out.to_crs("EPSG:4326")
 
 
-def safe_cell(value: Any) -> Any:
-    """A cell that a spreadsheet will not run as a formula: text starting =, +, -, @ gets a leading '.
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-    Numbers are left alone (a negative number is not a formula).
+
+def safe_cell(value: Any) -> Any:
+    """A cell that a spreadsheet will not run as a formula: text starting =, +, -, @, tab or CR gets a leading '.
+
+    A number, even written as text ("-2.2426"), is left alone: it is not a formula, and quoting it would stop
+    a rejects file from re-importing.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-2.2426"), safe_cell("-1+cmd|x"), safe_cell(-3)
+    ("'=HYPERLINK(1)", '-2.2426', "'-1+cmd|x", -3)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -29,7 +29,7 @@ def load_survey(
     """
     settings = settings or from_env()
     src = Path(path) if path else settings.survey_path
-    return survey.validate(io.read_table(src, data))
+    return survey.validate(io.read_table(src, data, settings))
 
 
 def indicator_table(
