@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
-from gapmap import assets, geography, io, pipeline, teams_layer, webapp
+from gapmap import assets, geography, io, pipeline, safetext, teams_layer, webapp
 from gapmap.indicators import INDICATORS
 from gapmap.problems import InputError, format_issues
 from gapmap.questions import AGE_GROUPS
@@ -21,9 +23,18 @@ st.set_page_config(page_title="gapmap: infant mental-health provision", page_ico
 assets.install(Path(__file__).parent / "static")  # Leaflet etc. from xstatic packages, served at /app/static/
 
 
+log = logging.getLogger("gapmap.app")
+
+
 def show_problems(exc: InputError) -> None:
     st.error("The file could not be used. Fix these and upload it again:")
-    st.code(format_issues(exc.issues), language=None)
+    st.code(safetext.visible(format_issues(exc.issues)), language=None)  # a code block: no Markdown
+
+
+def show_error(exc: Exception) -> None:
+    """An unexpected error: a plain message for the user, the details (URLs, hosts, traceback) to the log."""
+    log.error("unexpected error in the app", exc_info=exc)
+    st.error(webapp.user_error_message(exc))
 
 
 @st.cache_resource
@@ -149,7 +160,7 @@ def map_page() -> None:
         show_problems(exc)
         return
     except Exception as exc:  # never a traceback in front of a user
-        st.error(f"Something went wrong: {type(exc).__name__}: {exc}")
+        show_error(exc)
         return
 
     if table.synthetic:
@@ -159,19 +170,19 @@ def map_page() -> None:
             icon="⚠️",
         )
     for note in responses.notes:
-        st.caption(f"Note: {note}")
+        st.caption("Note: " + safetext.markdown(note))  # notes quote file headers: text, not Markdown
 
     left, right = st.columns([5, 3])
     with left:
-        st.subheader(spec.title)  # names the chosen age group
-        st.caption(spec.subtitle)
+        st.subheader(safetext.markdown(spec.title))  # names the chosen age group
+        st.caption(safetext.markdown(spec.subtitle))
         from streamlit_folium import st_folium  # imported here: only the map needs it
 
         st_folium(
             web.build(spec, tiles=new_view.tiles), height=620, width="stretch", returned_objects=[], key="map"
         )
-        st.caption(spec.uk_note + " " + spec.base_note)
-        st.caption(spec.teams_note)
+        st.caption(safetext.markdown(spec.uk_note + " " + spec.base_note))  # names the profession chosen
+        st.caption(safetext.markdown(spec.teams_note))
     with right:
         st.subheader("Areas")
         shown = pipeline.export_frame(table, decimals=None)
@@ -245,13 +256,24 @@ def teams_page() -> None:
             "Read-only: no editor passphrase is configured (GAPMAP_EDITOR_PASSWORD or Streamlit secrets)."
         )
     elif not st.session_state.get("editor"):
-        given = st.text_input("Editor passphrase", type="password", key="passphrase")
-        if given:
-            if webapp.is_editor(given, expected):
-                st.session_state["editor"] = True
-                st.rerun()
-            else:
-                st.error("That passphrase is not right.")
+        gate = st.session_state.setdefault("editor_gate", webapp.Gate())
+        if gate.locked:
+            st.error(webapp.LOCKED_MESSAGE)
+        else:
+            given = st.text_input("Editor passphrase", type="password", key="passphrase")
+            # Count a try once, when the passphrase changes, not on every rerun of the page.
+            if given and given != st.session_state.get("gate_last_try"):
+                now = time.monotonic()
+                if now >= gate.wait_until:  # compared now: not again until the passphrase changes
+                    st.session_state["gate_last_try"] = given
+                ok, message = gate.attempt(given, expected, now)
+                if ok:
+                    st.session_state["editor"] = True
+                    st.rerun()
+                log.warning("wrong editor passphrase (%d in this session)", gate.failures)
+                st.session_state["gate_message"] = message
+            if st.session_state.get("gate_message"):
+                st.error(st.session_state["gate_message"])
     editor = bool(expected) and bool(st.session_state.get("editor"))
     if editor:
         st.success("You can add teams.")
@@ -261,7 +283,9 @@ def teams_page() -> None:
             try:
                 from gapmap import teams as teams_mod
 
-                checked = teams_mod.check(io.read_table(upload.name, data), settings, store.active_keys())
+                checked = teams_mod.check(
+                    io.read_table(upload.name, data, settings), settings, store.active_keys()
+                )
             except InputError as exc:
                 show_problems(exc)
                 checked = None
@@ -319,7 +343,7 @@ def safely(page):  # type: ignore[no-untyped-def]
         except Exception as exc:
             if isinstance(exc, StopException | RerunException):
                 raise
-            st.error(f"Something went wrong and nothing was changed: {type(exc).__name__}: {exc}")
+            show_error(exc)
 
     run.__name__ = page.__name__
     return run
