@@ -11,6 +11,7 @@ import pytest
 from gapmap import output
 from gapmap.cli import main
 from gapmap.problems import InputError
+from tests.conftest import require
 
 
 @pytest.fixture
@@ -64,10 +65,21 @@ def test_fifo_is_refused_with_exit_1_naming_it(tmp_path: Path, capsys):
     assert leftovers(tmp_path) == []
 
 
-def test_device_is_refused(capsys):
-    code = main(["indicators", "--indicator", "respondents", "--out", os.devnull])
+def test_device_is_refused(tmp_path: Path, capsys):
+    # Our own null device in tmp_path, never /dev/null: code that replaces devices must not break the machine.
+    dev = tmp_path / "null"
+    try:
+        os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        require(False, "creating a device node needs CAP_MKNOD")
+    code = main(["indicators", "--indicator", "respondents", "--out", str(dev)])
     err = capsys.readouterr().err
-    assert (code, "a device" in err, os.devnull in err) == (1, True, True)
+    assert (code, "a device" in err, str(dev) in err, stat.S_ISCHR(dev.stat().st_mode)) == (
+        1,
+        True,
+        True,
+        True,
+    )
 
 
 def test_directory_is_refused_naming_the_users_path_not_a_temporary(tmp_path: Path, capsys):
