@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
 from gapmap import assets, geography, io, pipeline, safetext, teams_layer, webapp
-from gapmap.indicators import INDICATORS
+from gapmap.indicators import INDICATORS, Unavailable
 from gapmap.problems import InputError, format_issues
 from gapmap.questions import AGE_GROUPS
 from gapmap.render import web
@@ -158,6 +158,9 @@ def map_page() -> None:
         table, spec, print_spec = build_views(key, new_view.as_dict(), responses, version)
     except InputError as exc:
         show_problems(exc)
+        return
+    except Unavailable as exc:  # the uploaded file lacks this indicator's question: say so, not "went wrong"
+        st.info(safetext.markdown(f"Not available for this file: {exc}.") + " Choose another indicator.")
         return
     except Exception as exc:  # never a traceback in front of a user
         show_error(exc)

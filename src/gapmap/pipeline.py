@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from gapmap import classify, describe, geography, indicators, io, output, survey
+from gapmap import classify, describe, geography, indicators, io, output, safetext, survey
 from gapmap.indicators import INDICATORS, IndicatorTable, Unavailable, format_value
 from gapmap.mapspec import MapSpec
 from gapmap.settings import Settings, from_env
@@ -124,7 +124,8 @@ def map_spec(
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)
-    who = f" Respondents: {table.profession} only." if table.profession else ""
+    # File-supplied text is shown as data: a right-to-left override would otherwise reorder the note on screen.
+    who = f" Respondents: {safetext.visible(table.profession)} only." if table.profession else ""
     if ind.from_teams:
         from gapmap.teams_layer import TEAMS_STATEMENT
 
@@ -153,7 +154,9 @@ def map_spec(
             f"{table.min_base} responses are suppressed. Colours compare areas; intervals show uncertainty."
             + who
         )
-    footer = [] if ind.from_teams else [geography.SURVEY_SOURCE + f" Data file: {table.source}."]
+    footer = (
+        [] if ind.from_teams else [geography.SURVEY_SOURCE + f" Data file: {safetext.visible(table.source)}."]
+    )
     if table.synthetic:
         footer.append(geography.SYNTHETIC_NOTE)
     footer.append(geography.BOUNDARY_ATTRIBUTION)
