@@ -85,6 +85,7 @@ def is_editor(given: str, expected: str) -> bool:
 # The editor gate: a few free tries, then a doubling wait, then the session is locked. Online guessing of a
 # passphrase is then limited to a handful of tries per session instead of several a second.
 GATE_FREE_TRIES = 3
+GATE_FIRST_WAIT_S = 5.0
 GATE_MAX_WAIT_S = 300.0
 GATE_LOCK_AFTER = 10
 
@@ -97,8 +98,8 @@ class Gate:
     >>> [g.attempt(p, "secret", now=0.0)[0] for p in ("a", "b", "c")]
     [False, False, False]
     >>> g.attempt("secret", "secret", now=0.5)
-    (False, 'Too many wrong passphrases: wait 1 s before trying again.')
-    >>> g.attempt("secret", "secret", now=1.0)
+    (False, 'Too many wrong passphrases: wait 5 s before trying again.')
+    >>> g.attempt("secret", "secret", now=5.0)
     (True, '')
     """
 
@@ -108,7 +109,7 @@ class Gate:
     def delay(self) -> float:
         if self.failures < GATE_FREE_TRIES:
             return 0.0
-        return min(2.0 ** (self.failures - GATE_FREE_TRIES), GATE_MAX_WAIT_S)
+        return min(GATE_FIRST_WAIT_S * 2.0 ** (self.failures - GATE_FREE_TRIES), GATE_MAX_WAIT_S)
 
     @property
     def locked(self) -> bool:
