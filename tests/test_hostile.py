@@ -30,7 +30,7 @@ class Case:
 CASES = [
     # Valid files as people save them: read right.
     Case("trailing_blank_line_excel.csv", 0, "Skipped 1 empty row(s): 5."),
-    Case("trailing_blank_lines.csv", 0, "Skipped 2 empty row(s): 5, 6."),
+    Case("trailing_blank_lines.csv", 0, "Skipped 2 empty row(s): 5-6."),
     Case("blank_rows_middle.csv", 0, "Skipped 2 empty row(s): 3, 5."),
     Case("one_column.csv", 0, "3 respondents, no problems found"),
     Case("cr_line_endings.csv", 0, "3 respondents, no problems found"),

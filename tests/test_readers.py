@@ -128,3 +128,10 @@ def test_utf16_and_cp1252_and_utf8_decode():
         "windows-1252",
         "utf-8",
     ]
+
+
+def test_blank_rows_count_towards_the_row_limit(tmp_path: Path):
+    p = tmp_path / "blanks.csv"
+    p.write_text(HEAD + ",,\n" * 300, encoding="utf-8")
+    (msg,) = problems(p, from_env({"GAPMAP_MAX_ROWS": "100"}))
+    assert msg.startswith("row 102: Expected at most 100 data rows; the file has more (100 of them blank).")

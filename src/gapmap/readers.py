@@ -50,6 +50,21 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def row_ranges(rows: list[int] | tuple[int, ...]) -> str:
+    """Row numbers as a short list of runs.
+
+    >>> row_ranges([3, 5, 6, 7, 10])
+    '3, 5-7, 10'
+    """
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def short(value: str, limit: int = 40) -> str:
     """A cell quoted in a message: at most ``limit`` characters."""
     return value if len(value) <= limit else value[:limit] + f"… ({len(value):,} characters)"
@@ -369,6 +384,18 @@ def _grid(records: Iterable[tuple[int, list[str]]], name: str, settings: Setting
                 )
             )
             raise InputError(problems)
+        if len(rows) + len(blank) >= settings.max_rows:  # blank rows count too: a sheet of empty rows is work
+            add(
+                Issue(
+                    number,
+                    None,
+                    None,
+                    f"Expected at most {settings.max_rows:,} data rows; the file has more"
+                    + (f" ({len(blank):,} of them blank)" if blank else "")
+                    + ". Fix: split the file or delete unused rows, or raise GAPMAP_MAX_ROWS.",
+                )
+            )
+            raise InputError(problems)
         if not any(c.strip() for c in cells):
             if header is not None:
                 blank.append(number)
@@ -389,17 +416,6 @@ def _grid(records: Iterable[tuple[int, list[str]]], name: str, settings: Setting
         if header is None:
             header, header_row = [c.strip() for c in cells], number
             continue
-        if len(rows) >= settings.max_rows:
-            add(
-                Issue(
-                    number,
-                    None,
-                    None,
-                    f"Expected at most {settings.max_rows:,} data rows; the file has more. "
-                    "Fix: split the file, or raise GAPMAP_MAX_ROWS.",
-                )
-            )
-            raise InputError(problems)
         width = len(header)
         last_short = None
         if len(cells) > width:

@@ -17,6 +17,7 @@ from gapmap.questions import (
     column_lookup,
     norm,
 )
+from gapmap.readers import row_ranges
 
 SYNTHETIC_COLUMN = "synthetic"
 SYNTHETIC_MARK = "synthetic sample"
@@ -201,7 +202,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     if problems:
         raise InputError(problems)
     if empty_rows:
-        notes.append(f"Skipped {len(empty_rows)} empty row(s): {', '.join(map(str, empty_rows))}.")
+        notes.append(f"Skipped {len(empty_rows)} empty row(s): {row_ranges(empty_rows)}.")
     result = pd.DataFrame(out)
     no_area = int((result["area_code"] == "").sum())
     if no_area:

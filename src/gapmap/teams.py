@@ -14,6 +14,7 @@ from gapmap import geocode
 from gapmap.io import Table
 from gapmap.problems import InputError, Issue
 from gapmap.questions import AREA_BY_CODE, QUESTION_BY_ID, answer_lookup, norm
+from gapmap.readers import row_ranges
 from gapmap.settings import Settings
 
 COLUMNS = (
@@ -127,9 +128,7 @@ def check(
     ]
     notes = [f"Ignored column(s): {', '.join(unknown)}."] if unknown else []
     if table.blank_rows:
-        notes.append(
-            f"Skipped {len(table.blank_rows)} blank row(s): {', '.join(map(str, table.blank_rows))}."
-        )
+        notes.append(f"Skipped {len(table.blank_rows)} blank row(s): {row_ranges(table.blank_rows)}.")
     for col in (*COLUMNS, *EXTRA):
         if col not in frame.columns:
             frame[col] = ""
