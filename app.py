@@ -238,7 +238,7 @@ def map_page() -> None:
     with st.expander("Parent-infant teams on the map"):
         teams = store.list_teams(known_by=new_view.known_by or None)
         cols = ["name", "provider", "area_served", "location_basis", "region", "evidence_year"]
-        st.table(teams[cols].astype("string").fillna(""))
+        st.table(teams[cols].astype("string").fillna("").map(safetext.markdown))  # st.table renders Markdown
     with st.expander("About the data"):
         st.markdown(webapp.about_markdown(ROOT))
 

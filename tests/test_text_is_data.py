@@ -108,3 +108,26 @@ def test_streamlit_shows_uploaded_text_as_text():
         any("![x](http://127.0.0.1:9/pixel.png)" in text for _, text in rendered),
         [b for (tags, _), b in zip(rendered, bodies, strict=True) if tags & {"img", "a", "script"}],
     ) == (True, True, [])
+
+
+def test_streamlit_team_table_shows_team_text_as_text(tmp_path: Path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from gapmap.store import Store
+
+    url = f"sqlite:///{tmp_path / 'teams.db'}"
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", url)
+    teams = tmp_path / "t.csv"
+    teams.write_text(
+        "name,latitude,longitude,provider\n"
+        '"![t](http://127.0.0.1:9/t.png)",53.48,-2.24,"<img src=x onerror=alert(1)> [a](http://127.0.0.1:9/)"\n',
+        encoding="utf-8",
+    )
+    Store(Settings(database_url=url)).import_file(teams)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    cells = [str(v) for v in at.table[0].value.to_numpy().ravel()]
+    rendered = [shown_text(c) for c in cells]
+    assert (
+        any(text == "![t](http://127.0.0.1:9/t.png)" for _, text in rendered),
+        [c for (tags, _), c in zip(rendered, cells, strict=True) if tags & {"img", "a", "script"}],
+    ) == (True, [])
