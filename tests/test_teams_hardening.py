@@ -30,10 +30,16 @@ def url(tmp_path: Path) -> str:
         (["teams", "remove", "abc"], "Expected a whole number for the id; found 'abc'"),
         (["teams", "undo", "99999999999999999999"], "there is no batch 99999999999999999999"),
         (["teams", "undo", "1.5"], "Expected a whole number for the batch; found '1.5'"),
+        (["teams", "list", "--known-by", "99999999999999999999"], "Expected a year such as 2021"),
+        (
+            ["indicators", "--indicator", "teams", "--known-by", "99999999999999999999"],
+            "Expected a year such as 2021",
+        ),
     ],
 )
-def test_impossible_ids_exit_1(argv: list[str], words: str, url: str, capsys):
-    code = main([*argv, "--database", url])
+def test_impossible_ids_exit_1(argv: list[str], words: str, url: str, capsys, monkeypatch):
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", url)
+    code = main([*argv, "--database", url] if argv[0] == "teams" else argv)
     err = capsys.readouterr().err
     assert (code, words in err, "Traceback" in err) == (1, True, False), err
 

@@ -330,6 +330,19 @@ class Store:
 
     def list_teams(self, known_by: int | None = None, include_removed: bool = False) -> pd.DataFrame:
         """Current teams (id, batch_id and every record field); ``known_by`` keeps evidence up to that year."""
+        if (
+            known_by is not None and not 0 <= known_by <= 9999
+        ):  # a year; also keeps SQLite's integers in range
+            raise InputError(
+                [
+                    Issue(
+                        None,
+                        "--known-by",
+                        str(known_by),
+                        f"Expected a year such as 2021; found {known_by}. Fix: give a four-digit year.",
+                    )
+                ]
+            )
         q = sa.select(team_table).order_by(team_table.c.id)
         if not include_removed:
             q = q.where(team_table.c.removed_at.is_(None))
