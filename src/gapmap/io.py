@@ -1,6 +1,7 @@
-"""Reading and writing files: survey tables (CSV in UTF-8 or Windows-1252, XLSX), boundaries, formula-safe CSV.
+"""Reading files (survey and team tables as CSV or XLSX, boundaries) and formula-safe CSV text.
 
-The only module with open(); everything it returns is plain data for the validating modules.
+Tables are parsed by :mod:`gapmap.readers` (CSV) and :mod:`gapmap.xlsx`; every file is written through
+:mod:`gapmap.output`. Everything returned is plain data for the validating modules.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gapmap import output, readers
+from gapmap import output, readers, xlsx
 from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
 
@@ -82,7 +83,7 @@ def read_table(path: str | Path, data: bytes | None = None, settings: Settings |
         data = path.read_bytes()
     readers.check_size(len(data), path.name, settings)
     if suffix in (".xlsx", ".xlsm"):
-        grid = readers.parse_xlsx(data, path.name, settings)
+        grid = xlsx.parse(data, path.name, settings)
     else:
         grid = readers.parse_csv(data, path.name, settings)
     frame = pd.DataFrame(grid.rows, columns=grid.header, dtype=object)

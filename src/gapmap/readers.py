@@ -1,8 +1,8 @@
-"""Turn the bytes of a CSV or XLSX file into a header and rows of text, accepting what people actually save.
+"""Turn the bytes of a CSV file into a header and rows of text, accepting what people actually save.
 
-CSV: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252; CR, LF or CRLF line ends; Excel's
-``sep=`` first line; comma, or semicolon / tab when the file leaves no doubt. XLSX: the first sheet, cached
-values of formulas. Both: blank rows skipped and counted, duplicate headings refused, every limit in
+UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252; CR, LF or CRLF line ends; Excel's ``sep=``
+first line; comma, or semicolon / tab when the file leaves no doubt (XLSX is read by :mod:`gapmap.xlsx` into
+the same :class:`Grid`). For both: blank rows skipped and counted, duplicate headings refused, every limit in
 :class:`~gapmap.settings.Settings` checked before the work it bounds, and every failure reported at the
 spreadsheet row where it happens (header = row 1). Nothing here knows what a survey or a team is.
 """
@@ -10,11 +10,9 @@ spreadsheet row where it happens (header = row 1). Nothing here knows what a sur
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gapmap.problems import InputError, Issue
@@ -93,14 +91,16 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise _whole(
+            raise file_problem(
                 name, f"Expected UTF-16 text after the UTF-16 mark; {exc.reason} at byte {exc.start}."
             ) from None
     if data.startswith(b"PK\x03\x04"):
-        raise _whole(name, f"Expected CSV text; {name} is an Excel workbook. Fix: rename it to end in .xlsx.")
+        raise file_problem(
+            name, f"Expected CSV text; {name} is an Excel workbook. Fix: rename it to end in .xlsx."
+        )
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise _whole(
+        raise file_problem(
             name,
             f"Expected CSV text; {name} has a NUL byte at position {nul}, so it is not a text file (or is UTF-16 "
             "without its byte-order mark). Fix: in Excel use 'Save as' > 'CSV UTF-8 (Comma delimited)'.",
@@ -112,7 +112,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
-        raise _whole(
+        raise file_problem(
             name,
             f"Expected a CSV file saved as UTF-8 or Windows-1252; {name} has a byte "
             f"(0x{data[exc.start]:02x} at position {exc.start}) that is neither. "
@@ -120,7 +120,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         ) from None
 
 
-def _whole(name: str, message: str) -> InputError:
+def file_problem(name: str, message: str) -> InputError:
+    """An InputError for a problem with the whole file (no row)."""
     return InputError([Issue(None, None, name, message)])
 
 
@@ -155,7 +156,7 @@ def sniff(text: str, name: str) -> str:
         return ","  # rows of unequal length are then reported with their row numbers
     if len(splits) == 1:
         return splits[0]
-    raise _whole(
+    raise file_problem(
         name,
         f"Expected columns separated by commas; {name} could be split by "
         f"{' or '.join(DELIMITERS[d] for d in splits)} and it is not clear which. "
@@ -167,7 +168,9 @@ def parse_csv(data: bytes, name: str, settings: Settings) -> Grid:
     """Header and rows of a CSV file; InputError listing every problem with its row."""
     text, encoding = decode(data, name)
     if not text.strip():
-        raise _whole(name, f"The file is empty: {name} has no header and no rows. Fix: export it again.")
+        raise file_problem(
+            name, f"The file is empty: {name} has no header and no rows. Fix: export it again."
+        )
     delimiter = None
     first = re.match(r"([^\r\n]*)(\r\n|\r|\n|$)", text)
     m = re.fullmatch(r'"?sep=(.)"?', first.group(1) if first else "", re.IGNORECASE)
@@ -176,7 +179,7 @@ def parse_csv(data: bytes, name: str, settings: Settings) -> Grid:
     delimiter = delimiter or sniff(text, name)
     limit = max(csv.field_size_limit(), settings.max_cell_chars + 1)
     csv.field_size_limit(limit)
-    return _grid(_csv_rows(text, delimiter, name, settings), name, settings, encoding)
+    return build_grid(_csv_rows(text, delimiter, name, settings), name, settings, encoding)
 
 
 def _csv_rows(text: str, delimiter: str, name: str, settings: Settings) -> Iterator[tuple[int, list[str]]]:
@@ -211,140 +214,10 @@ def _csv_rows(text: str, delimiter: str, name: str, settings: Settings) -> Itera
         yield -1, []  # marker: the last record had no line end
 
 
-# -- XLSX -----------------------------------------------------------------------------------------------------
-DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-
-
-def _letters_to_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def guard_xlsx(data: bytes, name: str, settings: Settings) -> bool:
-    """Check a workbook's uncompressed size and declared sheet size before reading it; True if it has formulas."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _whole(
-            name,
-            f"Expected an Excel workbook (.xlsx); {name} is not one ({exc}). Fix: open it in Excel and save it again.",
-        ) from None
-    total = sum(i.file_size for i in infos)
-    if total > settings.max_xlsx_expanded_mb * MB:
-        raise _whole(
-            name,
-            f"Expected a workbook that expands to at most {settings.max_xlsx_expanded_mb} MB; {name} expands to "
-            f"{total / MB:,.0f} MB. Fix: delete unused rows and sheets, or save the sheet as CSV.",
-        )
-    formulas = False
-    with zf:
-        for info in infos:
-            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
-                continue
-            with zf.open(info) as fh:
-                head = fh.read(8192)
-                m = DIMENSION.search(head)
-                if m and m.group(4):
-                    rows = int(m.group(4)) - 1
-                    cols = _letters_to_index(m.group(3).decode())
-                    if rows > settings.max_rows:
-                        raise _whole(
-                            name,
-                            f"Expected at most {settings.max_rows:,} rows; a sheet of {name} declares "
-                            f"{rows:,} (range A1:{m.group(3).decode()}{m.group(4).decode()}). "
-                            "Fix: delete the unused rows, or raise GAPMAP_MAX_ROWS.",
-                        )
-                    if cols > settings.max_cells_per_row:
-                        raise _whole(
-                            name,
-                            f"Expected at most {settings.max_cells_per_row:,} columns; a sheet of {name} declares "
-                            f"{cols:,}. Fix: delete the unused columns, or raise GAPMAP_MAX_CELLS_PER_ROW.",
-                        )
-                chunk, tail = head, b""
-                while chunk and not formulas:
-                    formulas = b"<f>" in tail + chunk or b"<f " in tail + chunk
-                    tail = chunk[-3:]
-                    chunk = fh.read(1 << 20)
-    return formulas
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return str(value)
-    return str(value)
-
-
-def parse_xlsx(data: bytes, name: str, settings: Settings) -> Grid:
-    """Header and rows of the first sheet (cached formula values); formulas without a saved value refused."""
-    formulas = guard_xlsx(data, name, settings)
-    from openpyxl import load_workbook
-
-    try:
-        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = values.worksheets[0]
-        sheet.reset_dimensions()  # the declared size may lie; read what is there, bounded below
-        rows: Iterable[Sequence[object]] = sheet.iter_rows(values_only=True)
-        raw_rows: Iterable[Sequence[object]] | None = None
-        if formulas:
-            raw = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
-            raw.reset_dimensions()
-            raw_rows = raw.iter_rows(values_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise _whole(
-            name, f"Could not read {name} as an Excel workbook ({exc}). Fix: save it again in Excel."
-        ) from None
-
-    uncached: list[tuple[int, int, str]] = []
-
-    def gen() -> Iterator[tuple[int, list[str]]]:
-        raw_iter = iter(raw_rows) if raw_rows is not None else None
-        for number, rec in enumerate(rows, start=1):
-            cells = [_text(v) for v in rec]
-            if raw_iter is not None:
-                raw_rec = next(raw_iter, ())
-                for i, (v, f) in enumerate(zip(rec, raw_rec, strict=False)):
-                    if v is None and isinstance(f, str) and f.startswith("="):
-                        uncached.append((number, i, f))
-            yield number, cells
-
-    try:
-        grid = _grid(gen(), name, settings, "xlsx")
-    except InputError:
-        raise
-    except Exception as exc:  # a damaged sheet can fail half-way through
-        raise _whole(
-            name, f"Could not read {name} as an Excel workbook ({exc}). Fix: save it again in Excel."
-        ) from None
-    finally:
-        values.close()
-        if formulas:
-            raw.parent.close()
-    if uncached:
-        raise InputError(
-            Issue(
-                number,
-                grid.header[i] if i < len(grid.header) else column_letter(i),
-                short(f),
-                f"Expected a saved value in cell {column_letter(i)}{number}; it holds the formula {short(f)} with "
-                "no value saved, so it would read as blank. Fix: open the workbook in Excel and save it (Excel "
-                "stores the values), or paste the values in place of the formulas.",
-            )
-            for number, i, f in uncached[:MAX_LISTED]
-        )
-    return grid
-
-
 # -- shared ---------------------------------------------------------------------------------------------------
-def _grid(records: Iterable[tuple[int, list[str]]], name: str, settings: Settings, encoding: str) -> Grid:
+def build_grid(
+    records: Iterable[tuple[int, list[str]]], name: str, settings: Settings, encoding: str
+) -> Grid:
     """Apply header rules, blank rows and limits to (row number, cells) records."""
     problems: list[Issue] = []
     header: list[str] | None = None
@@ -440,7 +313,9 @@ def _grid(records: Iterable[tuple[int, list[str]]], name: str, settings: Setting
         numbers.append(number)
 
     if header is None:
-        raise _whole(name, f"The file is empty: {name} has no header and no rows. Fix: export it again.")
+        raise file_problem(
+            name, f"The file is empty: {name} has no header and no rows. Fix: export it again."
+        )
     keep = _header_problems(header, header_row, rows, add)
     if problems:
         raise InputError(problems)
