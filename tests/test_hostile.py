@@ -41,6 +41,7 @@ CASES = [
     Case("tabs.csv", 0, "3 respondents, no problems found"),
     Case("quoted_newline_in_cell.csv", 0, "3 respondents, no problems found"),
     Case("xlsx_blank_rows.xlsx", 0, "Skipped 2 empty row(s): 3, 5."),
+    Case("xlsx_formula_with_saved_value.xlsx", 0, "2 respondents, no problems found"),
     # Refused, with the row and a fix.
     Case("decimal_rating_point.csv", 1, "row 3, column 'understanding_rating': Expected a whole number from 1 to 5; found '2.5'"),
     Case("decimal_rating_comma.csv", 1, "row 3, column 'understanding_rating': Expected a whole number from 1 to 5; found '3,5'"),

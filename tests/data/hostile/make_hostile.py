@@ -6,6 +6,7 @@ Each file is what a careless or hostile user could hand gapmap; tests/test_hosti
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,6 +20,7 @@ def csv(*lines: str, end: str = "\n") -> bytes:
 
 
 def xlsx(rows: list[list[object]], edit=None) -> bytes:  # type: ignore[no-untyped-def]
+    """A workbook of ``rows``; ``edit`` rewrites the sheet XML. Zip times and document dates are fixed."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -27,17 +29,18 @@ def xlsx(rows: list[list[object]], edit=None) -> bytes:  # type: ignore[no-untyp
         ws.append(r)
     buf = io.BytesIO()
     wb.save(buf)
-    data = buf.getvalue()
-    if edit is None:
-        return data
-    src = zipfile.ZipFile(io.BytesIO(data))
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
+            if info.filename == "xl/worksheets/sheet1.xml" and edit is not None:
                 body = edit(body)
-            dst.writestr(info.filename, body)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-01-01T00:00:00Z", body)
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED
+            )
     return out.getvalue()
 
 
@@ -84,6 +87,11 @@ FILES: dict[str, bytes] = {
     "damaged.xlsx": b"PK\x03\x04 this is not really a workbook",
     "xlsx_formula_without_value.xlsx": xlsx(
         [HEAD.split(","), ["Wales", "Psychiatrist", "=2+2"], ["North West", "=B2", 3]]
+    ),
+    # The same formula with the value Excel saves beside it: read as that value.
+    "xlsx_formula_with_saved_value.xlsx": xlsx(
+        [HEAD.split(","), ["Wales", "Psychiatrist", "=2+2"], ["North West", "Nurse", 3]],
+        edit=lambda b: b.replace(b"<f>2+2</f><v />", b"<f>2+2</f><v>4</v>"),
     ),
     "xlsx_duplicate_header.xlsx": xlsx(
         [[*HEAD.split(","), "where_do_you_work"], ["Wales", "Nurse", 4, "Wales"]]
