@@ -113,3 +113,24 @@ def test_failed_import_leaves_no_rejects_and_no_temporary(url: str, tmp_path: Pa
     rejects = tmp_path / "r.csv"
     code = main(["teams", "import", str(HOSTILE / "teams_without_name_column.csv"), "--skip-invalid", "--rejects", str(rejects), "--database", url])  # fmt: skip
     assert (code, sorted(os.listdir(tmp_path))) == (1, ["teams.db"])
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", 1),
+        (b"\xbe\x00\xff binary", 1),
+        (b"pcds,lat,long\nBT7 1NN,abc,def\n", 0),  # an unusable row is left out; the district still places it
+    ],
+    ids=["empty", "binary", "not-numbers"],
+)
+def test_a_broken_postcode_file_is_bad_input_not_a_crash(
+    content: bytes, code: int, url: str, tmp_path: Path, capsys
+):
+    onspd = tmp_path / "onspd.csv"
+    onspd.write_bytes(content)
+    teams = tmp_path / "t.csv"
+    teams.write_text("name,postcode\nPostcode Team,BT7 1NN\n", encoding="utf-8")
+    got = main(["teams", "import", str(teams), "--postcode-file", str(onspd), "--database", url])
+    err = capsys.readouterr().err
+    assert (got, "unexpected error" in err) == (code, False), err
