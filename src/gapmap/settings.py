@@ -79,7 +79,7 @@ class Settings:
         default=200_000,
         metadata={
             "env": "GAPMAP_MAX_ROWS",
-            "help": "Most data rows read from one file (header not counted).",
+            "help": "Most rows read from one file, blank ones included (header not counted).",
         },
     )
     max_cells_per_row: int = field(
