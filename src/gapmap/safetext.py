@@ -15,7 +15,7 @@ import string
 # Characters that reorder text on screen (a right-to-left override can make "exe.txt" show as "txt.exe"),
 # and other invisible controls: shown as their code point instead of acting.
 _CONTROLS = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 # CommonMark lets every ASCII punctuation character be escaped with a backslash, and then means it literally.
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
@@ -28,6 +28,17 @@ def visible(text: object) -> str:
     'abc[U+202E]def'
     """
     return _CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", "" if text is None else str(text))
+
+
+def terminal(text: object) -> str:
+    r"""Text for a terminal: :func:`visible`, and a lone carriage return shown too (it would overwrite the line).
+
+    An escape sequence in a column heading could otherwise retitle or clear the user's terminal.
+
+    >>> terminal("ok\x1b[2Jgone\rX")
+    'ok[U+001B][2Jgone[U+000D]X'
+    """
+    return re.sub(r"\r(?!\n)", "[U+000D]", visible(text))
 
 
 def markdown(text: object) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gapmap import io
+from gapmap import io, safetext
 from gapmap.problems import InputError, Issue
 from gapmap.settings import from_env
 from gapmap.store import Store
@@ -26,11 +26,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         postcode_file=args.postcode_file,
     )
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
     if result.issues:
         print(f"{len(result.issues)} problem(s) in rejected rows:", file=sys.stderr)
         for issue in result.issues:
-            print(f"  - {issue.format()}", file=sys.stderr)
+            print(f"  - {safetext.terminal(issue.format())}", file=sys.stderr)
     print(result.summary())
     return 0
 

@@ -118,6 +118,10 @@ FILES: dict[str, bytes] = {
         'North West,\u202eevil\u202c $\\alpha$ =HYPERLINK("x"),3,',
     ),
     "file_name_with_$x^$_maths.csv": csv(HEAD, *GOOD),
+    # Terminal escapes (clear screen, set title) and a lone CR in a heading and an answer: shown, not obeyed.
+    "terminal_escapes.csv": csv(
+        HEAD + ",\x1b]0;owned\x07\x1b[2J", 'Wales,"Nurse\rPsychiatrist",4,x', "Atlantis\x1b[31m,Nurse,4,"
+    ),
     # Team files.
     "teams_without_name_column.csv": csv("team_title,latitude,longitude", "Little Minds,53.48,-2.2426"),
     "teams_for_rejects.csv": csv(
