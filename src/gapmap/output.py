@@ -96,6 +96,7 @@ class Pending:
     tmp: Path
 
     def commit(self) -> Path:
+        """Rename the temporary file over the target (one step); returns the path the user gave."""
         try:
             os.replace(self.tmp, self.real)
         except BaseException:
@@ -104,6 +105,7 @@ class Pending:
         return self.given
 
     def discard(self) -> None:
+        """Delete the temporary file; the target is left as it was."""
         self.tmp.unlink(missing_ok=True)
 
 

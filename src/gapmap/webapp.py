@@ -107,12 +107,14 @@ class Gate:
     wait_until: float = 0.0
 
     def delay(self) -> float:
+        """Seconds to wait after the failures so far: none for the free tries, then doubling, capped."""
         if self.failures < GATE_FREE_TRIES:
             return 0.0
         return min(GATE_FIRST_WAIT_S * 2.0 ** (self.failures - GATE_FREE_TRIES), GATE_MAX_WAIT_S)
 
     @property
     def locked(self) -> bool:
+        """True once the session has had too many wrong passphrases; it stays read-only."""
         return self.failures >= GATE_LOCK_AFTER
 
     def attempt(self, given: str, expected: str, now: float) -> tuple[bool, str]:
