@@ -53,7 +53,7 @@ def target(path: str | Path) -> Path:
         st = None
     except NotADirectoryError:
         blocker = next(p for p in real.parents if p.exists())
-        raise _refuse(given, f"'{blocker}' is not a folder", "choose a path inside a folder.") from None
+        raise _refuse(given, f"that '{blocker}' is not a folder", "choose a path inside a folder.") from None
     except OSError as exc:
         raise _refuse(given, f"a path that cannot be read ({exc.strerror})", "choose another path.") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
@@ -71,7 +71,7 @@ def target(path: str | Path) -> Path:
         raise _refuse(given, kind, "give a file name (e.g. add /map.png to a folder), or another path.")
     parent = real.parent
     if parent.exists() and not parent.is_dir():
-        raise _refuse(given, f"'{parent}' is not a folder", "choose a path inside a folder.")
+        raise _refuse(given, f"that '{parent}' is not a folder", "choose a path inside a folder.")
     return real
 
 
