@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
-from gapmap import assets, geography, io, pipeline, teams_layer, webapp
+from gapmap import assets, geography, io, pipeline, safetext, teams_layer, webapp
 from gapmap.geography import LEVELS
-from gapmap.indicators import INDICATORS
+from gapmap.indicators import INDICATORS, Unavailable
 from gapmap.problems import InputError, format_issues
 from gapmap.questions import AGE_GROUPS
 from gapmap.render import web
@@ -22,9 +24,18 @@ st.set_page_config(page_title="gapmap: infant mental-health provision", page_ico
 assets.install(Path(__file__).parent / "static")  # Leaflet etc. from xstatic packages, served at /app/static/
 
 
+log = logging.getLogger("gapmap.app")
+
+
 def show_problems(exc: InputError) -> None:
     st.error("The file could not be used. Fix these and upload it again:")
-    st.code(format_issues(exc.issues), language=None)
+    st.code(safetext.visible(format_issues(exc.issues)), language=None)  # a code block: no Markdown
+
+
+def show_error(exc: Exception) -> None:
+    """An unexpected error: a plain message for the user, the details (URLs, hosts, traceback) to the log."""
+    log.error("unexpected error in the app", exc_info=exc)
+    st.error(webapp.user_error_message(exc))
 
 
 @st.cache_resource
@@ -196,8 +207,11 @@ def map_page() -> None:
     except InputError as exc:
         show_problems(exc)
         return
+    except Unavailable as exc:  # the uploaded file lacks this indicator's question: say so, not "went wrong"
+        st.info(safetext.markdown(f"Not available for this file: {exc}.") + " Choose another indicator.")
+        return
     except Exception as exc:  # never a traceback in front of a user
-        st.error(f"Something went wrong: {type(exc).__name__}: {exc}")
+        show_error(exc)
         return
 
     if table.synthetic:
@@ -207,16 +221,16 @@ def map_page() -> None:
             icon="⚠️",
         )
     for note in responses.notes:
-        st.caption(f"Note: {note}")
+        st.caption("Note: " + safetext.markdown(note))  # notes quote file headers: text, not Markdown
     if table.unplaced_note:
-        st.info(table.unplaced_note)
-    if found.message:
-        (st.success if found.codes else st.warning)(found.message)
+        st.info(safetext.markdown(table.unplaced_note))
+    if found.message:  # quotes what the user typed: text, not Markdown
+        (st.success if found.codes else st.warning)(safetext.markdown(found.message))
 
     left, right = st.columns([5, 3])
     with left:
-        st.subheader(spec.title)  # names the chosen age group
-        st.caption(spec.subtitle)
+        st.subheader(safetext.markdown(spec.title))  # names the chosen age group
+        st.caption(safetext.markdown(spec.subtitle))
         from streamlit_folium import st_folium  # imported here: only the map needs it
 
         st_folium(
@@ -226,8 +240,8 @@ def map_page() -> None:
             returned_objects=[],
             key="map",
         )
-        st.caption(spec.uk_note + " " + spec.base_note)
-        st.caption(spec.teams_note)
+        st.caption(safetext.markdown(spec.uk_note + " " + spec.base_note))  # names the profession chosen
+        st.caption(safetext.markdown(spec.teams_note))
     with right:
         st.subheader("Areas")
         shown = pipeline.export_frame(table, decimals=None)
@@ -282,7 +296,7 @@ def map_page() -> None:
     with st.expander("Parent-infant teams on the map"):
         teams = store.list_teams(known_by=new_view.known_by or None)
         cols = ["name", "provider", "area_served", "location_basis", "region", "evidence_year"]
-        st.table(teams[cols].astype("string").fillna(""))
+        st.table(teams[cols].astype("string").fillna("").map(safetext.markdown))  # st.table renders Markdown
     with st.expander("About the data"):
         st.markdown(webapp.about_markdown(ROOT))
 
@@ -303,13 +317,24 @@ def teams_page() -> None:
             "Read-only: no editor passphrase is configured (GAPMAP_EDITOR_PASSWORD or Streamlit secrets)."
         )
     elif not st.session_state.get("editor"):
-        given = st.text_input("Editor passphrase", type="password", key="passphrase")
-        if given:
-            if webapp.is_editor(given, expected):
-                st.session_state["editor"] = True
-                st.rerun()
-            else:
-                st.error("That passphrase is not right.")
+        gate = st.session_state.setdefault("editor_gate", webapp.Gate())
+        if gate.locked:
+            st.error(webapp.LOCKED_MESSAGE)
+        else:
+            given = st.text_input("Editor passphrase", type="password", key="passphrase")
+            # Count a try once, when the passphrase changes, not on every rerun of the page.
+            if given and given != st.session_state.get("gate_last_try"):
+                now = time.monotonic()
+                if now >= gate.wait_until:  # compared now: not again until the passphrase changes
+                    st.session_state["gate_last_try"] = given
+                ok, message = gate.attempt(given, expected, now)
+                if ok:
+                    st.session_state["editor"] = True
+                    st.rerun()
+                log.warning("wrong editor passphrase (%d in this session)", gate.failures)
+                st.session_state["gate_message"] = message
+            if st.session_state.get("gate_message"):
+                st.error(st.session_state["gate_message"])
     editor = bool(expected) and bool(st.session_state.get("editor"))
     if editor:
         st.success("You can add teams.")
@@ -319,7 +344,9 @@ def teams_page() -> None:
             try:
                 from gapmap import teams as teams_mod
 
-                checked = teams_mod.check(io.read_table(upload.name, data), settings, store.active_keys())
+                checked = teams_mod.check(
+                    io.read_table(upload.name, data, settings), settings, store.active_keys()
+                )
             except InputError as exc:
                 show_problems(exc)
                 checked = None
@@ -377,7 +404,7 @@ def safely(page):  # type: ignore[no-untyped-def]
         except Exception as exc:
             if isinstance(exc, StopException | RerunException):
                 raise
-            st.error(f"Something went wrong and nothing was changed: {type(exc).__name__}: {exc}")
+            show_error(exc)
 
     run.__name__ = page.__name__
     return run

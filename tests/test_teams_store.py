@@ -277,7 +277,7 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
     )
     out, _ = pipeline.render(spec, tmp_path / "m.svg")
     svg = out.read_text(encoding="utf-8")
-    assert "Team: centre of area served or postcode district" in svg and "38 found in public sources" in svg
+    assert "Team: centre of area served" in svg and "38 found in public sources" in svg
 
 
 def test_team_names_are_escaped_in_svg(tmp_path: Path):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gapmap import io, pipeline
+from gapmap import io, pipeline, safetext
 from gapmap.geography import LEVELS
 from gapmap.indicators import INDICATORS
 from gapmap.problems import InputError, Issue, format_issues
@@ -30,7 +30,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _responses(args: argparse.Namespace, settings: Settings) -> Responses:
     responses = pipeline.load_survey(args.survey, settings=settings)
     for note in responses.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
     if responses.synthetic:
         print("note: this is the bundled SYNTHETIC SAMPLE, not real survey answers.", file=sys.stderr)
     return responses
@@ -89,7 +89,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             getattr(args, "known_by", None),
             level=args.level,
         )
-        fmt = args.format or "png"
+        fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
         for table in result.tables:
             spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
             name = f"{table.indicator.id}.{table.level}.{fmt}"
@@ -128,7 +128,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     responses = pipeline.load_survey(args.file, settings=from_env())
     for note in responses.notes:
-        print(f"note: {note}")
+        print(f"note: {safetext.terminal(note)}")
     print(f"{args.file}: {len(responses.frame)} respondents, no problems found.")
     return EXIT_OK
 
@@ -211,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except InputError as exc:
-        print(format_issues(exc.issues), file=sys.stderr)
+        print(safetext.terminal(format_issues(exc.issues)), file=sys.stderr)  # cells may hold escapes
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept.", file=sys.stderr)
@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("GAPMAP_DEBUG"):
             raise
         print(
-            f"gapmap: unexpected error: {type(exc).__name__}: {exc}. Set GAPMAP_DEBUG=1 for details.",
+            f"gapmap: unexpected error: {type(exc).__name__}: {safetext.terminal(exc)}. Set GAPMAP_DEBUG=1 for details.",
             file=sys.stderr,
         )
         return EXIT_ERROR

@@ -93,7 +93,10 @@ def _read_postcode_file(path: Path) -> dict[str, tuple[float, float]]:
     """An ONS Postcode Directory (ONSPD/NSPL) CSV: postcode in pcds/pcd/pcd7/postcode, lat, long."""
     if not path.is_file():
         raise InputError([Issue(None, "--postcode-file", str(path), f"No postcode file at {path}.")])
-    head = pd.read_csv(path, nrows=0)
+    try:
+        head = pd.read_csv(path, nrows=0)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:  # EmptyDataError is a ValueError
+        raise _unreadable(path, exc) from None
     cols = {c.lower(): c for c in head.columns}
     pc = next((cols[c] for c in ("pcds", "pcd", "pcd7", "pcd8", "postcode") if c in cols), None)
     lat = next((cols[c] for c in ("lat", "latitude") if c in cols), None)
@@ -110,7 +113,13 @@ def _read_postcode_file(path: Path) -> dict[str, tuple[float, float]]:
                 )
             ]
         )
-    df = pd.read_csv(path, usecols=[pc, lat, lon], dtype={pc: str})
+    try:
+        df = pd.read_csv(path, usecols=[pc, lat, lon], dtype={pc: str})
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise _unreadable(path, exc) from None
+    for col in (lat, lon):  # a cell that is not a number cannot place a postcode: leave that postcode out
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    df = df.dropna(subset=[lat, lon])
     df["key"] = df[pc].map(lambda s: normalise_postcode(str(s)) or "")
     df = df.rename(columns={lat: "latitude", lon: "longitude"})
     # ONSPD marks postcodes without a grid reference with latitude 99.999999.
@@ -119,6 +128,20 @@ def _read_postcode_file(path: Path) -> dict[str, tuple[float, float]]:
     return {
         k: (float(a), float(b)) for k, a, b in zip(df["key"], df["latitude"], df["longitude"], strict=True)
     }
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        [
+            Issue(
+                None,
+                "--postcode-file",
+                str(path),
+                f"Expected the ONS Postcode Directory as a CSV file; {path.name} could not be read as one "
+                f"({type(exc).__name__}: {str(exc)[:200]}). Fix: use the ONSPD or NSPL CSV as published.",
+            )
+        ]
+    )
 
 
 def area_point(lk: Lookups, codes: list[str]) -> tuple[float, float] | None:

@@ -1,14 +1,14 @@
-"""Reading and writing files: survey tables (CSV in UTF-8 or Windows-1252, XLSX), boundaries, formula-safe CSV.
+"""Reading files (survey and team tables as CSV or XLSX, boundaries) and formula-safe CSV text.
 
-The only module with open(); everything it returns is plain data for the validating modules.
+Tables are parsed by :mod:`gapmap.readers` (CSV) and :mod:`gapmap.xlsx`; every file is written through
+:mod:`gapmap.output`. Everything returned is plain data for the validating modules.
 """
 
 from __future__ import annotations
 
 import csv
 import io as _io
-import os
-import tempfile
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from gapmap import output, readers, xlsx
 from gapmap.problems import InputError, Issue
+from gapmap.settings import Settings, from_env
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -26,73 +28,43 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Table:
-    """A file read as text cells: header as written, rows as strings ('' for blank), and how it was decoded."""
+    """A file read as text cells: header as written, rows as strings ('' for blank), and how it was decoded.
+
+    ``rows`` holds each frame row's spreadsheet row number (header = row 1; blank rows are skipped, so they are
+    not simply index + 2); ``blank_rows`` the skipped blank rows. Tables built by hand may leave both out.
+    """
 
     frame: pd.DataFrame
     name: str
     encoding: str
+    rows: tuple[int, ...] | None = None
+    blank_rows: tuple[int, ...] = ()
+
+    def row_numbers(self) -> list[int]:
+        """Spreadsheet row number of every frame row."""
+        if self.rows is not None:
+            return list(self.rows)
+        return list(range(2, len(self.frame) + 2))
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding of CSV bytes: UTF-8 (with or without BOM), else Windows-1252 as Excel saves it."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252"
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [
-                Issue(
-                    None,
-                    None,
-                    None,
-                    f"Expected a CSV file saved as UTF-8 or Windows-1252; {name} has a byte "
-                    f"(0x{data[exc.start]:02x} at position {exc.start}) that is neither. "
-                    "Fix: in Excel use 'Save as' > 'CSV UTF-8 (Comma delimited)'.",
-                )
-            ]
-        ) from None
+    """Text and encoding of CSV bytes (see :func:`gapmap.readers.decode`)."""
+    return readers.decode(data, name)
 
 
-def read_table(path: str | Path, data: bytes | None = None) -> Table:
-    """Read a CSV or XLSX file as text cells. ``data`` lets the app pass an upload's bytes."""
+def read_table(path: str | Path, data: bytes | None = None, settings: Settings | None = None) -> Table:
+    """Read a CSV or XLSX file as text cells. ``data`` lets the app pass an upload's bytes.
+
+    Limits (file size, rows, cells per row, cell length, XLSX expansion) come from ``settings``.
+
+    >>> t = read_table(Settings().survey_path)
+    >>> len(t.frame), t.row_numbers()[:2]
+    (283, [2, 3])
+    """
+    settings = settings or from_env()
     path = Path(path)
     suffix = path.suffix.lower()
-    if data is None:
-        if not path.is_file():
-            raise InputError([Issue(None, None, str(path), f"No file at {path}. Fix: check the path.")])
-        data = path.read_bytes()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(_io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise InputError(
-                [Issue(None, None, path.name, f"Could not read {path.name} as an Excel workbook ({exc}).")]
-            ) from None
-        frame = frame.fillna("")
-        encoding = "xlsx"
-    elif suffix in (".csv", ".txt", ""):
-        text, encoding = decode(data, path.name)
-        try:
-            frame = pd.read_csv(
-                _io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                sep=None,
-                engine="python",
-            )
-        except (pd.errors.ParserError, csv.Error) as exc:
-            raise InputError(
-                [Issue(None, None, path.name, f"Expected comma-separated rows of equal length; {exc}.")]
-            ) from None
-        except pd.errors.EmptyDataError:
-            raise InputError(
-                [Issue(None, None, path.name, "The file is empty. Fix: export it again.")]
-            ) from None
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ""):
         raise InputError(
             [
                 Issue(
@@ -104,9 +76,26 @@ def read_table(path: str | Path, data: bytes | None = None) -> Table:
                 )
             ]
         )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.astype(object).map(lambda v: "" if v is None else str(v))
-    return Table(frame=frame, name=path.name, encoding=encoding)
+    if data is None:
+        if not path.is_file():
+            raise InputError([Issue(None, None, str(path), f"No file at {path}. Fix: check the path.")])
+        readers.check_size(path.stat().st_size, path.name, settings)  # before reading a huge file
+        data = path.read_bytes()
+    readers.check_size(len(data), path.name, settings)
+    if suffix in (".xlsx", ".xlsm"):
+        grid = xlsx.parse(data, path.name, settings)
+    else:
+        grid = readers.parse_csv(data, path.name, settings)
+    frame = pd.DataFrame(grid.rows, columns=grid.header, dtype=object)
+    if not grid.rows:
+        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in grid.header})
+    return Table(
+        frame=frame,
+        name=path.name,
+        encoding=grid.encoding,
+        rows=tuple(grid.row_numbers),
+        blank_rows=tuple(grid.blank_rows),
+    )
 
 
 def read_lookup(path: str | Path) -> pd.DataFrame:
@@ -149,12 +138,19 @@ def read_boundaries(path: str | Path, code_field: str, name_field: str | None = 
     return out.to_crs("EPSG:4326")
 
 
-def safe_cell(value: Any) -> Any:
-    """A cell that a spreadsheet will not run as a formula: text starting =, +, -, @ gets a leading '.
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-    Numbers are left alone (a negative number is not a formula).
+
+def safe_cell(value: Any) -> Any:
+    """A cell that a spreadsheet will not run as a formula: text starting =, +, -, @, tab or CR gets a leading '.
+
+    A number, even written as text ("-2.2426"), is left alone: it is not a formula, and quoting it would stop
+    a rejects file from re-importing.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-2.2426"), safe_cell("-1+cmd|x"), safe_cell(-3)
+    ("'=HYPERLINK(1)", '-2.2426', "'-1+cmd|x", -3)
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -162,43 +158,29 @@ def safe_cell(value: Any) -> Any:
 def write_csv(
     rows: Iterable[Sequence[Any]] | pd.DataFrame, path: str | Path, header: Sequence[str] | None = None
 ) -> Path:
-    """Write a formula-safe UTF-8 CSV atomically (a temporary file renamed into place)."""
-    path = Path(path)
+    """Write a formula-safe UTF-8 CSV through :mod:`gapmap.output` (atomic, umask mode, symlinks followed)."""
+    return output.write_text(path, csv_rows_text(rows, header))
+
+
+def csv_rows_text(rows: Iterable[Sequence[Any]] | pd.DataFrame, header: Sequence[str] | None = None) -> str:
+    """Formula-safe CSV text of rows (or a frame, whose columns are the header)."""
     if isinstance(rows, pd.DataFrame):
         header = list(rows.columns)
         rows = rows.astype(object).where(rows.notna(), "").itertuples(index=False, name=None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            if header is not None:
-                writer.writerow([safe_cell(h) for h in header])
-            for row in rows:
-                writer.writerow([safe_cell(v) for v in row])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def csv_text(frame: pd.DataFrame) -> str:
-    """The formula-safe CSV of a frame as text (for downloads)."""
     buf = _io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([safe_cell(c) for c in frame.columns])
-    for row in frame.astype(object).where(frame.notna(), "").itertuples(index=False, name=None):
+    if header is not None:
+        writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return buf.getvalue()
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """The formula-safe CSV of a frame as text (for downloads)."""
+    return csv_rows_text(frame)
+
+
 def write_text(path: str | Path, text: str) -> Path:
-    """Write a text file atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-    return path
+    """Write a text file through :mod:`gapmap.output` (atomic, umask mode, symlinks followed)."""
+    return output.write_text(path, text)

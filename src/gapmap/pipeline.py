@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from gapmap import classify, describe, geography, indicators, io, survey
+from gapmap import classify, describe, geography, indicators, io, output, safetext, survey
 from gapmap.indicators import INDICATORS, IndicatorTable, Unavailable, format_value
 from gapmap.mapspec import MapSpec
 from gapmap.settings import Settings, from_env
@@ -29,7 +29,7 @@ def load_survey(
     """
     settings = settings or from_env()
     src = Path(path) if path else settings.survey_path
-    return survey.validate(io.read_table(src, data))
+    return survey.validate(io.read_table(src, data, settings))
 
 
 def indicator_table(
@@ -145,13 +145,14 @@ def map_spec(
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)
-    who = f" Respondents: {table.profession} only." if table.profession else ""
+    # File-supplied text is shown as data: a right-to-left override would otherwise reorder the note on screen.
+    who = f" Respondents: {safetext.visible(table.profession)} only." if table.profession else ""
     level = geography.get_level(table.level)
     if not ind.from_survey:
         uk_note = _uk_note_services(table)
         base_note = (
             teams_statement + " " if ind.from_teams and teams_statement else ""
-        ) + f"Source: {table.source}."
+        ) + f"Source: {safetext.visible(table.source)}."
     elif ind.kind == "count":
         uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
         base_note = "Count of respondents per area." + who
@@ -174,7 +175,11 @@ def map_spec(
         )
     if table.unplaced_note:
         base_note = table.unplaced_note + " " + base_note
-    footer = [geography.SURVEY_SOURCE + f" Data file: {table.source}."] if ind.from_survey else []
+    footer = (
+        [geography.SURVEY_SOURCE + f" Data file: {safetext.visible(table.source)}."]
+        if ind.from_survey
+        else []
+    )
     if table.synthetic:
         footer.append(geography.SYNTHETIC_NOTE)
     footer.append(
@@ -273,8 +278,11 @@ def render(spec: MapSpec, path: str | Path, fmt: str | None = None) -> tuple[Pat
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".") or "png"
     draw = renderer(fmt)
+    alt_path = path.with_name(path.name + ".alt.txt")
+    for target in (path, alt_path):  # refuse a folder or FIFO before drawing, not half-way through
+        output.target(target)
     out = draw(spec, path)
-    alt = io.write_text(path.with_name(path.name + ".alt.txt"), spec.alt_text + "\n")
+    alt = io.write_text(alt_path, spec.alt_text + "\n")
     return out, alt
 
 

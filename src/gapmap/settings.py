@@ -69,6 +69,38 @@ class Settings:
         },
     )
 
+    # Limits on what a file may hold, so a hostile or broken upload is refused quickly with a clear message
+    # instead of taking minutes and gigabytes. Each is checked before the work it bounds.
+    max_file_mb: int = field(
+        default=50,
+        metadata={"env": "GAPMAP_MAX_FILE_MB", "help": "Largest survey or teams file read, in megabytes."},
+    )
+    max_rows: int = field(
+        default=200_000,
+        metadata={
+            "env": "GAPMAP_MAX_ROWS",
+            "help": "Most rows read from one file, blank ones included (header not counted).",
+        },
+    )
+    max_cells_per_row: int = field(
+        default=1_000,
+        metadata={"env": "GAPMAP_MAX_CELLS_PER_ROW", "help": "Most cells (columns) in one row of a file."},
+    )
+    max_cell_chars: int = field(
+        default=32_767,  # Excel's own limit on the characters in one cell
+        metadata={
+            "env": "GAPMAP_MAX_CELL_CHARS",
+            "help": "Most characters in one cell (Excel's own limit is 32,767).",
+        },
+    )
+    max_xlsx_expanded_mb: int = field(
+        default=200,
+        metadata={
+            "env": "GAPMAP_MAX_XLSX_EXPANDED_MB",
+            "help": "Largest uncompressed size of an XLSX workbook, checked before it is read (a zip bomb guard).",
+        },
+    )
+
     @property
     def survey_path(self) -> Path:
         return self.data_dir / "sample_survey.csv"
@@ -109,6 +141,23 @@ class Settings:
                     f"found {self.confidence}. Fix: use 0.95 for 95% intervals.",
                 )
             )
+        for name in (
+            "max_file_mb",
+            "max_rows",
+            "max_cells_per_row",
+            "max_cell_chars",
+            "max_xlsx_expanded_mb",
+        ):
+            value = getattr(self, name)
+            if value < 1:
+                problems.append(
+                    Issue(
+                        None,
+                        name,
+                        str(value),
+                        f"Expected {name} to be at least 1; found {value}. Fix: unset it to use the default.",
+                    )
+                )
         if problems:
             raise InputError(problems)
         return self

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from gapmap import io, teams
+from gapmap import io, output, teams
 from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings
 
@@ -90,6 +92,18 @@ def engine_for(url: str) -> Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def _pending_files() -> Iterator[list[output.Pending]]:
+    """Files prepared inside a transaction; discarded if it fails, so a failed import writes nothing."""
+    held: list[output.Pending] = []
+    try:
+        yield held
+    except BaseException:
+        for pending in held:
+            pending.discard()
+        raise
 
 
 def _new_batch(conn: Connection, **values: object) -> int:
@@ -180,13 +194,17 @@ class Store:
     ) -> ImportResult:
         """Validate, geocode and add a CSV of teams as one batch; all-or-nothing unless ``skip_invalid``."""
         path = Path(path)
+        if rejects:
+            output.check_writable(
+                rejects
+            )  # before anything is committed: a bad --rejects path changes nothing
         raw = data if data is not None else path.read_bytes() if path.is_file() else None
-        table = io.read_table(path, raw)
+        table = io.read_table(path, raw, self.settings)
         digest = hashlib.sha256(raw or b"").hexdigest()
         checked = teams.check(table, self.settings, self.active_keys(), postcode_file, trust_location_basis)
         if checked.issues and not skip_invalid:
             raise InputError(checked.issues)
-        with self.engine.begin() as conn:
+        with _pending_files() as held, self.engine.begin() as conn:
             _lock(conn)
             if only_if_empty and conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
                 return ImportResult(None, 0, 0, [], [])
@@ -230,9 +248,11 @@ class Store:
                     clean = {f: _clean(rec[f]) for f in teams.RECORD_FIELDS}
                     rows.append(clean | {"batch_id": batch_id, "dedupe_key": key})
                 conn.execute(team_table.insert(), rows)
-        rejects_path = None
-        if rejects and rejected:
-            rejects_path = write_rejects(checked, rejected, rejects)
+            if rejects and rejected:
+                # Written beside its target before the batch commits; renamed into place once it has.
+                text = rejects_text(checked, rejected)
+                held.append(output.prepare(rejects, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+        rejects_path = held[0].commit() if held else None
         return ImportResult(
             int(batch_id),
             len(records),
@@ -244,6 +264,7 @@ class Store:
 
     def remove(self, team_id: int, by: str = "") -> int:
         """Mark a team removed (it stays in history); returns the batch that records the removal."""
+        check_id(team_id, "id", "Expected the id of a current team", "see 'gapmap teams list'")
         with self.engine.begin() as conn:
             _lock(conn)
             row = conn.execute(
@@ -271,6 +292,7 @@ class Store:
 
     def undo(self, batch_id: int, by: str = "") -> int:
         """Undo an import batch: its teams are marked removed (kept in history). Returns how many."""
+        check_id(batch_id, "batch", "Expected an import batch to undo", "see 'gapmap teams history'")
         with self.engine.begin() as conn:
             _lock(conn)
             b = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
@@ -318,6 +340,19 @@ class Store:
     ) -> pd.DataFrame:
         """Teams (id, batch_id and every record field) open now, or with ``known_by`` those with evidence by
         that year and open in it (a team that closed in June 2021 was open in 2021)."""
+        if (
+            known_by is not None and not 0 <= known_by <= 9999
+        ):  # a year; also keeps SQLite's integers in range
+            raise InputError(
+                [
+                    Issue(
+                        None,
+                        "--known-by",
+                        str(known_by),
+                        f"Expected a year such as 2021; found {known_by}. Fix: give a four-digit year.",
+                    )
+                ]
+            )
         q = sa.select(team_table).order_by(team_table.c.id)
         if not include_removed:
             q = q.where(team_table.c.removed_at.is_(None))
@@ -340,6 +375,17 @@ class Store:
         return pd.DataFrame(rows, columns=[c.name for c in batches.columns])
 
 
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can hold
+
+
+def check_id(value: int, column: str, expected: str, fix: str) -> None:
+    """InputError for an id no database row can have (0, negative, or beyond 64 bits)."""
+    if not 1 <= value <= MAX_ID:
+        raise InputError(
+            [Issue(None, column, str(value), f"{expected}; there is no {column} {value}. Fix: {fix}.")]
+        )
+
+
 def _clean(value: object) -> object:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -353,14 +399,22 @@ def _clean(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def write_rejects(checked: teams.Checked, rejected: dict[int, list[str]], path: str | Path) -> Path:
-    """Each rejected row as it was given, with its row number and reasons (formula-safe CSV)."""
+def rejects_text(checked: teams.Checked, rejected: dict[int, list[str]]) -> str:
+    """Each rejected row as it was given, with its row number and reasons (formula-safe CSV text).
+
+    Fix the cells, delete the 'row' and 'problems' columns (or leave them: they are ignored) and import it again.
+    """
     raw = checked.raw if checked.raw is not None else pd.DataFrame()
     out = []
     for row in sorted(rejected):
-        cells = raw.iloc[row - 2].tolist() if 0 <= row - 2 < len(raw) else [""] * len(raw.columns)
+        cells = list(raw.loc[row]) if row in raw.index else [""] * len(raw.columns)
         out.append([row, *cells, " | ".join(rejected[row])])
-    return io.write_csv(out, path, header=["row", *raw.columns, "problems"])
+    return io.csv_rows_text(out, header=["row", *raw.columns, "problems"])
+
+
+def write_rejects(checked: teams.Checked, rejected: dict[int, list[str]], path: str | Path) -> Path:
+    """Write :func:`rejects_text` to ``path`` through :mod:`gapmap.output`."""
+    return output.write_text(path, rejects_text(checked, rejected))
 
 
 def store_for(settings: Settings, url: str | None = None) -> Store:

@@ -18,6 +18,7 @@ from gapmap.questions import (
     column_lookup,
     norm,
 )
+from gapmap.readers import row_ranges
 
 SYNTHETIC_COLUMN = "synthetic"
 SYNTHETIC_MARK = "synthetic sample"
@@ -86,7 +87,9 @@ def _parse(question: Question, raw: str, table: dict[str, str]) -> str | float |
     if question.kind in ("rating", "referral_age") and raw.strip().startswith("-"):
         raise ValueError  # norm() drops the minus sign: a negative number is never an age or a score
     if question.kind == "rating":
-        m = re.fullmatch(r"([1-5])(?: 0+)?(?: (?:5|out of 5))?", key)
+        # A whole score, optionally "4.0", "4/5" or "4 out of 5". Not "2.5" or "3,5": a decimal is not a
+        # score the survey offered (norm() would turn "2.5" into "2 5", read as "2 of 5").
+        m = re.fullmatch(r"([1-5])(?:[.,]0+)?(?:\s*(?:/|out of)\s*5)?", raw.strip().lower())
         if not m:
             raise ValueError
         return float(m.group(1))
@@ -111,6 +114,8 @@ def _hint(question: Question, raw: str) -> str:
             return "Fix: did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         return "Fix: use the area's name as ONS lists it (e.g. 'North West', 'Cardiff', 'NHS Fife') or its GSS code."
     if question.kind == "rating":
+        if re.fullmatch(r"\d+[.,]\d*[1-9]\d*", raw.strip()):
+            return "Fix: the survey offered whole scores only; use the score the respondent chose, 1 to 5."
         return "Fix: use the score the respondent chose, 1 to 5."
     return "Fix: use one of the options, or leave the cell blank if the question was not answered."
 
@@ -188,9 +193,22 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         if not blank.any():
             break
         blank &= frame[header].astype(str).str.strip().eq("").to_numpy()
-    empty_rows = (np.flatnonzero(blank) + 2).tolist()  # spreadsheet numbering: header is row 1
+    numbers = np.asarray(table.row_numbers(), dtype=int)  # spreadsheet numbering: header is row 1
+    empty_rows = sorted([*table.blank_rows, *numbers[blank].tolist()])
     kept = frame.loc[~blank]
-    rows = pd.Series(np.arange(len(frame)) + 2, index=frame.index).loc[~blank]
+    rows = pd.Series(numbers, index=frame.index).loc[~blank]
+    if not len(kept):
+        problems.append(
+            Issue(
+                None,
+                None,
+                table.name,
+                f"Expected at least one respondent; {table.name} has a header but no answers"
+                + (f" ({len(empty_rows)} blank row(s))" if empty_rows else "")
+                + ". Fix: export the survey responses again, not just the questions.",
+            )
+        )
+        raise InputError(problems)
     parsed: dict[str, pd.Series] = {}
     for key, header in columns.items():
         question = QUESTION_BY_ID[key.split("[")[0]]
@@ -228,7 +246,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     if problems:
         raise InputError(problems)
     if empty_rows:
-        notes.append(f"Skipped {len(empty_rows)} empty row(s): {', '.join(map(str, empty_rows))}.")
+        notes.append(f"Skipped {len(empty_rows)} empty row(s): {row_ranges(empty_rows)}.")
     result = pd.DataFrame(out)
     result = pd.concat([result, placement(result["area_code"])], axis=1)
     no_area = int((result["area_code"] == "").sum())

@@ -12,8 +12,9 @@ import pandas as pd
 
 from gapmap import geocode
 from gapmap.io import Table
-from gapmap.problems import Issue
+from gapmap.problems import InputError, Issue
 from gapmap.questions import norm
+from gapmap.readers import row_ranges
 from gapmap.settings import Settings
 
 COLUMNS = (
@@ -109,23 +110,27 @@ def check(
     frame = table.frame.rename(
         columns=lambda c: ALIASES.get(norm(c).replace(" ", "_"), norm(c).replace(" ", "_"))
     )
-    issues: list[Issue] = []
     if "name" not in frame.columns:
-        issues.append(
-            Issue(
-                1,
-                "name",
-                None,
-                f"Expected a 'name' column; found {', '.join(table.frame.columns)}. Fix: add a column headed 'name'.",
-            )
+        # A whole-file problem: no row can be imported, so even --skip-invalid refuses the file (exit 1).
+        raise InputError(
+            [
+                Issue(
+                    1,
+                    "name",
+                    None,
+                    f"Expected a 'name' column; found {', '.join(table.frame.columns)}. Fix: add a column headed 'name'.",
+                )
+            ]
         )
-        return Checked(pd.DataFrame(columns=RECORD_FIELDS), issues, {1: [issues[0].message]}, table.frame)
+    numbers = table.row_numbers()
     unknown = [
         c
         for c in table.frame.columns
         if ALIASES.get(norm(c).replace(" ", "_"), norm(c).replace(" ", "_")) not in (*COLUMNS, *EXTRA)
     ]
     notes = [f"Ignored column(s): {', '.join(unknown)}."] if unknown else []
+    if table.blank_rows:
+        notes.append(f"Skipped {len(table.blank_rows)} blank row(s): {row_ranges(table.blank_rows)}.")
     for col in (*COLUMNS, *EXTRA):
         if col not in frame.columns:
             frame[col] = ""
@@ -147,9 +152,10 @@ def check(
     def problem(row: int, column: str, value: str, message: str) -> None:
         row_issues.setdefault(row, []).append(Issue(row, column, value, message))
 
-    for i, raw_rec in enumerate(frame.to_dict("records")):
-        row = i + 2
-        cell = {k: str(raw_rec.get(k, "")).strip() for k in (*COLUMNS, *EXTRA)}
+    for row, raw_rec in zip(numbers, frame.to_dict("records"), strict=True):
+        given = {k: str(raw_rec.get(k, "")) for k in (*COLUMNS, *EXTRA)}
+        # Trimmed copies are for parsing and matching only; free text is stored exactly as given.
+        cell = {k: v.strip() for k, v in given.items()}
         if not any(cell.values()):
             continue
         if not cell["name"]:
@@ -270,9 +276,9 @@ def check(
         records.append(
             {
                 "row": row,
-                "name": cell["name"],
-                "provider": cell["provider"],
-                "area_served": cell["area_served"],
+                "name": cell["name"],  # trimmed: the name is what duplicates are matched on
+                "provider": given["provider"],
+                "area_served": given["area_served"],
                 "area_codes": ";".join(codes),
                 "postcode": postcode,
                 "latitude": lat,
@@ -284,9 +290,9 @@ def check(
                 "established": years.get("established"),
                 "evidence_year": years.get("evidence_year"),
                 "closed": years.get("closed"),
-                "confidence": cell["confidence"],
+                "confidence": given["confidence"],
                 "source_url": ";".join(urls),
-                "notes": cell["notes"],
+                "notes": given["notes"],
             }
         )
 
@@ -368,7 +374,7 @@ def check(
         records=out,
         issues=all_issues,
         rejected={r: [i.message for i in v] for r, v in row_issues.items()},
-        raw=table.frame,
+        raw=table.frame.set_axis(numbers),  # indexed by spreadsheet row, for the rejects file
         notes=notes,
     )
 

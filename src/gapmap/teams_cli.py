@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gapmap import io
+from gapmap import io, safetext
+from gapmap.problems import InputError, Issue
 from gapmap.settings import from_env
 from gapmap.store import Store
 
@@ -25,11 +26,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         postcode_file=args.postcode_file,
     )
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
     if result.issues:
         print(f"{len(result.issues)} problem(s) in rejected rows:", file=sys.stderr)
         for issue in result.issues:
-            print(f"  - {issue.format()}", file=sys.stderr)
+            print(f"  - {safetext.terminal(issue.format())}", file=sys.stderr)
     print(result.summary())
     return 0
 
@@ -54,7 +55,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_number(text: str, column: str) -> int:
+    """An id from the command line; InputError (exit 1, not argparse's exit 2) if it is not a whole number."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    column,
+                    text,
+                    f"Expected a whole number for the {column}; found '{text}'. Fix: see 'gapmap teams list' or 'gapmap teams history'.",
+                )
+            ]
+        ) from None
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
+    args.id = _whole_number(args.id, "id")
     batch = _store(args).remove(args.id, by=args.by or "")
     print(f"removed team {args.id} (recorded as batch {batch}; it stays in history).")
     return 0
@@ -67,6 +86,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
+    args.batch = _whole_number(args.batch, "batch")
     n = _store(args).undo(args.batch, by=args.by or "")
     print(f"undid batch {args.batch}: {n} team(s) removed from the map (kept in history).")
     return 0
@@ -100,7 +120,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_list)
 
     p = tsub.add_parser("remove", help="remove a team (kept in history)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", help="team id (see 'gapmap teams list')")
     common(p)
     p.set_defaults(func=cmd_remove)
 
@@ -109,6 +129,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_history)
 
     p = tsub.add_parser("undo", help="undo an import batch")
-    p.add_argument("batch", type=int)
+    p.add_argument("batch", help="batch id (see 'gapmap teams history')")
     common(p)
     p.set_defaults(func=cmd_undo)

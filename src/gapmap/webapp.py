@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
 import os
 import subprocess
 from dataclasses import asdict, dataclass, fields
@@ -99,6 +100,83 @@ def is_editor(given: str, expected: str) -> bool:
     if not expected or not given:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+# The editor gate: a few free tries, then a doubling wait, then the session is locked. Online guessing of a
+# passphrase is then limited to a handful of tries per session instead of several a second.
+GATE_FREE_TRIES = 3
+GATE_FIRST_WAIT_S = 5.0
+GATE_MAX_WAIT_S = 300.0
+GATE_LOCK_AFTER = 10
+
+
+@dataclass
+class Gate:
+    """One session's passphrase attempts.
+
+    >>> g = Gate()
+    >>> [g.attempt(p, "secret", now=0.0)[0] for p in ("a", "b", "c")]
+    [False, False, False]
+    >>> g.attempt("secret", "secret", now=0.5)
+    (False, 'Too many wrong passphrases: wait 5 s before trying again.')
+    >>> g.attempt("secret", "secret", now=5.0)
+    (True, '')
+    """
+
+    failures: int = 0
+    wait_until: float = 0.0
+
+    def delay(self) -> float:
+        """Seconds to wait after the failures so far: none for the free tries, then doubling, capped."""
+        if self.failures < GATE_FREE_TRIES:
+            return 0.0
+        return min(GATE_FIRST_WAIT_S * 2.0 ** (self.failures - GATE_FREE_TRIES), GATE_MAX_WAIT_S)
+
+    @property
+    def locked(self) -> bool:
+        """True once the session has had too many wrong passphrases; it stays read-only."""
+        return self.failures >= GATE_LOCK_AFTER
+
+    def attempt(self, given: str, expected: str, now: float) -> tuple[bool, str]:
+        """(unlocked?, message to show). While waiting or locked the passphrase is not even compared."""
+        if self.locked:
+            return False, LOCKED_MESSAGE
+        if now < self.wait_until:
+            return (
+                False,
+                f"Too many wrong passphrases: wait {math.ceil(self.wait_until - now)} s before trying again.",
+            )
+        if is_editor(given, expected):
+            self.failures, self.wait_until = 0, 0.0
+            return True, ""
+        self.failures += 1
+        if self.locked:
+            return False, LOCKED_MESSAGE
+        wait = self.delay()
+        self.wait_until = now + wait
+        return False, "That passphrase is not right." + (
+            f" Wait {wait:.0f} s before the next try." if wait else ""
+        )
+
+
+LOCKED_MESSAGE = (
+    f"Locked: {GATE_LOCK_AFTER} wrong passphrases in this session. The page stays read-only; "
+    "ask whoever runs gapmap for the passphrase and open the page again later."
+)
+
+
+def user_error_message(exc: BaseException) -> str:
+    """What the app shows for an unexpected error: no connection details, paths or internals (those are logged).
+
+    >>> import sqlalchemy
+    >>> user_error_message(sqlalchemy.exc.OperationalError("x", {}, Exception("host 10.0.0.5 port 5432")))
+    'The teams database is not available right now, so nothing was changed. The details are in the server log.'
+    """
+    import sqlalchemy
+
+    if isinstance(exc, sqlalchemy.exc.SQLAlchemyError):
+        return "The teams database is not available right now, so nothing was changed. The details are in the server log."
+    return f"Something went wrong and nothing was changed ({type(exc).__name__}). The details are in the server log."
 
 
 def digest(data: bytes) -> str:

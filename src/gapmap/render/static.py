@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gapmap import output
 from gapmap.classify import SUPPRESSED_COLOUR
 from gapmap.mapspec import MapSpec
 
@@ -34,6 +33,9 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
             "pdf.fonttype": 42,
             "font.family": "DejaVu Sans",
             "hatch.color": "#6e6e6e",
+            # Text is data: a '$' in a file name, profession or team name must not reach the maths parser.
+            "text.usetex": False,
+            "text.parse_math": False,
         }
     ):
         fig = plt.figure(figsize=(8.27, 11.0))
@@ -134,14 +136,11 @@ def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
             va="top",
             color="#333333",
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".{fmt}")
-        os.close(fd)
         try:
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(spec, fmt))
-            os.replace(tmp, path)
+            output.write_with(
+                path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(spec, fmt))
+            )
         finally:
-            Path(tmp).unlink(missing_ok=True)
             plt.close(fig)
     return path
 
@@ -153,6 +152,11 @@ def _place_labels(fig: Any, ax: Any, areas: gpd.GeoDataFrame) -> None:
 
     ax.set_aspect("equal")
     ax.autoscale_view()
+    if not hasattr(fig.canvas, "get_renderer"):
+        # A figure made in a thread without a GUI backend (Streamlit's) has a bare canvas: give it Agg's.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
     fig.canvas.draw()  # fixes the axes transform so label sizes can be measured
     renderer = fig.canvas.get_renderer()
     many = len(areas) > 20

@@ -1,0 +1,146 @@
+"""The one way gapmap writes a file: atomically, with the umask's mode, through symlinks, never over a non-file.
+
+Every output (CSV, PNG, SVG, PDF, HTML, GeoJSON, rejects, alt text) goes through :func:`write_bytes`,
+:func:`write_text` or :func:`write_with`. A regular file is replaced in one step (a temporary file beside it,
+renamed over it), so a reader never sees half a file and a failure leaves the old file and no temporary behind.
+A symlink is written through to its target, as ``>`` in a shell would. A directory, FIFO, socket or device is
+refused with an :class:`~gapmap.problems.InputError` naming the path the user gave.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gapmap.problems import InputError, Issue
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (changing it races other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def _refuse(given: Path, found: str, fix: str) -> InputError:
+    return InputError(
+        [Issue(None, None, str(given), f"Expected a file to write at {given}; found {found}. Fix: {fix}")]
+    )
+
+
+def target(path: str | Path) -> Path:
+    """The file that writing ``path`` would replace: symlinks followed; InputError if it cannot be a file.
+
+    >>> target("maps/x.png").name
+    'x.png'
+    """
+    given = Path(path)
+    real = Path(os.path.realpath(given))
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except NotADirectoryError:
+        blocker = next(p for p in real.parents if p.exists())
+        raise _refuse(given, f"that '{blocker}' is not a folder", "choose a path inside a folder.") from None
+    except OSError as exc:
+        raise _refuse(given, f"a path that cannot be read ({exc.strerror})", "choose another path.") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(st.st_mode)
+            else "a named pipe (FIFO)"
+            if stat.S_ISFIFO(st.st_mode)
+            else "a device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "a socket"
+            if stat.S_ISSOCK(st.st_mode)
+            else "something that is not a regular file"
+        )
+        raise _refuse(given, kind, "give a file name (e.g. add /map.png to a folder), or another path.")
+    parent = real.parent
+    if parent.exists() and not parent.is_dir():
+        raise _refuse(given, f"that '{parent}' is not a folder", "choose a path inside a folder.")
+    return real
+
+
+def check_writable(path: str | Path) -> Path:
+    """Raise InputError now if ``path`` could not be written later (used before committing a database batch)."""
+    real = target(path)
+    parent = real.parent
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise _refuse(Path(path), f"no permission to write in '{probe}'", "choose a folder you can write to.")
+    return real
+
+
+@dataclass
+class Pending:
+    """A fully written temporary file waiting to be renamed over its target by :meth:`commit`."""
+
+    given: Path
+    real: Path
+    tmp: Path
+
+    def commit(self) -> Path:
+        """Rename the temporary file over the target (one step); returns the path the user gave."""
+        try:
+            os.replace(self.tmp, self.real)
+        except BaseException:
+            self.discard()
+            raise
+        return self.given
+
+    def discard(self) -> None:
+        """Delete the temporary file; the target is left as it was."""
+        self.tmp.unlink(missing_ok=True)
+
+
+def prepare(path: str | Path, fill: Callable[[Path], object]) -> Pending:
+    """Write the content with ``fill(tmp_path)`` into a temporary file beside the target; nothing replaced yet."""
+    given = Path(path)
+    real = target(given)
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _refuse(
+            given, f"a place that cannot be written ({exc.strerror})", "choose another path."
+        ) from None
+    tmp = Path(name)
+    try:
+        os.close(fd)
+        fill(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a file we write should look like any other
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return Pending(given, real, tmp)
+
+
+def write_with(path: str | Path, fill: Callable[[Path], object]) -> Path:
+    """Atomically write ``path`` by calling ``fill`` on a temporary path (for writers that want a file name)."""
+    return prepare(path, fill).commit()
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Atomically write ``data`` to ``path``; returns ``path`` as given."""
+    return write_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Atomically write UTF-8 ``text`` to ``path`` (newlines as given)."""
+    return write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,113 @@
+"""Every `gapmap` command the README shows runs as written (placeholders filled in) and exits 0.
+
+A command added to the README without a case here fails the first test, so the README cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gapmap.cli import main
+from gapmap.settings import Settings
+from gapmap.store import Store
+from tests.conftest import DATA, ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+FORMS = str(DATA / "google_forms_excel_cp1252.csv")
+MESSY = str(DATA / "messy_teams.csv")
+BUC = str(ROOT / "boundaries" / "uk_regions_nations_buc.geojson")
+
+
+def readme_commands() -> set[str]:
+    """`gapmap …` lines of the README's bash blocks and its inline code, comments dropped."""
+    found = set()
+    for block in re.findall(r"```bash\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            line = re.split(r"\s{2,}#", line)[0].strip()
+            if line.startswith("gapmap "):
+                found.add(line)
+    for code in re.findall(r"`([^`\n]+)`", README):
+        code = code.removeprefix(".venv/bin/")
+        if code.startswith("gapmap "):
+            found.add(code)
+    return found
+
+
+# README command -> the concrete command lines run for it ({team}, {batch}: filled in at run time).
+CASES: dict[str, list[list[str]]] = {
+    "gapmap indicators": [["indicators"]],
+    "gapmap indicators [--level L] [--survey FILE] [--indicator ID] [--age-group LABEL] [--profession P] [--min-base N] --out FILE.csv": [
+        ["indicators", "--out", "all.csv"],
+        ["indicators", "--survey", FORMS, "--indicator", "services_0_2_definitely", "--age-group", "3-4",
+         "--profession", "Psychiatrist", "--min-base", "5", "--out", "one.csv"],
+        ["indicators", "--level", "la", "--indicator", "children_0_2_no_team", "--out", "la.csv"],
+    ],
+    "gapmap render": [["render", "--indicator", "respondents", "--out", "r.png"]],
+    "gapmap render --all --out-dir maps": [["render", "--all", "--out-dir", "maps"]],
+    "gapmap render --all --out-dir DIR [--level L] [--format svg]": [
+        ["render", "--all", "--out-dir", "svgs", "--format", "svg"],
+        ["render", "--all", "--out-dir", "nations", "--level", "nation"],
+    ],
+    "gapmap render --indicator ID [--level L] [--survey FILE] [--format png|svg|pdf|html] --out FILE": [
+        ["render", "--indicator", "understanding_mean", "--out", "u.png"],
+        ["render", "--indicator", "children_0_2_no_team", "--level", "la", "--format", "png", "--out", "la.png"],
+        *[["render", "--indicator", "respondents", "--survey", FORMS, "--format", f, "--out", f"r.{f}"]
+          for f in ("png", "svg", "pdf", "html")],
+    ],
+    "gapmap render ... --boundaries FILE --code-field FIELD": [
+        ["render", "--indicator", "respondents", "--out", "b.png", "--boundaries", BUC, "--code-field", "gss_cd"]
+    ],
+    "gapmap validate FILE": [["validate", FORMS]],
+    "gapmap coverage [--level L] [--known-by YEAR] [--top N] [--out FILE.csv]": [
+        ["coverage"],
+        ["coverage", "--level", "la", "--known-by", "2021", "--top", "5", "--out", "cov.csv"],
+    ],
+    "gapmap areas --level L [--out FILE.csv]": [["areas", "--level", "nhs"], ["areas", "--level", "la", "--out", "la.csv"]],
+    "gapmap areas --level L": [["areas", "--level", "la"]],
+    "gapmap settings": [["settings"]],
+    "gapmap teams import FILE.csv [--by NAME] [--postcode-file ONSPD.csv]": [
+        ["teams", "import", "new_teams.csv"],
+        ["teams", "import", "more_teams.csv", "--by", "Analyst", "--postcode-file", "onspd.csv"],
+    ],
+    "gapmap teams import FILE.csv --skip-invalid --rejects REJECTS.csv": [
+        ["teams", "import", MESSY, "--skip-invalid", "--rejects", "rejects.csv"]
+    ],
+    "gapmap teams list [--format csv|geojson] [--out FILE] [--known-by 2021]": [
+        ["teams", "list"],
+        ["teams", "list", "--format", "geojson", "--out", "teams.geojson", "--known-by", "2021"],
+        ["teams", "list", "--format", "csv", "--out", "teams.csv"],
+    ],
+    "gapmap teams remove ID": [["teams", "remove", "{team}"]],
+    "gapmap teams history": [["teams", "history"]],
+    "gapmap teams undo BATCH": [["teams", "undo", "{batch}"]],
+}  # fmt: skip
+
+
+def test_every_readme_command_has_a_case():
+    assert readme_commands() == set(CASES)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'teams.db'}")
+    (tmp_path / "new_teams.csv").write_text(
+        "name,latitude,longitude\nREADME Team,53.48,-2.24\n", encoding="utf-8"
+    )
+    (tmp_path / "more_teams.csv").write_text("name,postcode\nPostcode Team,BT7 1NN\n", encoding="utf-8")
+    (tmp_path / "onspd.csv").write_text("pcds,lat,long\nBT7 1NN,54.5840,-5.9340\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", sorted(CASES))
+def test_readme_command_runs(command: str, workdir: Path):
+    store = Store(Settings(database_url=f"sqlite:///{workdir / 'teams.db'}"))
+    batch = (
+        store.import_file(workdir / "new_teams.csv").batch_id if "{batch}" in str(CASES[command]) else None
+    )
+    team = int(store.list_teams()["id"].iloc[0])
+    runs = [[a.format(team=team, batch=batch) for a in argv] for argv in CASES[command]]
+    assert [main(argv) for argv in runs] == [0] * len(runs)

@@ -1,0 +1,136 @@
+"""Team imports: exit 1 (never 2) for input problems, --rejects checked before the batch, rejects re-import,
+text stored as given."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+from gapmap.cli import main
+from gapmap.settings import Settings
+from gapmap.store import Store
+from tests.conftest import DATA
+
+HOSTILE = DATA / "hostile"
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'teams.db'}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["teams", "remove", "99999999999999999999"], "there is no id 99999999999999999999"),
+        (["teams", "remove", "-5"], "there is no id -5"),
+        (["teams", "remove", "abc"], "Expected a whole number for the id; found 'abc'"),
+        (["teams", "undo", "99999999999999999999"], "there is no batch 99999999999999999999"),
+        (["teams", "undo", "1.5"], "Expected a whole number for the batch; found '1.5'"),
+        (["teams", "list", "--known-by", "99999999999999999999"], "Expected a year such as 2021"),
+        (
+            ["indicators", "--indicator", "teams", "--known-by", "99999999999999999999"],
+            "Expected a year such as 2021",
+        ),
+    ],
+)
+def test_impossible_ids_exit_1(argv: list[str], words: str, url: str, capsys, monkeypatch):
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", url)
+    code = main([*argv, "--database", url] if argv[0] == "teams" else argv)
+    err = capsys.readouterr().err
+    assert (code, words in err, "Traceback" in err) == (1, True, False), err
+
+
+def test_lenient_import_without_name_column_exits_1_and_adds_nothing(url: str, capsys):
+    code = main(
+        [
+            "teams",
+            "import",
+            str(HOSTILE / "teams_without_name_column.csv"),
+            "--skip-invalid",
+            "--database",
+            url,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert (code, "Expected a 'name' column" in err, len(Store(Settings(database_url=url)).history())) == (
+        1,
+        True,
+        1,
+    )
+
+
+def test_rejects_to_a_folder_exits_1_before_the_batch_is_committed(url: str, tmp_path: Path, capsys):
+    folder = tmp_path / "rejects"
+    folder.mkdir()
+    before = len(Store(Settings(database_url=url)).history())
+    argv = [
+        "teams",
+        "import",
+        str(HOSTILE / "teams_for_rejects.csv"),
+        "--skip-invalid",
+        "--rejects",
+        str(folder),
+    ]
+    code = main([*argv, "--database", url])
+    err = capsys.readouterr().err
+    after = len(Store(Settings(database_url=url)).history())
+    assert (code, f"{folder}; found a folder" in err, after - before) == (1, True, 0), err
+
+
+def test_rejects_keep_numbers_and_reimport_once_fixed(url: str, tmp_path: Path):
+    rejects = tmp_path / "rejects.csv"
+    assert main(["teams", "import", str(HOSTILE / "teams_for_rejects.csv"), "--skip-invalid", "--rejects", str(rejects), "--database", url]) == 0  # fmt: skip
+    text = rejects.read_text(encoding="utf-8")
+    assert (",-2.2426," in text, "'-2.2426" in text, ",'=1+1," in text) == (True, False, True)
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text(text.replace("19x9", "2019"), encoding="utf-8")
+    assert main(["teams", "import", str(fixed), "--database", url]) == 0
+    teams = Store(Settings(database_url=url)).list_teams().set_index("name")
+    row = teams.loc["Bad Year Team"]
+    assert (row["longitude"], row["established"], row["notes"]) == (-2.2426, 2019, "'=1+1")
+
+
+def test_text_is_stored_as_given_and_only_the_name_is_trimmed(url: str, tmp_path: Path):
+    f = tmp_path / "t.csv"
+    with f.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(
+            [
+                ["name", "latitude", "longitude", "provider", "notes"],
+                ["  Spaced Team  ", "53.48", "-2.24", "  NHS  ", " a  b "],
+            ]
+        )
+    s = Store(Settings(database_url=url))
+    s.import_file(f)
+    row = s.list_teams().set_index("name").loc["Spaced Team"]
+    assert (row["provider"], row["notes"]) == ("  NHS  ", " a  b ")
+
+
+def test_failed_import_leaves_no_rejects_and_no_temporary(url: str, tmp_path: Path):
+    rejects = tmp_path / "r.csv"
+    code = main(["teams", "import", str(HOSTILE / "teams_without_name_column.csv"), "--skip-invalid", "--rejects", str(rejects), "--database", url])  # fmt: skip
+    assert (code, sorted(os.listdir(tmp_path))) == (1, ["teams.db"])
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", 1),
+        (b"\xbe\x00\xff binary", 1),
+        (b"pcds,lat,long\nBT7 1NN,abc,def\n", 0),  # an unusable row is left out; the district still places it
+    ],
+    ids=["empty", "binary", "not-numbers"],
+)
+def test_a_broken_postcode_file_is_bad_input_not_a_crash(
+    content: bytes, code: int, url: str, tmp_path: Path, capsys
+):
+    onspd = tmp_path / "onspd.csv"
+    onspd.write_bytes(content)
+    teams = tmp_path / "t.csv"
+    teams.write_text("name,postcode\nPostcode Team,BT7 1NN\n", encoding="utf-8")
+    got = main(["teams", "import", str(teams), "--postcode-file", str(onspd), "--database", url])
+    err = capsys.readouterr().err
+    assert (got, "unexpected error" in err) == (code, False), err
