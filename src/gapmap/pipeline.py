@@ -406,6 +406,8 @@ def find_area(text: str, level: str, settings: Settings | None = None) -> FoundA
     if not code:
         return FoundArea([], f"'{text}' is not in a UK area.")
     own = t.ancestor(code, lv.id)
+    if own == code:
+        return FoundArea([own], f"Showing {what}.")
     if own:
         return FoundArea(
             [own],
