@@ -31,7 +31,7 @@ NATIONS = {
     "N": ("N92000002", "Northern Ireland"),
 }
 # (print tolerance, web tolerance) in metres of British National Grid, and decimals kept (4 = about 10 m).
-TOLERANCE = {"nation": (500, 3000), "region": (500, 3000), "nhs": (250, 800), "la": (150, 1000)}
+TOLERANCE = {"nation": (500, 3000), "region": (500, 3000), "nhs": (250, 800), "la": (150, 1300)}
 DECIMALS = {"print": 4, "web": 3}
 
 

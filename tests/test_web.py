@@ -103,3 +103,15 @@ def test_assets_install_from_packages(tmp_path: Path):
 def test_view_from_query(query, expected):
     assert webapp.View.from_query(query) == expected
     assert webapp.View.from_query(expected.to_query()) == expected
+
+
+def test_la_payload_is_at_most_a_quarter_of_explore(layers):
+    # 361 local authorities with the team points, against explore() of the ONS LAD May 2024 BSC file as published.
+    settings, _table, points, note = layers
+    table = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la")
+    spec = pipeline.map_spec(table, settings, geography.web_boundaries(settings.level_path("la")), points, note)
+    ours = len(web.map_html(spec).encode())
+    m = gpd.read_file(ROOT / "boundaries" / "uk_lad_2024_bsc.geojson").explore()
+    points.explore(m=m)
+    theirs = len(m.get_root().render().encode())
+    assert ours <= theirs / 4, (ours, theirs)
