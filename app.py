@@ -50,7 +50,7 @@ def load_responses(key: str, name: str, data: bytes | None):  # type: ignore[no-
 
 
 @st.cache_data(show_spinner="Drawing the map…", max_entries=64)
-def build_views(key: str, view: dict, _responses, _teams_version: int):  # type: ignore[no-untyped-def]
+def build_views(key: str, view: dict, _responses, teams_version: int):  # type: ignore[no-untyped-def]
     settings = from_env(min_base=view["min_base"])
     store = get_store(settings.teams_db_url)
     known_by = view["known_by"] or None
@@ -73,7 +73,7 @@ def build_views(key: str, view: dict, _responses, _teams_version: int):  # type:
 
 
 @st.cache_data(show_spinner="Counting children where no team is known…", max_entries=16)
-def headline(level: str, known_by: int, _teams_version: int, url: str) -> str:
+def headline(level: str, known_by: int, teams_version: int, url: str) -> str:
     settings = from_env()
     return pipeline.coverage(settings, level, known_by or None, get_store(url)).headline
 

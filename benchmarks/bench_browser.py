@@ -61,7 +61,9 @@ def main() -> None:
                 page.goto(f"{url}/?level=la", wait_until="domcontentloaded")
                 frame = page.frame_locator('iframe[title*="folium"] >> nth=-1')
                 frame.locator("path.gapmap-area").nth(360).wait_for(state="attached", timeout=120_000)
-                print(f"open page at la level -> 361 areas drawn ({run} cache): {time.perf_counter() - t0:.2f} s")
+                print(
+                    f"open page at la level -> 361 areas drawn ({run} cache): {time.perf_counter() - t0:.2f} s"
+                )
             page.goto(f"{url}/?indicator=services_0_2_definitely", wait_until="domcontentloaded")
             page.frame_locator('iframe[title*="folium"]').locator("path.gapmap-area").nth(11).wait_for(
                 timeout=120_000

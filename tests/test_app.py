@@ -162,3 +162,24 @@ def test_teams_known_by_and_tiles_controls():
     assert any("undated team(s) left out" in re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
     at.toggle(key="tiles").set_value(True).run()
     assert not at.exception and "tiles" in at.query_params
+
+
+def test_headline_and_table_follow_an_import_and_undo(tmp_path: Path):
+    # Cached views are keyed on the teams store's version: an import or an undo changes what the page says.
+    import os
+
+    from gapmap.settings import Settings
+    from gapmap.store import Store
+
+    at = run()
+    before = " ".join(m.value for m in at.markdown)
+    store = Store(Settings(database_url=os.environ["GAPMAP_DATABASE_URL"]))
+    f = tmp_path / "b.csv"
+    f.write_text("name,area_codes\nBirmingham team,NHS Birmingham and Solihull ICB\n", encoding="utf-8")
+    batch = store.import_file(f).batch_id
+    at.run()
+    after = " ".join(m.value for m in at.markdown)
+    assert "38 open teams" in after and "37 open teams" in before and after != before
+    store.undo(int(batch))
+    at.run()
+    assert "37 open teams" in " ".join(m.value for m in at.markdown)

@@ -109,7 +109,9 @@ def test_la_payload_is_at_most_a_quarter_of_explore(layers):
     # 361 local authorities with the team points, against explore() of the ONS LAD May 2024 BSC file as published.
     settings, _table, points, note = layers
     table = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la")
-    spec = pipeline.map_spec(table, settings, geography.web_boundaries(settings.level_path("la")), points, note)
+    spec = pipeline.map_spec(
+        table, settings, geography.web_boundaries(settings.level_path("la")), points, note
+    )
     ours = len(web.map_html(spec).encode())
     m = gpd.read_file(ROOT / "boundaries" / "uk_lad_2024_bsc.geojson").explore()
     points.explore(m=m)
