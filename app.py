@@ -377,13 +377,37 @@ def teams_page() -> None:
             history["kind"].isin(["import", "seed"]) & history["undone_at"].isna(), "id"
         ].tolist()
         if undoable:
-            batch = st.selectbox("Undo a batch", undoable, key="undo_batch")
-            if st.button("Undo this batch", key="undo"):
-                try:
-                    n = store.undo(int(batch), by="app editor")
-                    st.success(f"Undid batch {batch}: {n} team(s) removed from the map (kept in history).")
-                except InputError as exc:
-                    show_problems(exc)
+            rows = history.set_index("id")
+
+            def describe(b: int) -> str:
+                r = rows.loc[b]
+                return safetext.visible(
+                    f"batch {b}: {r['kind']} of {int(r['rows_added'])} team(s), {r['created_at']}"
+                    + (f", {r['file_name']}" if r["file_name"] else "")
+                )
+
+            # Nothing is preselected: undoing the seed batch would take every bundled team off the map.
+            batch = st.selectbox(
+                "Undo a batch",
+                undoable,
+                index=None,
+                format_func=describe,
+                key="undo_batch",
+                placeholder="Choose",
+            )
+            if batch is not None:
+                sure = st.checkbox(
+                    f"Yes, take the {int(rows.loc[batch, 'rows_added'])} team(s) of {describe(batch)} off the map",
+                    key="undo_sure",
+                )
+                if st.button("Undo this batch", key="undo", disabled=not sure):
+                    try:
+                        n = store.undo(int(batch), by="app editor")
+                        st.success(
+                            f"Undid batch {batch}: {n} team(s) removed from the map (kept in history)."
+                        )
+                    except InputError as exc:
+                        show_problems(exc)
 
 
 def _has_secrets() -> bool:

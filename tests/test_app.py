@@ -183,3 +183,17 @@ def test_headline_and_table_follow_an_import_and_undo(tmp_path: Path):
     store.undo(int(batch))
     at.run()
     assert "37 open teams" in " ".join(m.value for m in at.markdown)
+
+
+def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
+    monkeypatch.setenv("GAPMAP_EDITOR_PASSWORD", "open sesame")
+    at = run({"page": "teams"})
+    at.text_input(key="passphrase").input("open sesame").run()
+    undo = at.selectbox(key="undo_batch")
+    assert undo.value is None  # the seed batch (every bundled team) is never one click away
+    undo.set_value(1).run()
+    assert at.button(key="undo").disabled
+    assert "38 team(s) of batch 1: seed of 38 team(s)" in at.checkbox(key="undo_sure").label
+    at.checkbox(key="undo_sure").check().run()
+    at.button(key="undo").click().run()
+    assert any("Undid batch 1: 38 team(s)" in s.value for s in at.success)
