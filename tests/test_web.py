@@ -25,15 +25,22 @@ def layers(tmp_path_factory):
     return settings, table, points, note
 
 
-def test_payload_is_at_most_a_quarter_of_explore(layers):
-    # explore() of the ONS regions file as published, with the same team points (the la-level figure is in
-    # benchmarks/bench_browser.py)
-    settings, table, points, note = layers
+@pytest.mark.parametrize(
+    ("level", "indicator", "published"),
+    [
+        ("region", "services_0_2_definitely", "uk_regions_nations_buc.geojson"),
+        ("la", "children_0_2_no_team", "uk_lad_2024_bsc.geojson"),
+    ],
+)
+def test_payload_is_at_most_a_quarter_of_explore(layers, level, indicator, published):
+    # Against explore() of the ONS boundary file as published, with the same team points.
+    settings, _table, points, note = layers
+    table = pipeline.indicator_table(indicator, settings=settings, level=level)
     spec = pipeline.map_spec(
-        table, settings, geography.web_boundaries(settings.level_path("region")), points, note
+        table, settings, geography.web_boundaries(settings.level_path(level)), points, note
     )
     ours = len(web.map_html(spec).encode())
-    m = gpd.read_file(ROOT / "boundaries" / "uk_regions_nations_buc.geojson").explore()
+    m = gpd.read_file(ROOT / "boundaries" / published).explore()
     points.explore(m=m)
     theirs = len(m.get_root().render().encode())
     assert ours <= theirs / 4, (ours, theirs)
@@ -103,17 +110,3 @@ def test_assets_install_from_packages(tmp_path: Path):
 def test_view_from_query(query, expected):
     assert webapp.View.from_query(query) == expected
     assert webapp.View.from_query(expected.to_query()) == expected
-
-
-def test_la_payload_is_at_most_a_quarter_of_explore(layers):
-    # 361 local authorities with the team points, against explore() of the ONS LAD May 2024 BSC file as published.
-    settings, _table, points, note = layers
-    table = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la")
-    spec = pipeline.map_spec(
-        table, settings, geography.web_boundaries(settings.level_path("la")), points, note
-    )
-    ours = len(web.map_html(spec).encode())
-    m = gpd.read_file(ROOT / "boundaries" / "uk_lad_2024_bsc.geojson").explore()
-    points.explore(m=m)
-    theirs = len(m.get_root().render().encode())
-    assert ours <= theirs / 4, (ours, theirs)

@@ -120,7 +120,6 @@ def map_spec(
     boundaries: gpd.GeoDataFrame | None = None,
     teams: gpd.GeoDataFrame | None = None,
     teams_note: str = "",
-    teams_statement: str = "",
 ) -> MapSpec:
     """The plain description of the map of one indicator table, ready for any renderer."""
     from gapmap import provision
@@ -150,9 +149,7 @@ def map_spec(
     level = geography.get_level(table.level)
     if not ind.from_survey:
         uk_note = _uk_note_services(table)
-        base_note = (
-            teams_statement + " " if ind.from_teams and teams_statement else ""
-        ) + f"Source: {safetext.visible(table.source)}."
+        base_note = f"Source: {safetext.visible(table.source)}."
     elif ind.kind == "count":
         uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
         base_note = "Count of respondents per area." + who

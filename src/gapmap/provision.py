@@ -9,7 +9,7 @@ import pandas as pd
 
 from gapmap import areas, geography, io
 from gapmap.areas import UK_CODE
-from gapmap.indicators import INDICATORS, IndicatorTable
+from gapmap.indicators import COLUMNS, INDICATORS, IndicatorTable
 from gapmap.settings import Settings
 
 # Categories in legend order with colours from ColorBrewer's colour-blind-safe qualitative/sequential sets.
@@ -115,8 +115,6 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
     out["suppressed_reason"] = ""
     out["comparison"] = ""
     out["k"] = out["k"].astype("Int64")
-    from gapmap.indicators import COLUMNS
-
     return IndicatorTable(
         ind,
         out[COLUMNS],

@@ -145,12 +145,12 @@ def served_las(frame: pd.DataFrame, settings: Settings) -> list[set[str]]:
     return out
 
 
-def _la_frame(settings: Settings, frame: pd.DataFrame) -> pd.DataFrame:
+def _la_frame(settings: Settings, served: list[set[str]]) -> pd.DataFrame:
     """Per local authority: children aged 0-2 and the number of teams serving it."""
     t = areas.table(settings.boundaries_dir)
     la = t.level_frame("la").set_index("code")
     counts = pd.Series(0, index=la.index)
-    for las in served_las(frame, settings):
+    for las in served:
         for code in las:
             if code in counts.index:
                 counts[code] += 1
@@ -163,7 +163,6 @@ def compute(
     known_by: int | None = None,
     store: Store | None = None,
     level: str | None = None,
-    table_only: bool = False,
 ) -> IndicatorTable:
     """'teams', 'teams_per_10k_age_0_2' or 'children_0_2_no_team' for every area of a level, and the UK.
 
@@ -181,7 +180,7 @@ def compute(
     frame = store.list_teams(known_by=known_by)
     t = areas.table(settings.boundaries_dir)
     served = served_las(frame, settings)
-    la = _la_frame(settings, frame)
+    la = _la_frame(settings, served)
     rows = []
     for code in [*t.codes(lv.id), UK_CODE]:
         members = set(t.members(code, "la"))
@@ -218,9 +217,7 @@ def coverage_frame(
     """Every area of a level with the teams serving it and its children aged 0-2 in unserved local
     authorities; areas no known team serves first, most children first (for `gapmap coverage`)."""
     table = compute("children_0_2_no_team", settings, known_by, store, level)
-    counts = compute("teams", settings, known_by, store, level, table_only=True).frame.set_index("area_code")[
-        "k"
-    ]
+    counts = compute("teams", settings, known_by, store, level).frame.set_index("area_code")["k"]
     f = table.frame.copy()
     f["teams_serving"] = f["area_code"].map(counts).astype(int)
     f["_uk"] = f["area_code"] == UK_CODE
