@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
+    from gapmap.render.save import Meta
+
 LINESPACING = 1.2
+BANNER = "SYNTHETIC SAMPLE: not real survey answers"
+WARNING_COLOUR = "#b2182b"
 # Measured widths are unhinted font advances; the rendered (hinted) text is up to ~1.5% wider at 150 dpi.
 SAFETY = 1.03
 FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs, and so the same layout, on every machine
@@ -226,6 +230,18 @@ class Page:
         return artist
 
 
+@dataclass
+class Laid:
+    """A laid-out export: the figure, the texts that must not overlap or leave the canvas, and what was left
+    off (area labels that fit nowhere, rows a chart had no room for: their values are in the CSV)."""
+
+    fig: Figure
+    texts: list[Text]
+    size: ExportSize
+    omitted: list[tuple[str, str]] = field(default_factory=list)
+    meta: Meta | None = None
+
+
 @dataclass(frozen=True)
 class Swatch:
     """A legend entry's symbol: a filled box (colour, hatch) or a marker (team points)."""
@@ -308,3 +324,99 @@ def _legend(
                 )
         y += row + gap * 0.6
     return y
+
+
+def header(
+    page: Page, title: str, subtitle: str, x: float, top: float, width: float, banner: str, gap: float
+) -> float:
+    """Title, subtitle and a warning banner (the synthetic sample's) from ``top`` down; returns the y below."""
+    sz = page.size
+    y = top
+    if title:
+        fitted = page.fit(
+            title, width, sz.title_pt, sz.title_pt * 0.7, max_lines=2 if sz.compact else 3, weight="bold"
+        )
+        fitted = fitted or page.fit(title, width, sz.title_pt * 0.7, weight="bold")
+        if fitted is not None:
+            page.place(fitted, x, y)
+            y -= fitted.height + gap * 0.8
+    if subtitle:
+        sub = page.fit(subtitle, width, sz.subtitle_pt, sz.min_pt + 1, max_lines=3 if sz.compact else 4)
+        sub = sub or page.fit(subtitle, width, sz.min_pt + 1)
+        if sub is not None:
+            page.place(sub, x, y, color="#333333")
+            y -= sub.height + gap * 0.8
+    if banner:
+        flag = page.fit(banner, width, sz.subtitle_pt + 0.5, sz.min_pt, weight="bold")
+        if flag is not None:
+            page.place(flag, x, y, color=WARNING_COLOUR)
+            y -= flag.height + gap * 0.5
+    return y
+
+
+def legend_row(page: Page, entries: list[Swatch], x: float, top: float, width: float, pt: float) -> float:
+    """Legend entries side by side, flowing onto more rows when they need to; returns the height used."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    sw = pt / 72 * 1.6
+    gap = pt / 72 * 0.5
+    row_h = max(sw, pt * LINESPACING / 72)
+    cx, y = x, top
+    for e in entries:
+        text_w = page.line_width(e.label, pt)
+        need = sw + gap + text_w + 3 * gap
+        if cx > x and cx + need - 3 * gap > x + width:
+            cx, y = x, y - row_h - gap
+        cy = y - row_h / 2
+        if e.marker == "|":
+            page.fig.add_artist(
+                Line2D(
+                    [cx + sw / 2] * 2,
+                    [cy - sw / 2, cy + sw / 2],
+                    transform=page.fig.dpi_scale_trans,
+                    color=e.facecolor,
+                    linewidth=1.6,
+                )
+            )
+        elif e.marker == "-":
+            page.fig.add_artist(
+                Line2D(
+                    [cx, cx + sw],
+                    [cy, cy],
+                    transform=page.fig.dpi_scale_trans,
+                    color=e.facecolor,
+                    linewidth=1.0,
+                )
+            )
+        elif e.marker:
+            page.fig.add_artist(
+                Line2D(
+                    [cx + sw / 2],
+                    [cy],
+                    transform=page.fig.dpi_scale_trans,
+                    marker=e.marker,
+                    linestyle="",
+                    markersize=pt * 0.8,
+                    markerfacecolor=e.facecolor,
+                    markeredgecolor=e.edgecolor,
+                )
+            )
+        else:
+            page.fig.add_artist(
+                Rectangle(
+                    (cx, cy - sw * 0.35),
+                    sw,
+                    sw * 0.7,
+                    transform=page.fig.dpi_scale_trans,
+                    facecolor=e.facecolor,
+                    edgecolor=e.edgecolor,
+                    hatch=e.hatch or None,
+                    linewidth=0.6,
+                )
+            )
+        fitted = page.fit(e.label, max(width - sw - gap, 0.5), pt)
+        if fitted is not None:
+            page.place(fitted, cx + sw + gap, cy, va="center")
+            cx += sw + gap + fitted.width + 3 * gap
+    return top - y + row_h

@@ -71,10 +71,10 @@ def export_name(
     """The file name of an export of one indicator table: map (``kind`` ''), or ``ranked`` chart.
 
     >>> from gapmap import pipeline
-    >>> t = pipeline.indicator_table("services_0_2_definitely", age_group="12-16", profession="Psychologist",
+    >>> t = pipeline.indicator_table("services_0_2_definitely", age_group="12-16", profession="Psychiatrist",
     ...                              settings=pipeline.from_env(min_base=5))
     >>> export_name(t, "png", "social")
-    'services_0_2_definitely.age-12-16.region.prof-psychologist.min5.social.png'
+    'services_0_2_definitely.age-12-16.region.prof-psychiatrist.min5.social.png'
     >>> export_name(pipeline.indicator_table("children_0_2_no_team", level="nhs"), "csv")
     'children_0_2_no_team.nhs.csv'
     """

@@ -7,7 +7,7 @@ imported inside the functions that draw.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,18 +16,27 @@ from gapmap.classify import SUPPRESSED_COLOUR
 from gapmap.mapspec import MapSpec
 from gapmap.render import labels as labelling
 from gapmap.render import prepared
-from gapmap.render.layout import Box, Fitted, Page, Swatch, draw_legend, legend_height, rc
+from gapmap.render.layout import (
+    BANNER,
+    Box,
+    Fitted,
+    Laid,
+    Page,
+    Swatch,
+    draw_legend,
+    header,
+    legend_height,
+    rc,
+)
 from gapmap.render.save import Meta, write_figure
 from gapmap.render.sizes import ExportSize, get_size
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-    from matplotlib.text import Text
+    pass
 
 BNG = prepared.BNG
 DPI = 300  # print resolution of the A4 sizes
 TEAM_COLOUR = "#b2182b"
-BANNER = "SYNTHETIC SAMPLE: not real survey answers"
 # Short forms of the source lines for social images (the full lines are on every A4 export), by their start.
 SHORT_SOURCES = {
     "Survey:": "Survey: Parent-Infant Foundation (2021).",
@@ -36,18 +45,6 @@ SHORT_SOURCES = {
     "Population aged 0-2:": "Population: ONS mid-2019 (OGL v3.0).",
     "Provision:": "Provision: DfE/DHSC; Scottish health boards (OGL v3.0).",
 }
-
-
-@dataclass
-class Laid:
-    """A laid-out export: the figure, the texts that must not overlap or leave the canvas, and what was left
-    off the map (area labels that fit nowhere; their values are listed on the page or in the CSV)."""
-
-    fig: Figure
-    texts: list[Text]
-    size: ExportSize
-    omitted: list[tuple[str, str]] = field(default_factory=list)
-    meta: Meta | None = None
 
 
 def _indicator(spec: MapSpec) -> Any:
@@ -118,6 +115,9 @@ def _notes(
     if compact:
         if "could not be placed" in spec.base_note:
             notes.append((_sentences(spec.base_note, 2), False))
+        who = re.search(r"Respondents: .* only\.", spec.base_note)
+        if who:  # a profession filter changes what every value means: never left off
+            notes.append((who.group(0), False))
         if survey and spec.suppressed_label:
             notes.append(("Labels show values; 95% intervals and n for every area are in the data.", True))
         if spec.teams_note:
@@ -136,9 +136,7 @@ def _notes(
 
 
 def _keep_together(text: str) -> str:
-    """No line break inside 'n = 283' or between a number and its unit."""
-    import re
-
+    """No line break inside 'n = 283'."""
     return re.sub(r"\bn = (\d)", "n\u00a0=\u00a0\\1", text)
 
 
@@ -199,8 +197,15 @@ def map_figure(
         top = h - m
         header_width = w - 2 * m
         if not side:
-            top = _header(
-                page, sz, head_title, head_sub, m, top, header_width, survey and spec.synthetic, gap
+            top = header(
+                page,
+                head_title,
+                head_sub,
+                m,
+                top,
+                header_width,
+                BANNER if survey and spec.synthetic else "",
+                gap,
             )
         # Map box: as tall as the body allows, at the map's own aspect, within a share of the width.
         areas = spec.areas
@@ -250,7 +255,9 @@ def map_figure(
         cw = w - m - cx0
         ctop = top
         if side:
-            ctop = _header(page, sz, head_title, head_sub, cx0, top, cw, survey and spec.synthetic, gap)
+            ctop = header(
+                page, head_title, head_sub, cx0, top, cw, BANNER if survey and spec.synthetic else "", gap
+            )
         entries = _swatches(spec, has_exact, has_centre)
         notes = _notes(spec, sz.compact, question, placed.omitted, csv_name, survey)
         _column(page, sz, entries, notes, cx0, ctop - gap, cw, bottom)
@@ -275,40 +282,6 @@ def _areas(ax: Any, shapes: list[Any], colours: list[str], lw: float, hatch: str
 def _compact_label(text: str, suppressed: bool) -> str:
     """On a social image a label is the value alone (the hatching and legend say which areas are hidden)."""
     return "" if suppressed or not text else text.split("\n")[0]
-
-
-def _header(
-    page: Page,
-    sz: ExportSize,
-    title: str,
-    subtitle: str,
-    x: float,
-    top: float,
-    width: float,
-    banner: bool,
-    gap: float,
-) -> float:
-    """Title, subtitle and the synthetic-sample banner from ``top`` down; returns the y below them."""
-    y = top
-    fitted = page.fit(
-        title, width, sz.title_pt, sz.title_pt * 0.7, max_lines=2 if sz.compact else 3, weight="bold"
-    )
-    fitted = fitted or page.fit(title, width, sz.title_pt * 0.7, weight="bold")
-    if fitted is not None and title:
-        page.place(fitted, x, y)
-        y -= fitted.height + gap * 0.8
-    if subtitle:
-        sub = page.fit(subtitle, width, sz.subtitle_pt, sz.min_pt + 1, max_lines=3 if sz.compact else 4)
-        sub = sub or page.fit(subtitle, width, sz.min_pt + 1)
-        if sub is not None:
-            page.place(sub, x, y, color="#333333")
-            y -= sub.height + gap * 0.8
-    if banner:
-        flag = page.fit(BANNER, width, sz.subtitle_pt + 0.5, sz.min_pt, max_lines=1, weight="bold")
-        if flag is not None:
-            page.place(flag, x, y, color=TEAM_COLOUR)
-            y -= flag.height + gap * 0.5
-    return y
 
 
 def _column(
