@@ -15,7 +15,8 @@ from gapmap.indicators import INDICATORS, Indicator, IndicatorTable, format_valu
 from gapmap.render.layout import BANNER
 from gapmap.tables import Profile, Ranked
 
-NOT_COMPARED_EDGE = "#404040"
+# Layers that cover one nation: their 'UK' row is that nation's figure.
+SCOPE = {"programme": "England", "status": "Scotland"}
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,8 @@ def spine_spec(
         uk_text = format_value(ind, uk)
         if ind.unit == "count":  # an area's count is not comparable with the UK total: text only, no spine
             x, spread, uk_text = None, None, f"{uk_text} (total)"
+        elif ind.kind in SCOPE:  # the comparison row of an England- or Scotland-only layer
+            uk_text = f"{uk_text} ({SCOPE[ind.kind]})"
         word = str(rec.comparison)
         words.add(word)
         mark = " †" if bool(rec.synthetic) else ""

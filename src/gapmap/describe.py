@@ -97,11 +97,16 @@ def _extremes(table: IndicatorTable, shown: pd.DataFrame) -> list[str]:
 
 def _categories(table: IndicatorTable) -> list[str]:
     """For a categorical map (a provision layer at its own level): how many areas fall in each category."""
-    cats = table.areas["category"].astype(str)
-    if not (cats != "").any():
+    from gapmap import provision
+
+    if not provision.categorical(table):
         return []
+    cats = table.areas["category"].astype(str)
+    from gapmap import geography
+
     counts = cats[cats != ""].value_counts()
-    return ["; ".join(f"{name}: {count} area(s)" for name, count in counts.items()) + "."]
+    noun = geography.get_level(table.level).noun
+    return ["; ".join(f"{name}: {count} of {len(cats)} {noun}" for name, count in counts.items()) + "."]
 
 
 def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = None) -> str:
@@ -213,6 +218,9 @@ def profile_alt_text(profile: Profile) -> str:
         parts.append("Survey indicators are from the synthetic sample: differences are chance only.")
     for rec in _records(profile.frame):
         ind = INDICATORS[str(rec.indicator)]
+        if int(rec.n) == 0 and ind.from_survey:
+            parts.append(f"{rec.title}: no responses at this level.")
+            continue
         if bool(rec.suppressed):
             parts.append(f"{rec.title}: suppressed (small base or to protect a neighbour).")
             continue

@@ -134,7 +134,7 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         rows_h = pitch * max(n_rows, 1)
         ax = fig.add_axes(((x0) / w, (rows_top - rows_h) / h, (x1 - x0) / w, rows_h / h))
         ax.set_xlim(*spec.xlim)
-        ax.set_ylim(n_rows - 0.5, -0.5)
+        ax.set_ylim(max(n_rows, 1) - 0.5, -0.5)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color("#737373")
