@@ -92,6 +92,25 @@ def _records(frame: pd.DataFrame) -> list[Any]:
     return list(frame.itertuples(index=False))
 
 
+# The NHS's own short forms, so long names fit a chart's name column (the CSV keeps the full names).
+SHORT_FORMS = (
+    ("Integrated Care Board", "ICB"),
+    ("University Health Board", "UHB"),
+    ("Health and Social Care Trust", "HSC Trust"),
+)
+
+
+def short_name(name: str) -> str:
+    """'NHS Frimley Integrated Care Board' -> 'NHS Frimley ICB'.
+
+    >>> short_name("Aneurin Bevan University Health Board")
+    'Aneurin Bevan UHB'
+    """
+    for long, short in SHORT_FORMS:
+        name = name.replace(long, short)
+    return name
+
+
 def _fmt(table: IndicatorTable, v: object) -> str:
     return format_value(table.indicator, v)  # type: ignore[arg-type]
 
@@ -183,7 +202,7 @@ def ranked_spec(
         word = str(row.comparison)
         bars.append(
             Bar(
-                str(row.area_name),
+                short_name(str(row.area_name)),
                 float(row.value),
                 float(row.lo) if survey_interval else math.nan,
                 float(row.hi) if survey_interval else math.nan,

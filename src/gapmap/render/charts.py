@@ -144,6 +144,8 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         ax.tick_params(axis="x", length=2, pad=1.5, color="#737373")
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.5)
         ax.set_axisbelow(True)
+        # One type size for the names: the largest at which every name fits (longer ones end in an ellipsis).
+        name_pt = min((_one_line(page, b.name, names_w, pt, sz.min_pt, pitch).pt for b in bars), default=pt)
         row = 0
         for i, b in enumerate(bars):
             if i == gap_at:
@@ -184,7 +186,7 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
                     color=INK,
                     zorder=4,
                 )
-            name = _one_line(page, b.name, names_w, pt, sz.min_pt, pitch)
+            name = _one_line(page, b.name, names_w, name_pt, sz.min_pt, pitch)
             page.place(name, x0 - 0.06, cy, va="center", ha="right")
             val = page.fit(b.value_text, value_w, pt) or _one_line(
                 page, b.value_text, value_w, pt, sz.min_pt, pitch

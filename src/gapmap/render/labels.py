@@ -75,7 +75,7 @@ def place_labels(
 
     many = len(areas) > LEADERS_UP_TO
     geoms = prepared.prepared_geoms(areas.geometry)
-    points = prepared.label_points(areas.geometry, 4 if many else 12)
+    points = prepared.label_points(areas.geometry, 8 if many else 12)
     land = prepared.land(areas.geometry) if not many else None
     kept: list[Rect] = []
     omitted: list[tuple[str, str]] = []
