@@ -150,43 +150,55 @@ def _beside(
 ) -> tuple[float, float, Rect, tuple[list[float], list[float]]] | None:
     """A spot beside a small area for its label, joined to ``anchor`` (a point inside it) by a short leader
     line: off the land where it can be, near where it cannot, never over another label, marker or leader."""
+    import numpy as np
     import shapely
 
     axp, ayp = to_px([anchor])[0]
     diag = math.hypot(w, h)
     reach = max(frame.x1 - frame.x0, frame.y1 - frame.y0)  # a leader longer than a tenth of the map is costly
     ox, oy = to_px([[0.0, 0.0]])[0]
-    best: tuple[float, tuple[float, float, Rect, tuple[list[float], list[float]]]] | None = None
+    hw, hh = w / 2 / px_per_m, h / 2 / px_per_m
+    # Every candidate spot (6 distances x 16 directions) that is on the map and clear of labels and markers.
+    spots = []
     for mult in (0.9, 1.3, 1.8, 2.5, 3.4, 4.5):
         for step in range(16):
             angle = 2 * math.pi * step / 16
             cx, cy = axp + mult * diag * math.cos(angle), ayp + mult * diag * math.sin(angle)
             r = Rect(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
             if (
-                not r.inside(frame)
-                or any(r.overlaps(o) for o in kept)
-                or any(r.overlaps(o) for o in obstacles)
+                r.inside(frame)
+                and not any(r.overlaps(o) for o in kept)
+                and not any(r.overlaps(o) for o in obstacles)
             ):
-                continue
-            bx, by = (cx - ox) / px_per_m, (cy - oy) / px_per_m
-            hw, hh = w / 2 / px_per_m, h / 2 / px_per_m
-            box = shapely.box(bx - hw, by - hh, bx + hw, by + hh)
-            if box.contains(shapely.Point(anchor)):
-                continue
-            on_land = land.intersection(box).area / box.area if land is not None else 0.0
-            seg = shapely.LineString([tuple(anchor), (bx, by)]).difference(box)
-            if seg.is_empty:
-                continue
-            if any(shapely.box(*_to_data(o, ox, oy, px_per_m)).intersects(seg) for o in kept):
-                continue
-            score = 1.5 * on_land + mult * diag / (0.1 * reach)
-            if best is None or score < best[0]:
-                line = seg if seg.geom_type == "LineString" else seg.geoms[0]
-                (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
-                best = (score, (bx, by, r, ([x1, x0], [y1, y0])))
-        if best is not None and best[0] < 0.3:
-            break
-    return None if best is None else best[1]
+                spots.append((mult, r, (cx - ox) / px_per_m, (cy - oy) / px_per_m))
+    if not spots:
+        return None
+    boxes = shapely.box(
+        [b[2] - hw for b in spots],
+        [b[3] - hh for b in spots],
+        [b[2] + hw for b in spots],
+        [b[3] + hh for b in spots],
+    )
+    on_land = (
+        shapely.area(shapely.intersection(land, boxes)) / shapely.area(boxes)
+        if land is not None
+        else np.zeros(len(spots))
+    )
+    scores = 1.5 * on_land + np.array([m for m, *_ in spots]) * diag / (0.1 * reach)
+    point = shapely.Point(anchor)
+    others = [shapely.box(*_to_data(o, ox, oy, px_per_m)) for o in kept]
+    for i in np.argsort(scores, kind="stable"):  # best first; the first whose leader is clear wins
+        _mult, r, bx, by = spots[i]
+        box = boxes[i]
+        if box.contains(point):
+            continue
+        seg = shapely.LineString([tuple(anchor), (bx, by)]).difference(box)
+        if seg.is_empty or any(o.intersects(seg) for o in others):
+            continue
+        line = seg if seg.geom_type == "LineString" else seg.geoms[0]
+        (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
+        return bx, by, r, ([x1, x0], [y1, y0])
+    return None
 
 
 def _to_data(r: Rect, ox: float, oy: float, px_per_m: float) -> tuple[float, float, float, float]:

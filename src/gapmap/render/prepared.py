@@ -66,7 +66,11 @@ def land(geoms: gpd.GeoSeries) -> Any:
     import shapely
 
     def make() -> Any:
-        union = shapely.union_all(shapely.simplify(to_bng(geoms).values, 500.0)).buffer(0)
+        values = to_bng(geoms).values
+        try:  # boundary sets are coverages (no gaps, no overlaps): their union is a fast edge walk
+            union = shapely.coverage_union_all(values)
+        except shapely.errors.GEOSException:  # a user's boundary file that is not a clean coverage
+            union = shapely.union_all(shapely.simplify(values, 500.0)).buffer(0)
         shapely.prepare(union)
         return union
 
@@ -130,10 +134,8 @@ def prepared_geoms(geoms: gpd.GeoSeries) -> list[Any]:
     import shapely
 
     def make() -> list[Any]:
-        out = [shapely.from_wkb(shapely.to_wkb(g)) if g is not None else None for g in to_bng(geoms)]
-        for g in out:
-            if g is not None:
-                shapely.prepare(g)
+        out = list(to_bng(geoms).values)  # our own cached copies: preparing them in place is safe
+        shapely.prepare([g for g in out if g is not None])
         return out
 
     return list(_memo(("prepared", fingerprint(geoms)), make))

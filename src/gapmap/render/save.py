@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 LANGUAGE = "en-GB"
 AUTHOR = "gapmap"
 FORMATS = ("png", "svg", "pdf")
+PNG_COMPRESS_LEVEL = 1
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def _matplotlib_metadata(meta: Meta, fmt: str) -> dict[str, Any]:
 
 def write_figure(fig: Figure, target: Path, fmt: str, dpi: int, meta: Meta) -> None:
     """Save ``fig`` to ``target`` (a temporary path: callers commit it atomically through gapmap.output)."""
+    # zlib level 1 for PNG: a map page encodes about twice as fast as at PIL's default 6, for ~10% more bytes.
+    extra: dict[str, Any] = {"pil_kwargs": {"compress_level": PNG_COMPRESS_LEVEL}} if fmt == "png" else {}
     with rc():
-        fig.savefig(target, format=fmt, dpi=dpi, metadata=_matplotlib_metadata(meta, fmt))
+        fig.savefig(target, format=fmt, dpi=dpi, metadata=_matplotlib_metadata(meta, fmt), **extra)
     if fmt == "pdf":
         tag_pdf(target, meta)
 
