@@ -126,9 +126,12 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         pitch = min(rows_avail / max(n_rows, 1), pt * 3.0 / 72)
         names_w = min(max((page.line_width(b.name, pt) for b in bars), default=1.0), 0.34 * (w - 2 * m))
         value_w = max(
-            [page.line_width(b.value_text, pt) for b in bars] + [page.line_width(spec.value_header, pt, "bold")]
+            [page.line_width(b.value_text, pt) for b in bars]
+            + [page.line_width(spec.value_header, pt, "bold")]
         )
-        n_w = max([page.line_width(b.n_text, pt) for b in bars] + [page.line_width(spec.n_header, pt, "bold")])
+        n_w = max(
+            [page.line_width(b.n_text, pt) for b in bars] + [page.line_width(spec.n_header, pt, "bold")]
+        )
         x0 = m + names_w + 0.1
         x1 = w - m - n_w - value_w - 0.3
         rows_h = pitch * max(n_rows, 1)
