@@ -44,6 +44,26 @@ class Responses:
     def has(self, key: str) -> bool:
         return key in self.items
 
+    def coded(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """One item's answers as an integer code per response (-1: not answered) and the distinct answers.
+
+        Validation leaves these behind for every item, so indicators test each distinct answer once.
+
+        >>> from gapmap import pipeline
+        >>> codes, labels = pipeline.load_survey().coded("specialist_team_in_cypmhs")
+        >>> len(codes), sorted(labels)
+        (283, ["Don't know", 'No', 'Partly', 'Yes'])
+        """
+        memo = ("coded", key)
+        held = self.cache.get(memo)
+        if isinstance(held, tuple) and held[0] is self.frame:  # made for this frame, not a copy's
+            return held[1], held[2]
+        codes, labels = pd.factorize(self.frame[key], use_na_sentinel=True)
+        values = np.empty(len(labels), dtype=object)
+        values[:] = list(labels)
+        self.cache[memo] = (self.frame, codes, values)
+        return codes, values
+
     def professions(self) -> list[str]:
         values = self.frame["profession"].dropna().unique().tolist() if "profession" in self.frame else []
         return sorted(v for v in values if v)
@@ -120,6 +140,20 @@ def _hint(question: Question, raw: str) -> str:
     return "Fix: use one of the options, or leave the cell blank if the question was not answered."
 
 
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    """A frame whose text columns stay object arrays of Python strings and None.
+
+    pandas would otherwise copy every string into a new string array (seconds and hundreds of MB for a
+    million responses) and turn None into NaN.
+    """
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v
+            for k, v in columns.items()
+        }
+    )
+
+
 def level_column(level: str) -> str:
     """Column of validated responses holding each response's area at one level ('' where not placed)."""
     return f"at_{level}"
@@ -133,13 +167,13 @@ def placement(codes: pd.Series) -> pd.DataFrame:
     """
     t = areas.table()
     index, distinct = pd.factorize(codes)  # each distinct answer placed once, then spread by its code
-    out = {}
+    out: dict[str, object] = {}
     for lv in t.level_order:
         at = np.empty(len(distinct) + 1, dtype=object)
         at[:-1] = [t.ancestor(str(c), lv) for c in distinct]
         at[-1] = ""  # a missing code (-1) places nowhere
         out[level_column(lv)] = at[index]
-    return pd.DataFrame(out, index=codes.index)
+    return _frame(out).set_axis(codes.index)
 
 
 def is_question_column(header: str) -> bool:
@@ -243,6 +277,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         )
         raise InputError(problems)
     parsed: dict[str, np.ndarray] = {}
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for key, header in columns.items():
         question = QUESTION_BY_ID[key.split("[")[0]]
         table_ = answer_lookup(question)
@@ -275,6 +310,11 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
             labels = np.empty(len(mapping), dtype=object)
             labels[:] = mapping
         parsed[key] = labels[codes]
+        # The same answers as codes of their distinct meanings (-1: none), kept for the indicators.
+        answer_codes, meanings = pd.factorize(pd.Series(mapping, dtype=object), use_na_sentinel=True)
+        distinct_meanings = np.empty(len(meanings), dtype=object)
+        distinct_meanings[:] = list(meanings)
+        coded[key] = (answer_codes[codes], distinct_meanings)
     order = {header: i for i, header in enumerate(headings)}
     problems.sort(key=lambda i: (i.row or 0, order.get(i.column or "", 0)))
     if problems:
@@ -291,7 +331,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
             out[k] = parsed[k]
     if empty_rows:
         notes.append(f"Skipped {len(empty_rows)} empty row(s): {row_ranges(empty_rows)}.")
-    result = pd.DataFrame(out)
+    result = _frame(out)
     result = pd.concat([result, placement(result["area_code"])], axis=1)
     no_area = int((area == "").sum())
     if no_area:
@@ -308,10 +348,13 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     )
     if missing:
         notes.append("Not in this file (indicators from them are unavailable): " + ", ".join(missing) + ".")
-    return Responses(
+    responses = Responses(
         frame=result,
         source=table.name,
         synthetic=bool(synthetic),
         items=frozenset(columns),
         notes=notes,
     )
+    for key, (answer_codes, meanings) in coded.items():
+        responses.cache[("coded", key)] = (result, answer_codes, meanings)
+    return responses
