@@ -461,7 +461,8 @@ def compute(
         if profession:
             frame = frame.loc[frame["profession"] == prof]
         responses.cache[memo] = unplaced_note(responses, lv.id, frame)
-    unplaced, note = responses.cache[memo]  # type: ignore[misc]
+    held: tuple[int, str] = responses.cache[memo]  # type: ignore[assignment]
+    unplaced, note = held
     return IndicatorTable(
         indicator=ind,
         frame=out[COLUMNS],

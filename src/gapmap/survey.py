@@ -314,7 +314,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         answer_codes, meanings = pd.factorize(pd.Series(mapping, dtype=object), use_na_sentinel=True)
         distinct_meanings = np.empty(len(meanings), dtype=object)
         distinct_meanings[:] = list(meanings)
-        coded[key] = (answer_codes[codes], distinct_meanings)
+        coded[key] = (np.asarray(answer_codes)[codes], distinct_meanings)
     order = {header: i for i, header in enumerate(headings)}
     problems.sort(key=lambda i: (i.row or 0, order.get(i.column or "", 0)))
     if problems:
@@ -355,6 +355,6 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         items=frozenset(columns),
         notes=notes,
     )
-    for key, (answer_codes, meanings) in coded.items():
-        responses.cache[("coded", key)] = (result, answer_codes, meanings)
+    for key, (item_codes, item_meanings) in coded.items():
+        responses.cache[("coded", key)] = (result, item_codes, item_meanings)
     return responses
