@@ -1,13 +1,14 @@
-"""Read a well-formed CSV file straight into categorical columns with pandas' C parser, or step aside.
+"""Read a well-formed CSV file straight into columns of integer codes with pyarrow's parser, or step aside.
 
 :func:`gapmap.readers.parse_csv` is the reference: it reads any file cell by cell and reports every problem
 with its row. This module gives the same header, rows, row numbers and blank rows for files in which that
-reader would find nothing to report, at the speed and memory of ``pandas.read_csv``: only the wanted
-columns become values, each distinct answer once (categories; every cell is a small integer code). Whenever
-a file has anything the reference treats specially (an irregular quote, a row longer than the header, a
-cut-short last row, an over-long cell, too many rows, a duplicate heading, an undecodable byte) :func:`read`
-returns None and the caller uses the reference, so every problem is still reported exactly as before.
-Nothing here knows what a survey or a team is.
+reader would find nothing to report, at the speed of a columnar parser: only the wanted columns are
+converted, each to its distinct texts and one integer code per row (a dictionary array), so a million rows
+never become a million Python strings. Whenever a file has anything the reference reports or treats
+specially (an irregular quote, a row shorter or longer than the header, too many rows, an over-long cell, a
+duplicate heading, an undecodable byte) :func:`read` returns None and the caller uses the reference, so every
+problem is still reported exactly as before. Without pyarrow installed it always steps aside. Nothing here
+knows what a survey or a team is.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ class Columns:
     encoding: str
 
 
-def _decodes(data: bytes | memoryview, codec: str) -> bool:
-    """Whether the bytes decode, checked in slices so a large file is never held twice."""
-    decoder = codecs.getincrementaldecoder(codec)()
+def _utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8, checked in slices so a large file is never held twice as text."""
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
         for start in range(0, len(view), CHUNK):
@@ -58,94 +61,73 @@ def _decodes(data: bytes | memoryview, codec: str) -> bool:
     return True
 
 
-def _source(data: bytes) -> tuple[bytes, str, str] | None:
-    """(UTF-8 or Windows-1252 bytes, codec for pandas, encoding name) as :func:`readers.decode` decides it."""
+def _source(data: bytes) -> tuple[bytes, str] | None:
+    """(the file as UTF-8 bytes, its encoding as :func:`gapmap.readers.decode` names it), or None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
             return None
-        return (text, "utf-8", "utf-16") if text.find(b"\x00") < 0 else None
+        return (text, "utf-16") if text.find(b"\x00") < 0 else None
     if data.startswith(b"PK\x03\x04") or data.find(b"\x00") >= 0:
         return None
-    if _decodes(data, "utf-8"):
-        return data, "utf-8", "utf-8"
-    if _decodes(data, "cp1252"):
-        return data, "cp1252", "windows-1252"
-    return None
+    if _utf8(data):
+        return data, "utf-8"
+    try:
+        return data.decode("cp1252").encode("utf-8"), "windows-1252"
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
 class _Scan:
     records: int  # records after the start offset (a last record without a line end included)
-    widest: int  # most cells in one record
-    longest: int  # bytes in the longest record, terminator included: no cell in the file is longer
-    tail: int  # offset of the last record when the file does not end with a line end, else -1
+    kept: np.ndarray  # index of every record that is not an empty line: the rows the parser returns, in order
+    longest: int  # bytes in the longest record: no cell in the file is longer
 
 
-def _scan(buf: np.ndarray, start: int, delimiter: int, count_cells: bool) -> _Scan | None:
-    """Check that every quote opens a cell, closes one, or doubles one inside a cell, and measure the records.
+def _scan(buf: np.ndarray, start: int, delimiter: int) -> _Scan | None:
+    """Check that every quote opens a cell, closes one, or doubles one inside a cell, and find the records.
 
     With quotes used only that way, whether a byte is inside a quoted cell is the parity of the quotes before
-    it, csv (strict) and pandas split the file alike, and a line end or delimiter outside quotes ends a record
-    or a cell. Any other quote (text after a closing quote, a quote inside an unquoted cell, one never closed)
-    gives None. Cells are counted only with ``count_cells`` (pandas checks row lengths itself when it reads
-    every column). Works through the file in chunks, so its temporary arrays stay small.
+    it, so csv (strict) and pyarrow split the file alike and a line end outside quotes ends a record. Any
+    other quote (text after a closing quote, a quote inside an unquoted cell, one never closed) gives None:
+    pyarrow would read such a file where csv refuses it. Works in chunks, so its temporary arrays stay small.
     """
     n = len(buf)
     allowed = np.zeros(256, dtype=bool)
     allowed[[delimiter, CR, LF, QUOTE]] = True
-    inside = 0  # 1 while the scan is inside a quoted cell
-    terminators = longest = 0
-    widest = 1
-    open_cells = 1  # cells so far in the record that is still open
-    last_end = start  # offset just after the last record terminator seen
+    quotes = 0
+    found: list[np.ndarray] = []
     for lo in range(start, n, CHUNK):
         chunk = buf[lo : min(n, lo + CHUNK)]
-        q = np.flatnonzero(chunk == QUOTE)
-        # parity[i]: 1 if byte i is inside quotes (a quote counts as inside when it opens a cell), built as
-        # alternating runs between quotes (faster than a running xor over every byte).
-        runs = np.diff(q, prepend=0, append=len(chunk))
-        parity = np.repeat((np.arange(inside, inside + runs.size) & 1).astype(np.uint8), runs)
+        q = np.flatnonzero(chunk == QUOTE) + lo
         if q.size:
-            opening = parity[q] == 1
-            q += lo
+            opening = (quotes + np.arange(q.size)) % 2 == 0
             prev_ok = allowed[buf[np.maximum(q - 1, 0)]] | (q == start)
             next_ok = allowed[buf[np.minimum(q + 1, n - 1)]] | (q == n - 1)
             if not (prev_ok[opening].all() and next_ok[~opening].all()):
                 return None
-            inside = int(parity[-1])
-        outside = parity == 0
-        ends = np.flatnonzero(((chunk == LF) | (chunk == CR)) & outside) + lo
+        ends = np.flatnonzero((chunk == LF) | (chunk == CR)) + lo
+        ends = ends[(quotes + np.searchsorted(q, ends)) % 2 == 0]
         # "\r\n" is one line end: its "\n" does not end another record.
         crlf = (buf[ends] == LF) & (ends > start) & (buf[np.maximum(ends - 1, 0)] == CR)
-        ends = ends[~crlf]
-        delims = ends[:0] if not count_cells else np.flatnonzero((chunk == delimiter) & outside) + lo
-        if ends.size:
-            cells = np.diff(np.searchsorted(delims, ends), prepend=0)
-            cells[0] += open_cells - 1
-            widest = max(widest, int(cells.max()) + 1)
-            open_cells = 1 + int(delims.size - np.searchsorted(delims, ends[-1]))
-            stops = np.concatenate(([last_end], ends + 1))
-            longest = max(longest, int(np.diff(stops).max()))
-            terminators += int(ends.size)
-            last_end = int(ends[-1]) + 1
-            if last_end < n and buf[last_end - 1] == CR and buf[last_end] == LF:
-                last_end += 1
-        else:
-            open_cells += int(delims.size)
-    if inside:
+        found.append(ends[~crlf])
+        quotes += int(q.size)
+    if quotes % 2:
         return None  # a quote never closed
-    tail = last_end if last_end < n else -1
-    if tail >= 0:
-        longest = max(longest, n - last_end)
-        widest = max(widest, open_cells)
-    return _Scan(terminators + (tail >= 0), widest, longest, tail)
+    ends = np.concatenate(found) if found else np.empty(0, dtype=np.int64)
+    after = ends + 1 + ((buf[ends] == CR) & (buf[np.minimum(ends + 1, n - 1)] == LF) & (ends + 1 < n))
+    starts = np.concatenate(([start], after))
+    lengths = np.append(ends, n) - starts  # the last: what follows the last line end (0 if nothing)
+    if lengths[-1] == 0:
+        lengths = lengths[:-1]
+    return _Scan(len(lengths), np.flatnonzero(lengths > 0), int(lengths.max(initial=0)))
 
 
-def _head(data: bytes, codec: str) -> str:
+def _head(data: bytes) -> str:
     """The start of the file as text (all of it when small); a character cut at the end waits for more bytes."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig" if codec == "utf-8" else codec)()
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     return decoder.decode(data[:HEAD_BYTES], final=len(data) <= HEAD_BYTES)
 
 
@@ -153,26 +135,66 @@ def _header(text: str, delimiter: str, complete: bool) -> tuple[int, list[str]] 
     """(index of the header record, its cells): the first record with a non-blank cell, read by csv."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     found: tuple[int, list[str]] | None = None
-    widths: list[int] = []
     try:
         for index, cells in enumerate(reader):
             if found is not None:
-                # A record follows, so the header was not cut by the end of the head. A blank record above
-                # it with more cells would make pandas read its first column as an index: leave such files.
-                return found if max(widths) <= len(found[1]) else None
-            widths.append(len(cells))
+                return found  # a record follows, so the header was not cut by the end of the head
             if any(c.strip() for c in cells):
                 found = (index, cells)
     except csv.Error:  # in a later record (the reference reports it), or where the head was cut
         complete = False
-    return found if found is not None and complete and max(widths) <= len(found[1]) else None
+    return found if complete else None
 
 
-def _blank(column: pd.Series) -> np.ndarray:
+def _parse(
+    data: bytes, start: int, delimiter: str, width: int, use: list[int]
+) -> dict[int, tuple[np.ndarray, list[str]]] | None:
+    """Columns ``use`` of every non-empty record: a code per row and the distinct texts (as written)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pc
+    except ImportError:
+        return None
+    names = [f"c{i}" for i in range(width)]
+    wanted = [names[i] for i in use]
+    try:
+        table = pc.read_csv(
+            pa.py_buffer(memoryview(data)[start:]),
+            read_options=pc.ReadOptions(column_names=names),
+            parse_options=pc.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=True,
+            ),
+            convert_options=pc.ConvertOptions(
+                include_columns=wanted,
+                column_types={n: pa.dictionary(pa.int32(), pa.string()) for n in wanted},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                true_values=[],
+                false_values=[],
+            ),
+        ).unify_dictionaries()
+    except (pa.ArrowException, ValueError):  # a row of another length, and the like: the reference reports
+        return None
+    out: dict[int, tuple[np.ndarray, list[str]]] = {}
+    for i, n in zip(use, wanted, strict=True):
+        column = table.column(n)
+        if column.num_chunks == 0:
+            out[i] = (np.empty(0, dtype=np.int32), [])
+            continue
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in column.chunks])
+        out[i] = (codes, [str(v) for v in column.chunk(0).dictionary.to_pylist()])
+    return out
+
+
+def _blank(codes: np.ndarray, values: list[str]) -> np.ndarray:
     """Per row: whether the cell is blank (spaces only), decided once per distinct value."""
-    cats = column.cat.categories
-    blank = np.fromiter((not str(c).strip() for c in cats), dtype=bool, count=len(cats))
-    return blank[column.cat.codes.to_numpy()]
+    return np.array([not v.strip() for v in values], dtype=bool)[codes] if values else np.ones(0, bool)
 
 
 def read(
@@ -186,19 +208,18 @@ def read(
     source = _source(data)
     if source is None:
         return None
-    data, codec, encoding = source
-    head = _head(data, codec)
+    data, encoding = source
+    head = _head(data)
     complete = len(data) <= HEAD_BYTES
     if not head.strip():
         return None  # empty, or a megabyte of blank lines: the reference says which
-    skip = 0
-    start = 3 if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
+    start = 3 if data.startswith(codecs.BOM_UTF8) else 0
     first = re.match(r"([^\r\n]*)(\r\n|\r|\n|$)", head)
     m = re.fullmatch(r'"?sep=(.)"?', first.group(1) if first else "", re.IGNORECASE)
     try:
         if m and first:
-            delimiter, skip = m.group(1), 1
-            start += len(head[: first.end()].encode(codec))
+            delimiter = m.group(1)
+            start += len(head[: first.end()].encode("utf-8"))
             head = head[first.end() :]
         else:
             delimiter = sniff(head, name)
@@ -207,7 +228,7 @@ def read(
     if not (delimiter.isascii() and not delimiter.isalnum() and delimiter not in '"\r\n'):
         return None
     found = _header(head, delimiter, complete)
-    if found is None:
+    if found is None or settings.max_rows < 1:
         return None
     header_index, cells = found
     width = len(cells)
@@ -218,89 +239,56 @@ def read(
     if len({h.casefold() for h in named}) < len(named):
         return None  # a duplicate heading: the reference names both columns
 
-    if settings.max_rows < 1:
-        return None
+    scan = _scan(np.frombuffer(data, dtype=np.uint8), start, ord(delimiter))
+    if scan is None or scan.records - header_index - 1 > settings.max_rows:
+        return None  # the reference reports the row past the limit
     unnamed = [i for i, h in enumerate(header) if not h]
-    skipping = wanted is not None and not all(wanted(h) for h in header if h)
-    buf = np.frombuffer(data, dtype=np.uint8)
-    scan = _scan(buf, start, ord(delimiter), skipping)
-    if scan is None or scan.widest > width or scan.records - header_index - 1 > settings.max_rows:
-        return None  # a row longer than the header, or too many rows: the reference reports or trims them
-    if scan.tail >= 0:
-        tail = data[scan.tail :].decode(codec)
-        try:
-            last = next(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True), [])
-        except csv.Error:
-            return None
-        if scan.records - 1 > header_index and len(last) < width and any(c.strip() for c in last):
-            return None  # the file ends inside a short row: the reference reports it as cut short
-
-    check_all = scan.longest > settings.max_cell_chars  # some cell may be too long: read every column
-    use = [i for i, h in enumerate(header) if check_all or not skipping or not h or wanted(h)]  # type: ignore[misc]
-    frame = _parse(data, codec, delimiter, width, use, skip)
-    if frame is None or len(frame) != scan.records:
+    # Every column when a record is long enough to hold an over-long cell, so each cell can be measured.
+    check_all = scan.longest > settings.max_cell_chars
+    use = [i for i, h in enumerate(header) if check_all or wanted is None or not h or wanted(h)]
+    columns = _parse(data, start, delimiter, width, use) if use else None
+    if columns is None or any(len(codes) != len(scan.kept) for codes, _ in columns.values()):
         return None
-    if check_all and any(len(c) > settings.max_cell_chars for i in use for c in frame[i].cat.categories):
+    if check_all and any(len(v) > settings.max_cell_chars for _, values in columns.values() for v in values):
         return None
-    if [frame.at[header_index, i] for i in use] != [cells[i] for i in use]:
+    at = int(np.searchsorted(scan.kept, header_index))
+    if at >= len(scan.kept) or [columns[i][1][columns[i][0][at]] for i in use] != [cells[i] for i in use]:
         return None  # the parsers disagree about the header: let the reference read the file
 
-    blank = np.ones(len(frame), dtype=bool)
-    for i in use:
-        blank &= _blank(frame[i])
-    used = set(use)
-    skipped = [i for i in range(width) if i not in used]
-    after = np.arange(len(frame)) > header_index
-    maybe_blank = blank & after
-    if skipped and maybe_blank.any():
-        rest = _parse(data, codec, delimiter, width, skipped, skip)
-        if rest is None or len(rest) != len(frame):
+    blank = np.ones(len(scan.kept), dtype=bool)
+    for codes, values in columns.values():
+        blank &= _blank(codes, values)
+    skipped = [i for i in range(width) if i not in columns]
+    after = scan.kept > header_index
+    if skipped and (blank & after).any():  # blank in every column read: look at the others too
+        rest = _parse(data, start, delimiter, width, skipped)
+        if rest is None:
             return None
-        for i in skipped:
-            blank &= _blank(rest[i])
-    data_rows = np.flatnonzero(after & ~blank)
+        for codes, values in rest.values():
+            blank &= _blank(codes, values)
+    rows = np.flatnonzero(after & ~blank)
     for i in unnamed:  # an empty column Excel saved beyond the data is dropped; one with data is named
-        if not _blank(frame[i])[data_rows].all():
+        if not _blank(*columns[i])[rows].all():
             header[i] = f"(no heading, column {column_letter(i)})"
-    columns = [i for i in use if header[i] and (wanted is None or wanted(header[i]))]
-    out = frame.iloc[data_rows][columns].reset_index(drop=True)
-    out.columns = [header[i] for i in columns]
+    keep = [i for i in use if header[i] and (wanted is None or wanted(header[i]))]
+    frame = pd.DataFrame(
+        {
+            header[i]: pd.Categorical.from_codes(
+                columns[i][0][rows], categories=pd.Index(columns[i][1], dtype=object), validate=False
+            )
+            for i in keep
+        },
+        index=pd.RangeIndex(len(rows)),
+    )
+    empty = np.ones(scan.records, dtype=bool)
+    empty[scan.kept] = False
+    blank_rows = np.union1d(
+        scan.kept[after & blank], np.flatnonzero(empty)[np.flatnonzero(empty) > header_index]
+    )
     return Columns(
         header=[h for h in header if h],
-        frame=out,
-        row_numbers=data_rows + 1,
-        blank_rows=(np.flatnonzero(after & blank) + 1).tolist(),
+        frame=frame,
+        row_numbers=scan.kept[rows] + 1,
+        blank_rows=(blank_rows + 1).tolist(),
         encoding=encoding,
     )
-
-
-def _parse(
-    data: bytes, codec: str, delimiter: str, width: int, use: list[int], skip: int
-) -> pd.DataFrame | None:
-    """Columns ``use`` of every record as categoricals of the text as written ('' for an empty cell).
-
-    Reading every column, pandas refuses a row longer than the header itself; it does not when given
-    ``usecols``, so :func:`_scan` counts cells whenever columns are skipped.
-    """
-    try:
-        return pd.read_csv(
-            io.BytesIO(data),
-            sep=delimiter,
-            header=None,
-            names=list(range(width)),
-            usecols=None if use == list(range(width)) else use,
-            dtype="category",
-            na_filter=False,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            skiprows=skip,
-            quotechar='"',
-            doublequote=True,
-            escapechar=None,
-            comment=None,
-            skipinitialspace=False,
-            encoding="utf-8-sig" if codec == "utf-8" else codec,
-            engine="c",
-        )
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
-        return None

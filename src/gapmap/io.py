@@ -113,7 +113,8 @@ def read_table(
             frame = fast.frame
             if not categorical:
                 frame = pd.DataFrame(
-                    {h: np.asarray(frame[h], dtype=object) for h in frame.columns}, index=frame.index
+                    {h: pd.Series(np.asarray(frame[h], dtype=object), dtype=object) for h in frame.columns},
+                    index=frame.index,
                 )
             return Table(
                 frame=frame,
@@ -125,6 +126,12 @@ def read_table(
             )
         grid = readers.parse_csv(data, path.name, settings)
     del data  # a large file is not held while its rows are turned into a frame
+    return table_from_grid(grid, path.name, columns)
+
+
+def table_from_grid(grid: readers.Grid, name: str, columns: Callable[[str], bool] | None = None) -> Table:
+    """A Table of a Grid read cell by cell (:mod:`gapmap.readers`, :mod:`gapmap.xlsx`), with only the columns
+    ``columns`` picks (all by default)."""
     index = [i for i, h in enumerate(grid.header) if columns is None or columns(h)]
     wanted = [grid.header[i] for i in index]
     if grid.rows:
@@ -134,7 +141,7 @@ def read_table(
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in wanted})
     return Table(
         frame=frame,
-        name=path.name,
+        name=name,
         encoding=grid.encoding,
         rows=tuple(grid.row_numbers),
         blank_rows=tuple(grid.blank_rows),
