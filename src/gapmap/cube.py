@@ -96,11 +96,13 @@ def build(
     suppress: bool,
     boundaries_dir: str,
     secondary: bool = True,
+    memo: dict[object, object] | None = None,
 ) -> Cube:
     """Sum the answers into every (area, profession) cell and decide which cells are hidden.
 
     ``answered`` marks responses in the base, ``k`` those counted (proportions), ``v`` the rating (means;
-    NaN where not answered). A measure given as None sums to zero everywhere.
+    NaN where not answered). A measure given as None sums to zero everywhere. Suppression depends only on
+    the bases, so indicators whose items were answered by the same people share one decision (``memo``).
     """
     t = areas.table(boundaries_dir)
     n_prof = where.width  # the last slot is "all professions"
@@ -141,6 +143,24 @@ def build(
                 n.setdefault((code, p), 0)
         n.pop(("", ALL), None)
         n = {key: v for key, v in n.items() if key[1] != ""}
-        rels = relations(professions, boundaries_dir)
-        hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[arg-type, assignment]
+        hidden = _suppress(n, professions, boundaries_dir, min_base, secondary, memo)
     return Cube(sums=sums, hidden=hidden)
+
+
+def _suppress(
+    n: dict[tuple[str, str], int],
+    professions: tuple[str, ...],
+    boundaries_dir: str,
+    min_base: int,
+    secondary: bool,
+    memo: dict[object, object] | None,
+) -> dict[tuple[str, str], str]:
+    """disclosure.suppress, decided once per distinct set of bases (``memo``: kept with the responses)."""
+    key = ("suppressed", frozenset(n.items()), professions, boundaries_dir, min_base, secondary)
+    if memo is not None and key in memo:
+        return dict(memo[key])  # type: ignore[call-overload]
+    rels = relations(professions, boundaries_dir)
+    hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[arg-type]
+    if memo is not None:
+        memo[key] = hidden
+    return dict(hidden)  # type: ignore[arg-type]

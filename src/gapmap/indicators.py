@@ -396,6 +396,7 @@ def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) ->
         ind.kind != "count",
         str(settings.boundaries_dir),
         disclosure.SECONDARY_ENABLED,
+        memo=responses.cache,
     )
     responses.cache[memo] = result
     return result
