@@ -102,17 +102,26 @@ def _scan(buf: np.ndarray, start: int, delimiter: int) -> _Scan | None:
     for lo in range(start, n, CHUNK):
         chunk = buf[lo : min(n, lo + CHUNK)]
         q = np.flatnonzero(chunk == QUOTE) + lo
-        if q.size:
-            opening = (quotes + np.arange(q.size)) % 2 == 0
-            prev_ok = allowed[buf[np.maximum(q - 1, 0)]] | (q == start)
-            next_ok = allowed[buf[np.minimum(q + 1, n - 1)]] | (q == n - 1)
-            if not (prev_ok[opening].all() and next_ok[~opening].all()):
-                return None
-        ends = np.flatnonzero((chunk == LF) | (chunk == CR)) + lo
-        ends = ends[(quotes + np.searchsorted(q, ends)) % 2 == 0]
-        # "\r\n" is one line end: its "\n" does not end another record.
-        crlf = (buf[ends] == LF) & (ends > start) & (buf[np.maximum(ends - 1, 0)] == CR)
-        found.append(ends[~crlf])
+        opening, closing = q[quotes % 2 :: 2], q[1 - quotes % 2 :: 2]  # quotes alternate: open, close
+        if not (
+            (allowed[buf[np.maximum(opening - 1, 0)]] | (opening == start)).all()
+            and (allowed[buf[np.minimum(closing + 1, n - 1)]] | (closing == n - 1)).all()
+        ):
+            return None
+        lf = np.flatnonzero(chunk == LF)
+        cr = np.flatnonzero(chunk == CR)
+        if not cr.size:
+            ends = lf + lo
+            if ends.size and ends[0] == lo > start and buf[lo - 1] == CR:
+                ends = ends[1:]  # the "\n" of a "\r\n" split between two chunks
+        elif cr.size == lf.size and np.array_equal(cr + 1, lf):
+            ends = cr + lo  # every line ends "\r\n": one line end each, at its "\r"
+        else:
+            ends = np.union1d(lf, cr) + lo
+            # "\r\n" is one line end: its "\n" does not end another record.
+            crlf = (buf[ends] == LF) & (ends > start) & (buf[np.maximum(ends - 1, 0)] == CR)
+            ends = ends[~crlf]
+        found.append(ends[(quotes + np.searchsorted(q, ends)) % 2 == 0])
         quotes += int(q.size)
     if quotes % 2:
         return None  # a quote never closed
