@@ -148,9 +148,10 @@ def _frame(columns: dict[str, object]) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v
+            k: pd.Series(v, dtype=object, copy=False) if isinstance(v, np.ndarray) and v.dtype == object else v
             for k, v in columns.items()
-        }
+        },
+        copy=False,
     )
 
 
@@ -189,15 +190,11 @@ def is_question_column(header: str) -> bool:
 
 
 def _distinct(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """A column as an integer code per row and its distinct texts (as ``astype(str)`` gives them)."""
+    """A column as an integer code per row and its distinct texts (as ``astype(str)`` gives them; a text
+    may be listed that no row holds)."""
     if isinstance(column.dtype, pd.CategoricalDtype) and not column.hasnans:
-        codes = column.cat.codes.to_numpy()
-        values = column.cat.categories
-        present = np.bincount(codes, minlength=len(values)) > 0
-        if not present.all():  # a category no row holds (a Categorical keeps them): never looked at
-            codes = (np.cumsum(present) - 1)[codes]
-            values = values[present]
-        return codes, [str(v) for v in values]
+        # Categories no row holds may be listed too: callers look only at the codes present.
+        return column.cat.codes.to_numpy(), [str(v) for v in column.cat.categories]
     if column.dtype != object or pd.api.types.infer_dtype(column, skipna=False) != "string":
         column = column.astype(str)
     codes, uniques = pd.factorize(column)
@@ -338,11 +335,12 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         notes.append(f"{no_area} respondent(s) gave no area: counted in the UK figures only.")
     if synthetic is None:
         mark = next((h for h in frame.columns if norm(h) == SYNTHETIC_COLUMN), None)
-        synthetic = (
-            mark is not None
-            and bool(len(frame))
-            and all(norm(v) == norm(SYNTHETIC_MARK) for v in distinct[mark][1])
-        )
+        if mark is not None and len(frame):
+            codes, values = distinct[mark]
+            held = np.flatnonzero(np.bincount(codes, minlength=len(values))).tolist()
+            synthetic = all(norm(values[i]) == norm(SYNTHETIC_MARK) for i in held)
+        else:
+            synthetic = False
     missing = sorted(
         {k.split("[")[0] for k in QUESTION_BY_ID} - {k.split("[")[0] for k in columns} - {"final_comments"}
     )
