@@ -148,7 +148,9 @@ def _frame(columns: dict[str, object]) -> pd.DataFrame:
     """
     return pd.DataFrame(
         {
-            k: pd.Series(v, dtype=object, copy=False) if isinstance(v, np.ndarray) and v.dtype == object else v
+            k: pd.Series(v, dtype=object, copy=False)
+            if isinstance(v, np.ndarray) and v.dtype == object
+            else v
             for k, v in columns.items()
         },
         copy=False,
