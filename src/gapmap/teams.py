@@ -106,6 +106,7 @@ class Checked:
     rejected: dict[int, list[str]] = field(default_factory=dict)
     raw: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    keys: pd.Series | None = None  # the dedupe key of each record (same order)
 
     @property
     def ok(self) -> bool:
@@ -168,7 +169,8 @@ def check(
         },
         index=cells.index,
     )[["row", *RECORD_FIELDS]]
-    records = records.loc[~records.index.isin(list(rejected))].reset_index(drop=True)
+    good = ~records.index.isin(list(rejected))
+    records = records.loc[good].reset_index(drop=True)
     unlocated = int(records["latitude"].isna().sum())
     if unlocated:
         notes.append(f"{unlocated} team(s) have no location: listed, not mapped.")
@@ -178,6 +180,7 @@ def check(
         rejected=rejected,
         raw=table.frame.set_axis(table.row_numbers()),  # indexed by spreadsheet row, for the rejects file
         notes=notes,
+        keys=found["key"][good].reset_index(drop=True),
     )
 
 
