@@ -93,20 +93,30 @@ class Lookups:
         return every.set_index("area_code", drop=False)
 
     @cached_property
-    def regions(self) -> gpd.GeoDataFrame:
-        """area_code, area_name, nation and geometry of regions (and the three nations) in British National Grid."""
+    def regions_lonlat(self) -> gpd.GeoDataFrame:
+        """area_code, area_name, nation and geometry of regions (and the three nations), WGS84 as bundled."""
         from gapmap import areas as areas_mod
 
         table = areas_mod.table(self._boundaries_dir)
         reg = self._layer("region")
         nation_names = dict(zip(table.codes("nation"), table.level_frame("nation")["name"], strict=True))
         reg["nation"] = reg["area_code"].map(lambda c: nation_names.get(table.ancestor(c, "nation"), ""))
-        return reg.to_crs(27700)
+        return reg
+
+    @cached_property
+    def regions(self) -> gpd.GeoDataFrame:
+        """:attr:`regions_lonlat` in British National Grid (metres), for distances."""
+        return self.regions_lonlat.to_crs(27700)
+
+    @cached_property
+    def las_lonlat(self) -> gpd.GeoDataFrame:
+        """area_code, geometry of local authorities, WGS84 as bundled."""
+        return self._layer("la")[["area_code", "geometry"]]
 
     @cached_property
     def las(self) -> gpd.GeoDataFrame:
-        """area_code, geometry of local authorities in British National Grid."""
-        return self._layer("la")[["area_code", "geometry"]].to_crs(27700)
+        """:attr:`las_lonlat` in British National Grid (metres), for distances."""
+        return self.las_lonlat.to_crs(27700)
 
 
 @lru_cache(maxsize=4)
@@ -198,7 +208,8 @@ def normalise_postcodes(cells: pd.Series) -> pd.Series:
 def postcode_points(lk: Lookups, postcodes: pd.Series) -> pd.DataFrame:
     """Where each normalised postcode is: columns latitude, longitude, basis ('postcode' from the postcode file,
     'postcode district' from the district's centre, '' if neither knows it), in one merge each."""
-    out = pd.DataFrame({"latitude": np.nan, "longitude": np.nan, "basis": ""}, index=postcodes.index)
+    out = pd.DataFrame({"latitude": np.nan, "longitude": np.nan}, index=postcodes.index)
+    out["basis"] = pd.Series("", index=postcodes.index, dtype=object)
     full = lk.postcodes
     if full is not None:
         hit = full.reindex(postcodes.to_numpy())
@@ -230,31 +241,29 @@ def per_value(cells: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     return pd.Series(results[codes], index=cells.index, dtype=object)
 
 
-def _points(lats: Any, lons: Any) -> gpd.GeoDataFrame:
+def _containing(
+    lats: Any, lons: Any, polygons: gpd.GeoDataFrame, metric: Callable[[], gpd.GeoDataFrame]
+) -> np.ndarray:
+    """Position in ``polygons`` (WGS84) of the polygon each point lies in, else of the nearest within
+    UK_TOLERANCE_M in ``metric()`` (the same polygons in metres: coastal bases, points on a border); -1 where
+    there is none. One sjoin over every point ('within' tests against prepared polygons), and a nearest search,
+    far slower per point, only for the few left."""
     import geopandas as gpd
 
-    lat = np.asarray(lats, dtype=float)
-    return gpd.GeoDataFrame(
-        geometry=gpd.points_from_xy(np.asarray(lons, dtype=float), lat), crs="EPSG:4326"
-    ).to_crs(27700)
-
-
-def _containing(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> np.ndarray:
-    """Position in ``polygons`` of the polygon each point lies in, else of the nearest within UK_TOLERANCE_M
-    (coastal bases, and points on a border); -1 where there is none. One sjoin over every point, and a nearest
-    search only for the few left ('within' tests against prepared polygons: far faster than a nearest search)."""
-    import geopandas as gpd
-
-    shapes = polygons[["geometry"]].reset_index(drop=True)
-    points = points.reset_index(drop=True)
+    lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
     out = np.full(len(points), -1, dtype=np.int64)
-    hit = gpd.sjoin(points, shapes, how="inner", predicate="within")
+    hit = gpd.sjoin(points, polygons[["geometry"]].reset_index(drop=True), how="inner", predicate="within")
     hit = hit[~hit.index.duplicated(keep="first")]
     out[hit.index.to_numpy()] = hit["index_right"].to_numpy()
     rest = np.flatnonzero(out < 0)
     if len(rest):
         near = gpd.sjoin_nearest(
-            points.iloc[rest], shapes, how="inner", max_distance=UK_TOLERANCE_M, distance_col="dist"
+            points.iloc[rest].to_crs(27700),
+            metric()[["geometry"]].reset_index(drop=True),
+            how="inner",
+            max_distance=UK_TOLERANCE_M,
+            distance_col="dist",
         )
         near = near.sort_values("dist", kind="stable")
         near = near[~near.index.duplicated(keep="first")]
@@ -267,8 +276,8 @@ def assign_regions(lk: Lookups, lats: Any, lons: Any) -> pd.DataFrame:
 
     Returns columns region_code, region_name, nation ('' where the point is not in the UK), one row per point.
     """
-    found = _containing(_points(lats, lons), lk.regions)
-    reg = lk.regions
+    reg = lk.regions_lonlat
+    found = _containing(lats, lons, reg, lambda: lk.regions)
     out = pd.DataFrame(index=range(len(found)))
     for col, src in (("region_code", "area_code"), ("region_name", "area_name"), ("nation", "nation")):
         values = np.append(reg[src].to_numpy(dtype=object), "")
@@ -279,6 +288,6 @@ def assign_regions(lk: Lookups, lats: Any, lons: Any) -> pd.DataFrame:
 def local_authorities(settings: Settings, lats: list[float], lons: list[float]) -> list[str]:
     """The local authority each point lies in (nearest within UK_TOLERANCE_M for coastal points; '' if none)."""
     lk = lookups(settings)
-    found = _containing(_points(lats, lons), lk.las)
-    codes = np.append(lk.las["area_code"].to_numpy(dtype=object), "")
+    found = _containing(lats, lons, lk.las_lonlat, lambda: lk.las)
+    codes = np.append(lk.las_lonlat["area_code"].to_numpy(dtype=object), "")
     return [str(c) for c in codes[found]]

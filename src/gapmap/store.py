@@ -84,6 +84,10 @@ def engine_for(url: str) -> Engine:
                 None  # let us issue BEGIN ourselves (pysqlite's own BEGIN is deferred)
             )
             dbapi_conn.execute("PRAGMA foreign_keys=ON")
+            # An import's rows wait in a temporary table: keep it in memory, and give the index updates of a
+            # large batch room (the default 2 MB cache makes them spill to disk). Both are only ever used as needed.
+            dbapi_conn.execute("PRAGMA temp_store=MEMORY")
+            dbapi_conn.execute("PRAGMA cache_size=-65536")
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
@@ -393,7 +397,7 @@ def check_id(value: int, column: str, expected: str, fix: str) -> None:
 _import_rows = sa.Table(
     "import_rows",
     sa.MetaData(),
-    sa.Column("seq", sa.Integer),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),  # file order, read back in order
     *[
         sa.Column(c.name, c.type)
         for c in team_table.columns
@@ -413,8 +417,8 @@ def _insert(conn: Connection, batch_id: int, records: pd.DataFrame, keys: pd.Ser
     names = [c.name for c in _import_rows.columns]
     columns: dict[str, list[Any]] = {"seq": list(range(len(records))), "dedupe_key": keys.tolist()}
     for field in teams.RECORD_FIELDS:
-        values = records[field]
-        columns[field] = values.astype(object).where(values.notna(), None).tolist()
+        # Python values, None for missing (NaN and NA alike), as every driver takes them.
+        columns[field] = records[field].to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
     _import_rows.create(conn)
     if conn.dialect.driver == "psycopg":
         quote = conn.dialect.identifier_preparer.quote
