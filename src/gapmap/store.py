@@ -447,10 +447,9 @@ def rejects_text(checked: teams.Checked, rejected: dict[int, list[str]]) -> str:
     Fix the cells, delete the 'row' and 'problems' columns (or leave them: they are ignored) and import it again.
     """
     raw = checked.raw if checked.raw is not None else pd.DataFrame()
-    out = []
-    for row in sorted(rejected):
-        cells = list(raw.loc[row]) if row in raw.index else [""] * len(raw.columns)
-        out.append([row, *cells, " | ".join(rejected[row])])
+    rows = sorted(rejected)
+    given = raw.reindex(rows).fillna("").to_numpy(dtype=object).tolist()  # one lookup for every rejected row
+    out = [[row, *cells, " | ".join(rejected[row])] for row, cells in zip(rows, given, strict=True)]
     return io.csv_rows_text(out, header=["row", *raw.columns, "problems"])
 
 
