@@ -269,7 +269,9 @@ def map_page() -> None:
             )
         st.dataframe(display, hide_index=True, width="stretch")
         csv_name = f"gapmap_{table.indicator.id}_{table.level}"
-        st.download_button("Download table (CSV)", io.csv_text(shown), f"{csv_name}.csv", "text/csv")
+        st.download_button(
+            "Download table (CSV)", io.csv_text(pipeline.tidy_frame(table)), f"{csv_name}.csv", "text/csv"
+        )
         st.download_button(
             "Download areas (GeoJSON)",
             spec.areas.drop(columns=["colour"]).to_json(drop_id=True),

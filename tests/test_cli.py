@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from gapmap.cli import main
+from gapmap.tables import TIDY_COLUMNS
 from tests.conftest import DATA
 
 
@@ -11,26 +12,13 @@ def test_indicators_csv_reproduces_report(tmp_path: Path, capsys):
     out = tmp_path / "ind.csv"
     assert main(["indicators", "--out", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0])[:12] == [
-        "indicator",
-        "area_code",
-        "area_name",
-        "n",
-        "k",
-        "value",
-        "lo",
-        "hi",
-        "suppressed",
-        "suppressed_reason",
-        "comparison",
-        "category",
-    ]
+    assert list(rows[0]) == TIDY_COLUMNS  # the one tidy shape (README data dictionary)
     uk = {r["indicator"]: r for r in rows if r["area_code"] == "K02000001"}
     assert round(float(uk["services_0_2_definitely"]["value"]), 2) == 0.36
     assert uk["services_0_2_definitely"]["source"].startswith("synthetic sample")
     assert uk["services_0_2_definitely"]["age_group"] == "0-2" and uk["understanding_mean"]["age_group"] == ""
     sup = [r for r in rows if r["suppressed"] == "True"]
-    assert sup and all(r["k"] == r["value"] == r["lo"] == r["hi"] == "" for r in sup)
+    assert sup and all(r["k"] == r["value"] == r["lower"] == r["upper"] == "" for r in sup)
     assert "SYNTHETIC SAMPLE" in capsys.readouterr().err
 
 

@@ -90,10 +90,11 @@ def test_min_base_is_configurable_but_never_below_five(sample):
 
 
 def test_comparison_follows_the_interval(sample, settings):
+    # Taking referrals at two or under is better (polarity higher_better): an interval above the UK is "better".
     t = indicators.compute(sample, "referrals_age_2_or_under", settings)
     uk = float(t.uk["value"])
     for _, row in t.areas.loc[~t.areas["suppressed"]].iterrows():
-        expected = "higher" if row["lo"] > uk else "lower" if row["hi"] < uk else "similar"
+        expected = "better" if row["lo"] > uk else "worse" if row["hi"] < uk else "similar"
         assert row["comparison"] == expected
 
 

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from gapmap import comparison
 from gapmap.indicators import IndicatorTable, format_value
 
 
@@ -68,12 +69,16 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
                     f"{_interval(table, row['lo'], row['hi'])}."
                 )
         if ind.kind in ("proportion", "mean"):
-            for word in ("higher", "lower"):
+            at = comparison.level_label(table.comparison_level)
+            for word in ("better", "higher", "worse", "lower"):
                 names = shown.loc[shown["comparison"] == word, "area_name"].tolist()
                 if names:
-                    parts.append(f"Significantly {word} than the UK: {', '.join(names)}.")
-            if not (shown["comparison"].isin(["higher", "lower"])).any():
-                parts.append("No area differs significantly from the UK value.")
+                    parts.append(
+                        f"{comparison.LABELS[word]} (the {at} interval excludes the UK value): "
+                        f"{', '.join(names)}."
+                    )
+            if not (shown["comparison"].isin(["better", "worse", "higher", "lower"])).any():
+                parts.append(f"No area differs from the UK value at the {at} level.")
     empty = table.areas.loc[table.areas["n"] == 0, "area_name"].tolist()
     hidden = [a for a in suppressed if a not in set(empty)]
     if hidden:

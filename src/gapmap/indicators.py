@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gapmap import areas, cube, disclosure, geography, stats
+from gapmap import areas, comparison, cube, disclosure, geography, stats
 from gapmap.areas import UK_CODE
 from gapmap.problems import InputError, Issue
 from gapmap.questions import AGE_GROUP_BY_ID, QUESTION_BY_ID, find_age_group, item_key, norm
@@ -31,6 +31,18 @@ COLUMNS = [
 ]
 
 
+UNITS = {
+    "proportion": "proportion",
+    "coverage": "proportion",
+    "programme": "proportion",
+    "status": "proportion",
+    "mean": "mean rating",
+    "team_rate": "per 10,000",
+    "team_count": "count",
+    "count": "count",
+}
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One indicator: which question, which answers count, and over what base.
@@ -48,6 +60,19 @@ class Indicator:
     age_group: str | None = None
     published_uk: float | None = None  # the report's UK figure (proportion or mean), for checks and captions
     published_ref: str = ""
+    polarity: str = ""  # 'higher_better', 'lower_better' or '' (no judgement): see gapmap.comparison
+
+    @property
+    def unit(self) -> str:
+        """What the value is: 'proportion', 'mean rating', 'per 10,000' or 'count'."""
+        return UNITS[self.kind]
+
+    @property
+    def n_meaning(self) -> str:
+        """What n counts: 'respondents' for survey indicators, 'children aged 0-2' or 'teams' otherwise."""
+        if self.from_survey:
+            return "respondents"
+        return "teams" if self.kind == "team_count" else "children aged 0-2"
 
     @property
     def per_age_group(self) -> bool:
@@ -93,7 +118,8 @@ class Indicator:
         if self.id == "start_for_life":
             return (
                 "Local authorities in the Family Hubs and Start for Life programme (DfE/DHSC, 75 areas, 14 "
-                "trailblazers); above local-authority level, the share of children aged 0-2 living in them."
+                "trailblazers; England only); above local-authority level, the share of England's children aged 0-2 "
+                "living in them."
             )
         if self.kind == "status":
             return (
@@ -124,6 +150,7 @@ INDICATORS: dict[str, Indicator] = {
             "0-2",
             0.36,
             "Chart 5; executive summary",
+            polarity="higher_better",
         ),
         _ind(
             "referrals_age_2_or_under",
@@ -134,6 +161,7 @@ INDICATORS: dict[str, Indicator] = {
             None,
             0.52,
             "Table 4 (cumulative 52.3%)",
+            polarity="higher_better",
         ),
         _ind(
             "specialist_team_yes",
@@ -144,6 +172,7 @@ INDICATORS: dict[str, Indicator] = {
             None,
             0.30,
             "Service provision text (84, 30%)",
+            polarity="higher_better",
         ),
         _ind(
             "specialist_team_any",
@@ -154,6 +183,7 @@ INDICATORS: dict[str, Indicator] = {
             None,
             0.57,
             "Service provision text (30% + 27%)",
+            polarity="higher_better",
         ),
         _ind(
             "sufficient_provision",
@@ -169,6 +199,7 @@ INDICATORS: dict[str, Indicator] = {
             None,
             0.09,
             "Service provision text (25, 9%)",
+            polarity="higher_better",
         ),
         _ind(
             "no_prequal_teaching_0_2",
@@ -179,6 +210,7 @@ INDICATORS: dict[str, Indicator] = {
             "0-2",
             0.26,
             "Chart 2; text (74, 26%)",
+            polarity="lower_better",
         ),
         _ind(
             "no_supervised_experience_0_2",
@@ -189,6 +221,7 @@ INDICATORS: dict[str, Indicator] = {
             "0-2",
             0.48,
             "Chart 3; text (136, 48%)",
+            polarity="lower_better",
         ),
         _ind(
             "understanding_mean",
@@ -197,6 +230,7 @@ INDICATORS: dict[str, Indicator] = {
             "mean",
             published_uk=3.27,
             published_ref="Executive summary (3.27/5)",
+            polarity="higher_better",
         ),
         _ind(
             "teams", "Specialised parent-infant relationship teams", "", "team_count", published_ref="teams"
@@ -207,6 +241,7 @@ INDICATORS: dict[str, Indicator] = {
             "",
             "team_rate",
             published_ref="teams; ONS mid-2019 population",
+            polarity="higher_better",
         ),
         _ind(
             "children_0_2_no_team",
@@ -214,6 +249,7 @@ INDICATORS: dict[str, Indicator] = {
             "",
             "coverage",
             published_ref="teams; ONS mid-2019 population",
+            polarity="lower_better",
         ),
         _ind(
             "start_for_life",
@@ -236,6 +272,7 @@ INDICATORS: dict[str, Indicator] = {
             "mean",
             published_uk=2.98,
             published_ref="Executive summary (2.98/5)",
+            polarity="higher_better",
         ),
     )
 }
@@ -288,6 +325,7 @@ class IndicatorTable:
     level: str = "region"
     unplaced: int = 0
     unplaced_note: str = ""
+    comparison_level: float = 0.95
 
     @property
     def title(self) -> str:
@@ -418,24 +456,31 @@ def compute(
         n, k, s, s2 = c.cell(code, prof)
         reason = c.hidden.get((code, prof), "")
         if ind.kind == "count":
-            rows.append((code, n, np.nan, float(n), np.nan, np.nan, ""))
+            rows.append((code, n, np.nan, float(n), np.nan, np.nan, np.nan, np.nan, ""))
         elif ind.kind == "proportion":
             lo, hi = stats.wilson(int(k), n, settings.confidence)
-            rows.append((code, n, k, k / n if n else np.nan, lo, hi, reason))
+            clo, chi = stats.wilson(int(k), n, settings.comparison_level)
+            rows.append((code, n, k, k / n if n else np.nan, lo, hi, clo, chi, reason))
         else:
             mean, lo, hi = stats.mean_interval_from_sums(n, s, s2, settings.confidence)
-            rows.append((code, n, np.nan, mean, lo, hi, reason))
-    out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "lo", "hi", "suppressed_reason"])
+            _, clo, chi = stats.mean_interval_from_sums(n, s, s2, settings.comparison_level)
+            rows.append((code, n, np.nan, mean, lo, hi, clo, chi, reason))
+    out = pd.DataFrame(
+        rows, columns=["area_code", "n", "k", "value", "lo", "hi", "_clo", "_chi", "suppressed_reason"]
+    )
     out.insert(0, "indicator", ind.id)
     out.insert(2, "area_name", out["area_code"].map(t.names))
     out["suppressed"] = out["suppressed_reason"] != ""
     uk = out.loc[out["area_code"] == UK_CODE].iloc[0]
     uk_value, uk_suppressed = float(uk["value"]), bool(uk["suppressed"])
+    # The comparison uses the interval at the comparison level (95% or 99.8%), which may differ from the one shown.
     out["comparison"] = [
         ""
         if (sup or code == UK_CODE or uk_suppressed or ind.kind == "count")
-        else stats.compare(lo, hi, uk_value)
-        for code, lo, hi, sup in zip(out["area_code"], out["lo"], out["hi"], out["suppressed"], strict=True)
+        else comparison.judge(stats.compare(lo, hi, uk_value), ind.polarity)
+        for code, lo, hi, sup in zip(
+            out["area_code"], out["_clo"], out["_chi"], out["suppressed"], strict=True
+        )
     ]
     out["category"] = ""
     # Suppressed rows carry n only: k, value and interval are removed here, once, for every output.
@@ -458,6 +503,7 @@ def compute(
         level=lv.id,
         unplaced=unplaced,
         unplaced_note=note,
+        comparison_level=settings.comparison_level,
     )
 
 

@@ -11,7 +11,15 @@ import pandas as pd
 from gapmap import classify, describe, geography, indicators, io, output, safetext, survey
 from gapmap.indicators import INDICATORS, IndicatorTable, Unavailable, format_value
 from gapmap.mapspec import MapSpec
+from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
+from gapmap.tables import TIDY_COLUMNS, now_stamp, source_text, tidy_frame
+
+# Re-exported: the app and CLI reach every step through pipeline.
+from gapmap.tables import Profile as Profile
+from gapmap.tables import Ranked as Ranked
+from gapmap.tables import area_profile as area_profile
+from gapmap.tables import ranked as ranked
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -68,24 +76,24 @@ class AllIndicators:
     tables: list[IndicatorTable]
     unavailable: list[str]
 
-    def frame(self, decimals: int | None = 4) -> pd.DataFrame:
-        """All tables stacked, with a 'source' column that says when the data are the synthetic sample."""
+    def frame(self, generated_at: str | None = None) -> pd.DataFrame:
+        """All tables stacked in the one tidy shape (``tables.TIDY_COLUMNS``), each with its UK row last."""
         if not self.tables:
-            return pd.DataFrame(columns=[*indicators.COLUMNS, "level", "age_group", "profession", "source"])
-        out = pd.concat([export_frame(t, decimals) for t in self.tables], ignore_index=True)
-        return out
+            return pd.DataFrame(columns=TIDY_COLUMNS)
+        stamp = generated_at or now_stamp()
+        return pd.concat([tidy_frame(t, stamp) for t in self.tables], ignore_index=True)
 
 
 def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:
-    """The table as users download it: COLUMNS, then the selection (level, age_group, profession) and 'source'
-    ('synthetic sample (…)' for the bundled sample)."""
+    """The table's own columns (COLUMNS) with the selection (level, age_group, profession) and 'source', for
+    display; downloads use :func:`tidy_frame`."""
     out = table.frame.copy()
     if decimals is not None:
         out[["value", "lo", "hi"]] = out[["value", "lo", "hi"]].round(decimals)
     out["level"] = table.level
     out["age_group"] = table.age_group or ""
     out["profession"] = table.profession or ""
-    out["source"] = f"synthetic sample ({table.source})" if table.synthetic else table.source
+    out["source"] = source_text(table)
     return out
 
 
@@ -114,22 +122,49 @@ def all_indicators(
     return AllIndicators(tables, missing)
 
 
+COLOUR_BY = ("value", "comparison")
+
+
 def map_spec(
     table: IndicatorTable,
     settings: Settings | None = None,
     boundaries: gpd.GeoDataFrame | None = None,
     teams: gpd.GeoDataFrame | None = None,
     teams_note: str = "",
+    colour_by: str = "value",
 ) -> MapSpec:
-    """The plain description of the map of one indicator table, ready for any renderer."""
-    from gapmap import provision
+    """The plain description of the map of one indicator table, ready for any renderer.
 
+    ``colour_by='comparison'`` colours areas by how they compare with the UK (better/similar/worse, or
+    higher/similar/lower for indicators with no polarity) instead of by value.
+    """
+    from gapmap import comparison, provision
+
+    if colour_by not in COLOUR_BY:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "colour by",
+                    colour_by,
+                    f"Expected one of {', '.join(COLOUR_BY)}; found '{colour_by}'.",
+                )
+            ]
+        )
     settings = settings or from_env()
     if boundaries is None:
         boundaries = geography.load_boundaries(settings.level_path(table.level))
     ind = table.indicator
     geo = geography.join(table, boundaries)
-    if provision.categorical(table):
+    if colour_by == "comparison":
+        geo["colour"] = [
+            classify.SUPPRESSED_COLOUR if sup else comparison.COLOURS[c]
+            for c, sup in zip(geo["comparison"], geo["suppressed"], strict=True)
+        ]
+        legend = comparison.legend_entries(ind.polarity)
+        if ((geo["comparison"] == "") & ~geo["suppressed"]).any():
+            legend.append((comparison.LABELS[""], comparison.COLOURS[""]))
+    elif provision.categorical(table):
         palette = provision.CATEGORIES[ind.id]
         geo["colour"] = geo["category"].map(palette).fillna(classify.NO_DATA_COLOUR)
         present = set(geo["category"])
@@ -191,6 +226,11 @@ def map_spec(
     suppressed_label = ""
     if ind.from_survey and ind.kind != "count":
         suppressed_label = f"Suppressed: fewer than {table.min_base} responses, or to protect a neighbour"
+    if colour_by == "comparison":
+        subtitle += (
+            f" Coloured by comparison with the UK value: the area's "
+            f"{comparison.level_label(table.comparison_level)} interval above, overlapping or below it."
+        )
     return MapSpec(
         title=table.title,
         subtitle=subtitle,
@@ -204,7 +244,13 @@ def map_spec(
         synthetic=table.synthetic,
         teams=teams,
         teams_note=teams_note,
-        extra={"min_base": str(table.min_base), "level": level.id, "level_label": level.label},
+        extra={
+            "min_base": str(table.min_base),
+            "level": level.id,
+            "level_label": level.label,
+            "colour_by": colour_by,
+            "comparison_level": comparison.level_label(table.comparison_level),
+        },
     )
 
 

@@ -23,6 +23,9 @@ ROOT = _repo_root()
 # (the usual small-number rule in NHS statistical disclosure control).
 MIN_BASE_FLOOR = 5
 
+# The two levels OHID Fingertips compares areas with their benchmark at.
+COMPARISON_LEVELS = (0.95, 0.998)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -42,6 +45,14 @@ class Settings:
     confidence: float = field(
         default=0.95,
         metadata={"env": "GAPMAP_CONFIDENCE", "help": "Confidence level of every interval (0.5 to 0.999)."},
+    )
+    comparison_level: float = field(
+        default=0.95,
+        metadata={
+            "env": "GAPMAP_COMPARISON_LEVEL",
+            "help": "Level of the interval that decides 'better/similar/worse than the UK': 0.95 or 0.998 "
+            "(as OHID Fingertips).",
+        },
     )
     palette: str = field(
         default="YlGnBu",
@@ -139,6 +150,16 @@ class Settings:
                     str(self.confidence),
                     "Expected a confidence level between 0.5 and 0.999; "
                     f"found {self.confidence}. Fix: use 0.95 for 95% intervals.",
+                )
+            )
+        if self.comparison_level not in COMPARISON_LEVELS:
+            problems.append(
+                Issue(
+                    None,
+                    "comparison_level",
+                    str(self.comparison_level),
+                    f"Expected a comparison level of 0.95 or 0.998; found {self.comparison_level}. "
+                    "Fix: use 0.95 (the default) or 0.998 for the stricter Fingertips test.",
                 )
             )
         for name in (

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gapmap import assets
+from gapmap import assets, comparison
 from gapmap.mapspec import MapSpec
 
 if TYPE_CHECKING:
@@ -183,10 +183,7 @@ def build(
         for s, lab, reason, cat in zip(areas["suppressed"], areas["label"], reasons, categories, strict=True)
     ]
     areas["tip_n"] = areas["n"].astype(int).astype(str)
-    areas["tip_cmp"] = [
-        {"higher": "higher than UK", "lower": "lower than UK", "similar": "similar to UK"}.get(c, "—")
-        for c in areas["comparison"]
-    ]
+    areas["tip_cmp"] = [comparison.LABELS[c].lower() if c else "—" for c in areas["comparison"]]
     for col in ("area_name", "tip_value"):
         areas[col] = areas[col].map(esc)
     data = areas.drop(columns=["label", "comparison"])

@@ -1,0 +1,280 @@
+"""Tables built from indicator tables for people to read and download: the one tidy CSV shape, areas ranked for a
+bar chart, and one area's profile across every indicator.
+
+>>> from gapmap import pipeline
+>>> t = pipeline.indicator_table("children_0_2_no_team", level="nation")
+>>> list(tidy_frame(t).columns[:6])
+['indicator', 'indicator_title', 'level', 'area_code', 'area_name', 'unit']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from gapmap import areas
+from gapmap.areas import UK_CODE
+from gapmap.indicators import IndicatorTable
+
+if TYPE_CHECKING:
+    from gapmap.settings import Settings
+    from gapmap.store import Store
+    from gapmap.survey import Responses
+
+# Every download (app and CLI) has these columns, in this order. The README's data dictionary documents each one
+# (a test checks it does).
+TIDY_COLUMNS = [
+    "indicator",
+    "indicator_title",
+    "level",
+    "area_code",
+    "area_name",
+    "unit",
+    "value",
+    "lower",
+    "upper",
+    "confidence_level",
+    "n",
+    "n_meaning",
+    "k",
+    "comparison",
+    "comparison_level",
+    "polarity",
+    "suppressed",
+    "suppressed_reason",
+    "category",
+    "age_group",
+    "profession",
+    "filters",
+    "source",
+    "synthetic",
+    "generated_at",
+]
+
+DECIMALS = 4  # values are proportions (0.3612), means (3.2700) or rates: four places keep every shown digit
+
+
+def _filters(table: IndicatorTable) -> str:
+    parts = []
+    if table.indicator.per_age_group and table.age_group:
+        parts.append(f"age group {table.age_group}")
+    if table.profession:
+        parts.append(f"profession: {table.profession}")
+    if table.indicator.from_survey and table.indicator.kind != "count":
+        parts.append(f"minimum base {table.min_base}")
+    if table.indicator.from_teams:
+        parts.append(table.source)
+    return "; ".join(parts)
+
+
+def source_text(table: IndicatorTable) -> str:
+    """Where the numbers come from, saying 'synthetic sample' when they do."""
+    return f"synthetic sample ({table.source})" if table.synthetic else table.source
+
+
+def now_stamp() -> str:
+    """The time a download is made, in UTC to the second: '2026-11-23T16:40:00Z'."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.DataFrame:
+    """The table in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places; the UK row last."""
+    ind = table.indicator
+    f = table.frame
+    has_interval = ind.from_survey and ind.kind != "count"
+    out = pd.DataFrame(
+        {
+            "indicator": ind.id,
+            "indicator_title": table.title,
+            "level": table.level,
+            "area_code": f["area_code"],
+            "area_name": f["area_name"],
+            "unit": ind.unit,
+            "value": f["value"].astype(float).round(DECIMALS),
+            "lower": f["lo"].astype(float).round(DECIMALS),
+            "upper": f["hi"].astype(float).round(DECIMALS),
+            "confidence_level": table.confidence if has_interval else np.nan,
+            "n": f["n"].astype("int64"),
+            "n_meaning": ind.n_meaning,
+            "k": f["k"],
+            "comparison": f["comparison"],
+            "comparison_level": [table.comparison_level if c else np.nan for c in f["comparison"]],
+            "polarity": ind.polarity or "none",
+            "suppressed": f["suppressed"].astype(bool),
+            "suppressed_reason": f["suppressed_reason"],
+            "category": f["category"],
+            "age_group": table.age_group or "",
+            "profession": table.profession or "",
+            "filters": _filters(table),
+            "source": source_text(table),
+            "synthetic": table.synthetic,
+            "generated_at": generated_at or now_stamp(),
+        }
+    )
+    uk_last = (out["area_code"] == UK_CODE).to_numpy()
+    return pd.concat([out.loc[~uk_last], out.loc[uk_last]], ignore_index=True)[TIDY_COLUMNS]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Areas with a value, best first (highest first without a polarity), and those left out with the reason."""
+
+    table: IndicatorTable
+    shown: pd.DataFrame  # area_code, area_name, value, lo, hi, n, comparison
+    hidden: pd.DataFrame  # area_code, area_name, reason
+    uk_value: float
+    uk_lo: float
+    uk_hi: float
+
+
+def _hidden_reason(row: pd.Series, table: IndicatorTable) -> str:
+    if row["suppressed_reason"] == "secondary":
+        return "hidden to stop a suppressed value being worked out by subtraction"
+    if row["suppressed"]:
+        return f"fewer than {table.min_base} responses"
+    if row["n"] == 0:
+        return "no responses" if table.indicator.from_survey else "no data"
+    return "no value"
+
+
+def ranked(table: IndicatorTable) -> Ranked:
+    """The areas of a table sorted for a ranked bar chart.
+
+    >>> from gapmap import pipeline
+    >>> r = ranked(pipeline.indicator_table("children_0_2_no_team", level="nation"))
+    >>> r.shown["area_name"].tolist()[0]  # lower is better: the best-served nation first
+    'Scotland'
+    """
+    a = table.areas
+    has_value = a["value"].notna() & ~a["suppressed"]
+    ascending = table.indicator.polarity == "lower_better"
+    shown = a.loc[has_value, ["area_code", "area_name", "value", "lo", "hi", "n", "comparison"]]
+    shown = shown.sort_values(["value", "area_name"], ascending=[ascending, True], kind="stable")
+    hidden = a.loc[~has_value, ["area_code", "area_name"]].copy()
+    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value].iterrows()]
+    uk = table.uk
+    return Ranked(
+        table,
+        shown.reset_index(drop=True),
+        hidden.sort_values("area_name").reset_index(drop=True),
+        float(uk["value"]),
+        float(uk["lo"]),
+        float(uk["hi"]),
+    )
+
+
+PROFILE_COLUMNS = [
+    "indicator",
+    "title",
+    "unit",
+    "value",
+    "lo",
+    "hi",
+    "n",
+    "n_meaning",
+    "uk_value",
+    "comparison",
+    "polarity",
+    "suppressed",
+    "suppressed_reason",
+    "synthetic",
+    "area_min",
+    "area_q25",
+    "area_q75",
+    "area_max",
+    "areas_shown",
+]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Every indicator for one area against the UK, with the spread of the level's areas for a spine chart."""
+
+    area_code: str
+    area_name: str
+    level: str
+    frame: pd.DataFrame  # PROFILE_COLUMNS, one row per indicator available
+    comparison_level: float
+    unavailable: list[str]
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.frame["synthetic"].any())
+
+
+def area_profile(
+    settings: Settings,
+    area_code: str,
+    responses: Responses | None = None,
+    age_group: str | None = None,
+    profession: str | None = None,
+    known_by: int | None = None,
+    store: Store | None = None,
+) -> Profile:
+    """Every indicator for one area (at the area's own level) beside the UK value and the level's spread.
+
+    >>> from gapmap.settings import Settings
+    >>> p = area_profile(Settings(), "E12000007")  # London
+    >>> p.area_name, p.level, "children_0_2_no_team" in set(p.frame["indicator"])
+    ('London', 'region', True)
+    """
+    from gapmap import pipeline
+
+    t = areas.table(settings.boundaries_dir)
+    level = t.level_of(area_code)
+    if not level:
+        raise KeyError(f"no area with code {area_code!r}")
+    every = pipeline.all_indicators(
+        responses if responses is not None else pipeline.load_survey(settings=settings),
+        settings,
+        age_group=age_group,
+        profession=profession,
+        known_by=known_by,
+        store=store,
+        level=level,
+    )
+    rows = []
+    for table in every.tables:
+        ind = table.indicator
+        if ind.kind == "count" or table.frame["value"].isna().all():
+            continue  # respondents per area is a base, not an indicator to compare
+        row = table.frame.loc[table.frame["area_code"] == area_code].iloc[0]
+        if pd.isna(row["value"]) and not row["suppressed"]:
+            continue  # does not apply here (a Scottish layer for London) or no answers from the area
+        shown = table.areas.loc[~table.areas["suppressed"], "value"].dropna().astype(float)
+        q = shown.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(shown) else [np.nan] * 4
+        rows.append(
+            {
+                "indicator": ind.id,
+                "title": table.title,
+                "unit": ind.unit,
+                "value": row["value"],
+                "lo": row["lo"],
+                "hi": row["hi"],
+                "n": int(row["n"]),
+                "n_meaning": ind.n_meaning,
+                "uk_value": float(table.uk["value"]),
+                "comparison": row["comparison"],
+                "polarity": ind.polarity,
+                "suppressed": bool(row["suppressed"]),
+                "suppressed_reason": row["suppressed_reason"],
+                "synthetic": table.synthetic,
+                "area_min": q[0],
+                "area_q25": q[1],
+                "area_q75": q[2],
+                "area_max": q[3],
+                "areas_shown": len(shown),
+            }
+        )
+    return Profile(
+        area_code,
+        t.names.get(area_code, area_code),
+        level,
+        pd.DataFrame(rows, columns=PROFILE_COLUMNS),
+        settings.comparison_level,
+        every.unavailable,
+    )
