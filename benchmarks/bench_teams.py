@@ -32,7 +32,7 @@ from _common import Measure, Result, measure, table
 from gapmap.settings import Settings
 from gapmap.store import Store
 
-ROWS = 100_000  # about 45 s for both databases on 2 cores, two runs of each path
+ROWS = 100_000  # about 60 s for both databases on 2 cores: three runs of each path, the fastest kept
 INVALID_EVERY = 1_000  # one row in a thousand has a problem gapmap reports (bad postcode, swapped, no name)
 
 
@@ -148,7 +148,7 @@ def _compare(kind: str, fresh: Fresh, path: Path, rows: int, repeats: int) -> Re
 
 def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
     """gapmap's teams import against the bare pipeline, on SQLite and (when a server is named) PostgreSQL."""
-    repeats = 1 if smoke else 2
+    repeats = 1 if smoke else 3
     pg = os.environ.get("GAPMAP_BENCH_POSTGRES_URL") or os.environ.get("GAPMAP_TEST_POSTGRES_URL")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "teams.csv"

@@ -114,21 +114,22 @@ def coordinates(r: Rows) -> list[Issue]:
     given = (lat_raw != "") | (lon_raw != "")
     readable = lat.notna() & lon.notna()
     unreadable = given & ~readable
-    found = "found latitude '" + lat_raw + "', longitude '" + lon_raw + "'"
     # The column named is the first that is not a number (a 'nan' latitude reads as one, so: longitude).
     column = lat_raw[unreadable].map(lambda v: "longitude" if is_number(v) else "latitude")
     unreadable_value = lat_raw[unreadable].where(column == "latitude", lon_raw[unreadable])
     outside = given & readable & ~in_box(lat, lon)
     swapped = outside & in_box(lon, lat)
-    pair = lat_raw + ", " + lon_raw
+    pair = lat_raw[outside] + ", " + lon_raw[outside]
     return sorted(
         _issues(
             unreadable,
             column,
             unreadable_value,
-            "Expected latitude and longitude as decimal degrees (e.g. 54.597, -5.930); "
-            + found[unreadable]
-            + ". Fix: give both, or neither and a postcode.",
+            "Expected latitude and longitude as decimal degrees (e.g. 54.597, -5.930); found latitude '"
+            + lat_raw[unreadable]
+            + "', longitude '"
+            + lon_raw[unreadable]
+            + "'. Fix: give both, or neither and a postcode.",
         )
         + _issues(
             swapped,
