@@ -217,7 +217,7 @@ def postcode_points(lk: Lookups, postcodes: pd.Series) -> pd.DataFrame:
         out.loc[found, ["latitude", "longitude"]] = hit.to_numpy()[found]
         out.loc[found, "basis"] = "postcode"
     rest = (out["basis"] == "").to_numpy() & (postcodes != "").to_numpy()
-    outward = postcodes[rest].str.split(" ", n=1).str[0]
+    outward = per_value(postcodes[rest], lambda p: p.split(" ", 1)[0])
     hit = lk.district_points.reindex(outward.to_numpy())
     found = hit["latitude"].notna().to_numpy()
     where = outward.index[found]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -410,9 +410,10 @@ _import_rows = sa.Table(
 def _insert(conn: Connection, batch_id: int, records: pd.DataFrame, keys: pd.Series) -> None:
     """Add one batch's teams inside the import's transaction, in file order.
 
-    The rows go into a temporary table in one bulk load (COPY on PostgreSQL, one driver executemany elsewhere:
-    SQLAlchemy's per-row parameter handling would cost more than the rest of the import), then into teams with
-    one INSERT … SELECT, a Core statement that SQLAlchemy's events and logs see like any other.
+    The rows go into a temporary table in one bulk load through the driver (COPY on PostgreSQL, one
+    executemany elsewhere: SQLAlchemy's per-row parameter handling would cost more than the rest of the
+    import), then into teams with one INSERT … SELECT, a Core statement that SQLAlchemy's events and logs see
+    like any other.
     """
     names = [c.name for c in _import_rows.columns]
     columns: dict[str, list[Any]] = {"seq": list(range(len(records))), "dedupe_key": keys.tolist()}
@@ -420,21 +421,21 @@ def _insert(conn: Connection, batch_id: int, records: pd.DataFrame, keys: pd.Ser
         # Python values, None for missing (NaN and NA alike), as every driver takes them.
         columns[field] = records[field].to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
     _import_rows.create(conn)
-    if conn.dialect.driver == "psycopg":
-        quote = conn.dialect.identifier_preparer.quote
-        copy_sql = f"COPY {quote(_import_rows.name)} ({', '.join(map(quote, names))}) FROM STDIN"
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(copy_sql) as copy:
-            for row in zip(*(columns[n] for n in names), strict=True):
-                copy.write_row(row)
-    else:
-        insert = _import_rows.insert().compile(dialect=conn.dialect)
-        if insert.positional:
-            order = list(insert.positiontup or names)
-            conn.exec_driver_sql(insert.string, list(zip(*(columns[n] for n in order), strict=True)))
-        else:  # named parameters
-            rows = zip(*(columns[n] for n in names), strict=True)
-            conn.exec_driver_sql(insert.string, [dict(zip(names, r, strict=True)) for r in rows])
+    with closing(conn.connection.driver_connection.cursor()) as cursor:  # type: ignore[union-attr]
+        if conn.dialect.driver == "psycopg":
+            quote = conn.dialect.identifier_preparer.quote
+            sql = f"COPY {quote(_import_rows.name)} ({', '.join(map(quote, names))}) FROM STDIN"
+            with cursor.copy(sql) as copy:
+                for row in zip(*(columns[n] for n in names), strict=True):
+                    copy.write_row(row)
+        else:
+            insert = _import_rows.insert().compile(dialect=conn.dialect)
+            order = list(insert.positiontup or names) if insert.positional else names
+            rows = zip(
+                *(columns[n] for n in order), strict=True
+            )  # streamed to the driver, never held as a list
+            named = (dict(zip(names, r, strict=True)) for r in rows)
+            cursor.executemany(insert.string, rows if insert.positional else named)
     moved = names[1:]
     source = sa.select(sa.literal(batch_id, sa.Integer), *[_import_rows.c[n] for n in moved])
     conn.execute(team_table.insert().from_select(["batch_id", *moved], source.order_by(_import_rows.c.seq)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,9 @@ def check(
             "location_basis": found["basis"],
             "nation": cells["nation"].where(~placed, found["located_nation"]),
             "region_code": found["region_code"],
-            "region": cells["region"].where(~placed, found["region_code"].map(area_table.names)),
+            "region": cells["region"].where(
+                ~placed, geocode.per_value(found["region_code"], area_table.names.get)
+            ),
             "established": found["established"],
             "evidence_year": found["evidence_year"],
             "closed": found["closed"],
@@ -242,7 +245,7 @@ def _read(cells: pd.DataFrame, lk: geocode.Lookups, trust_location_basis: bool) 
     and the duplicate key (see :class:`gapmap.teams_rules.Rows`). Each lookup is one pass over its column."""
     found = pd.DataFrame(index=cells.index)
     for col, out in (("latitude", "lat_num"), ("longitude", "lon_num")):
-        found[out] = np.array([rules.number(v) if v else np.nan for v in cells[col].tolist()], dtype=float)
+        found[out] = _numbers(cells[col])
     lat, lon = found["lat_num"], found["lon_num"]
     usable = lat.notna() & lon.notna() & geocode.in_box(lat, lon)
     found["latitude"], found["longitude"] = lat.where(usable), lon.where(usable)
@@ -252,9 +255,9 @@ def _read(cells: pd.DataFrame, lk: geocode.Lookups, trust_location_basis: bool) 
     by_postcode = geocode.postcode_points(lk, found["postcode"])
     found["postcode_basis"] = by_postcode["basis"]
     _place(found, by_postcode, by_postcode["basis"])
-    codes = geocode.per_value(cells["area_codes"], area_codes).tolist()
-    found["area_codes"] = pd.Series([";".join(c) for c, _ in codes], index=cells.index, dtype=object)
-    found["area_problem"] = pd.Series([p for _, p in codes], index=cells.index, dtype=object)
+    served_by = lru_cache(maxsize=None)(area_codes)  # each distinct cell matched once, read twice
+    found["area_codes"] = geocode.per_value(cells["area_codes"], lambda t: ";".join(served_by(t)[0]))
+    found["area_problem"] = geocode.per_value(cells["area_codes"], lambda t: served_by(t)[1])
     served = (found["area_codes"] != "") & (found["area_problem"] == "") & found["latitude"].isna()
     if served.any():
         points = geocode.area_points(lk, found["area_codes"][served])
@@ -279,6 +282,18 @@ def _read(cells: pd.DataFrame, lk: geocode.Lookups, trust_location_basis: bool) 
         cells["name"][named], found["latitude"][named], found["longitude"][named]
     )
     return found
+
+
+def _numbers(cells: pd.Series) -> np.ndarray:
+    """Each cell as Python's float() reads it (NaN where blank or not a number), in one cast when all are numbers."""
+    out = np.full(len(cells), np.nan)
+    values = cells.to_numpy(dtype=object)
+    given = values != ""
+    try:
+        out[given] = values[given].astype(float)  # float() of each string, so exactly as the rules read them
+    except ValueError:  # some cell is not a number: read them one by one
+        out[given] = [rules.number(v) for v in values[given]]
+    return out
 
 
 def _place(found: pd.DataFrame, points: pd.DataFrame, basis: pd.Series) -> None:
