@@ -134,9 +134,10 @@ def _scan(buf: np.ndarray, start: int, delimiter: int) -> _Scan | None:
     return _Scan(len(lengths), np.flatnonzero(lengths > 0), int(lengths.max(initial=0)))
 
 
-def _head(data: bytes) -> str:
-    """The start of the file as text (all of it when small); a character cut at the end waits for more bytes."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+def _head(data: bytes, bom: bool) -> str:
+    """The start of the file as text (all of it when small); a character cut at the end waits for more bytes.
+    ``bom``: a UTF-8 file, whose byte-order mark is not text (a second mark after UTF-16's own is)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if bom else "utf-8")()
     return decoder.decode(data[:HEAD_BYTES], final=len(data) <= HEAD_BYTES)
 
 
@@ -218,11 +219,11 @@ def read(
     if source is None:
         return None
     data, encoding = source
-    head = _head(data)
+    head = _head(data, encoding == "utf-8")
     complete = len(data) <= HEAD_BYTES
     if not head.strip():
         return None  # empty, or a megabyte of blank lines: the reference says which
-    start = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    start = 3 if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
     first = re.match(r"([^\r\n]*)(\r\n|\r|\n|$)", head)
     m = re.fullmatch(r'"?sep=(.)"?', first.group(1) if first else "", re.IGNORECASE)
     try:
@@ -261,7 +262,11 @@ def read(
     if check_all and any(len(v) > settings.max_cell_chars for _, values in columns.values() for v in values):
         return None
     at = int(np.searchsorted(scan.kept, header_index))
-    if at >= len(scan.kept) or [columns[i][1][columns[i][0][at]] for i in use] != [cells[i] for i in use]:
+    if (
+        at >= len(scan.kept)
+        or scan.kept[at] != header_index
+        or [columns[i][1][columns[i][0][at]] for i in use] != [cells[i] for i in use]
+    ):
         return None  # the parsers disagree about the header: let the reference read the file
 
     blank = np.ones(len(scan.kept), dtype=bool)
