@@ -41,6 +41,15 @@ class Placed:
     omitted: list[tuple[str, str]]
 
 
+def _hits(r: Rect, blocked: Any) -> bool:
+    """Whether a rectangle overlaps any row (x0, y0, x1, y1) of ``blocked``."""
+    return bool(
+        (
+            (blocked[:, 0] < r.x1) & (r.x0 < blocked[:, 2]) & (blocked[:, 1] < r.y1) & (r.y0 < blocked[:, 3])
+        ).any()
+    )
+
+
 def _label_box(page: Page, text: str, pt: float) -> tuple[float, float]:
     """Width and height in pixels of a label with its padding."""
     lines = text.split("\n")
@@ -78,6 +87,8 @@ def place_labels(
     points = prepared.label_points(areas.geometry, 8 if many else 12)
     land = prepared.land(areas.geometry) if not many else None
     kept: list[Rect] = []
+    # Labels drawn and team markers, as rows (x0, y0, x1, y1): one vectorised test per candidate spot.
+    blocked = np.array([[o.x0, o.y0, o.x1, o.y1] for o in obstacles], dtype=float).reshape(-1, 4)
     leaders: list[Any] = []  # leader lines drawn so far (data coordinates): no label or leader crosses one
     omitted: list[tuple[str, str]] = []
     drawn = 0
@@ -92,17 +103,15 @@ def place_labels(
         spot: tuple[float, float, Rect, tuple[list[float], list[float]] | None] | None = None
         for (x, y), (cx, cy) in zip(points[i], to_px(points[i]), strict=True):
             r = Rect(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-            if (
-                not r.inside(frame_rect)
-                or any(r.overlaps(o) for o in kept)
-                or any(r.overlaps(o) for o in obstacles)
-            ):
+            if not r.inside(frame_rect) or _hits(r, blocked):
                 continue
             box = shapely.box(x - hw, y - hh, x + hw, y + hh)
             if any(box.intersects(line) for line in leaders):
                 continue
-            # Many small areas: the label lies (almost) wholly inside its own area; few: mostly inside.
-            fits = geom.intersection(box).area > (0.9 if many else 0.5) * box.area
+            if many:  # many small areas: the label (all but a tenth at each end) lies inside its own area
+                fits = geom.contains(shapely.box(x - 0.8 * hw, y - 0.8 * hh, x + 0.8 * hw, y + 0.8 * hh))
+            else:  # few large areas: mostly inside (a label may cross a border near the coast)
+                fits = geom.intersection(box).area > 0.5 * box.area
             if fits:
                 spot = (x, y, r, None)
                 break
@@ -113,6 +122,7 @@ def place_labels(
             continue
         x, y, rect, anchor = spot
         kept.append(rect)
+        blocked = np.vstack([blocked, [[rect.x0, rect.y0, rect.x1, rect.y1]]])
         if anchor is not None:
             leaders.append(shapely.LineString(list(zip(*anchor, strict=True))))
         label = ax.text(

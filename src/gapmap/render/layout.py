@@ -50,8 +50,17 @@ class _Metrics:
         self.advance: dict[str, float] = {}
         self.index: dict[str, int] = {}
         self.kern: dict[tuple[int, int], float] = {}
+        self.widths: dict[str, float] = {}
 
     def width(self, text: str) -> float:
+        if text in self.widths:
+            return self.widths[text]
+        if len(self.widths) > 50_000:  # a long-running app measures many texts: keep the cache bounded
+            self.widths.clear()
+        self.widths[text] = self._width(text)
+        return self.widths[text]
+
+    def _width(self, text: str) -> float:
         from matplotlib.ft2font import Kerning, LoadFlags
 
         total, prev = 0.0, -1
