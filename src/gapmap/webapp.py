@@ -32,6 +32,8 @@ class View:
     known_by: int = 0  # 0 = any year
     source: str = "sample"  # 'sample' or 'upload'
     tiles: bool = False
+    colour_by: str = "value"  # 'value' or 'comparison' (with the UK)
+    comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
@@ -59,6 +61,12 @@ class View:
             known_by=known_by if FIRST_TEAM_YEAR <= known_by <= dt.date.today().year else 0,
             source=query.get("source", d.source) if query.get("source") in ("sample", "upload") else d.source,
             tiles=query.get("tiles", "0") == "1",
+            colour_by=query.get("colour_by", d.colour_by)
+            if query.get("colour_by") in COLOUR_BY
+            else d.colour_by,
+            comparison=query.get("comparison", d.comparison)
+            if query.get("comparison") in COMPARISON_LEVELS
+            else d.comparison,
         )
 
     def to_query(self) -> dict[str, str]:
@@ -77,6 +85,26 @@ class View:
     @property
     def level_or_default(self) -> str:
         return self.level or default_level(self.indicator)
+
+    def computed(self) -> View:
+        """The part of the view its numbers depend on (a cache key): not the area zoomed to or the background.
+
+        >>> View(area="Fife", tiles=True, level="nhs").computed() == View()
+        True
+        """
+        from dataclasses import replace
+
+        level = self.level if self.level != default_level(self.indicator) else ""
+        return replace(self, area="", tiles=False, source="sample", level=level)
+
+    @property
+    def comparison_level(self) -> float:
+        """The comparison level as Settings takes it (0.95 or 0.998)."""
+        return COMPARISON_LEVELS[self.comparison]
+
+
+COLOUR_BY = {"value": "value", "comparison": "compared with UK"}
+COMPARISON_LEVELS = {"95": 0.95, "99.8": 0.998}  # percent in the URL -> Settings.comparison_level
 
 
 def default_level(indicator_id: str) -> str:

@@ -1,0 +1,109 @@
+/* gapmap's browser map: one areas layer per geography level, restyled for each indicator without reloading.
+ *
+ * gapmapInit(map, geojson, options) draws the level's areas once (grey until styled) and fits them to the frame.
+ * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
+ * legend (in its own column beside the map, never over it), the source line and the area to focus on.
+ * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
+ */
+(function () {
+  if (window.gapmapInit) return;
+
+  // Tooltips stay inside the map: Leaflet places a tooltip beside the pointer ('auto' picks the side towards the
+  // map's centre); near an edge a wide tooltip could still be cut off by the frame, so it is moved back inside.
+  var place = L.Tooltip.prototype._setPosition;
+  L.Tooltip.prototype._setPosition = function (pos) {
+    place.call(this, pos);
+    var map = this._map, el = this._container;
+    if (!map || !el) return;
+    var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(el));
+    var size = map.getSize(), w = el.offsetWidth, h = el.offsetHeight, m = 4;
+    var x = Math.max(m, Math.min(at.x, size.x - w - m));
+    var y = Math.max(m, Math.min(at.y, size.y - h - m));
+    if (x !== at.x || y !== at.y) L.DomUtil.setPosition(el, map.containerPointToLayerPoint([x, y]));
+  };
+
+  // Room at the foot for the source line, so it never covers an area when the map opens.
+  var FIT = {paddingTopLeft: [6, 6], paddingBottomRight: [6, 22]};
+  var BASE = {fillColor: "#eeeeee", fillOpacity: 1, color: "#404040", weight: 0.8, opacity: 1};
+
+  window.gapmapInit = function (map, geojson, options) {
+    var byCode = {};
+    var layer = L.geoJSON(geojson, {
+      style: function () { return L.extend({className: "gapmap-area"}, BASE); },
+      onEachFeature: function (f, l) {
+        byCode[f.properties.area_code] = l;
+        l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#000000"}); });
+        l.on("mouseout", function () { l.setStyle({weight: BASE.weight, color: BASE.color}); });
+      },
+    }).addTo(map);
+    var g = map.gapmap = {areas: layer, byCode: byCode, options: options, focus: null, popup: null, moved: false};
+    window.gapmapMap = map;  // for tests and scripts: the map and its areas layer
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>');
+    }
+    // The frame may get its size only after the map is made (Streamlit sets a component's height later), so the
+    // areas are fitted again whenever the size changes, until the user moves the map themselves.
+    var container = map.getContainer();
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
+      container.addEventListener(ev, function () { g.moved = true; }, {passive: true});
+    });
+    map.on("resize", function () { if (!g.moved) fit(map); });
+    fit(map);
+    return layer;
+  };
+
+  function fit(map) {
+    var g = map.gapmap, size = map.getSize();
+    if (!size.x || !size.y) return;  // not laid out yet: the resize that follows fits it
+    if (g.focus && g.focus.length) {
+      var bounds = L.latLngBounds([]);
+      g.focus.forEach(function (l) { bounds.extend(l.getBounds()); });
+      map.fitBounds(bounds, {padding: [20, 20], maxZoom: 10});
+    } else {
+      map.fitBounds(g.areas.getBounds(), FIT);
+    }
+  }
+
+  window.gapmapApply = function (map, d) {
+    var g = map.gapmap;
+    window.gapmapClear(map);
+    g.style = d;
+    g.areas.eachLayer(function (l) {
+      var s = d.areas[l.feature.properties.area_code];
+      if (!s) return;
+      l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
+      if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
+      l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
+    });
+    var legend = document.querySelector(".gapmap-legend");
+    if (legend) legend.innerHTML = d.legend;
+    if (d.attribution) map.attributionControl.addAttribution(d.attribution);
+    var focus = (d.focus || []).map(function (c) { return g.byCode[c]; }).filter(Boolean);
+    var before = (g.focus || []).length;
+    g.focus = focus;
+    if (focus.length || before) {  // zoom to the area found, or back out to every area once it is cleared
+      g.moved = false;
+      fit(map);
+    }
+    if (focus.length && d.popup && map.getSize().x) {
+      g.popup = L.popup({maxWidth: 260, autoPan: true, autoPanPadding: [24, 24]})
+        .setLatLng(d.popup.at).setContent(d.popup.html).openOn(map);
+    }
+  };
+
+  window.gapmapClear = function (map) {
+    var g = map.gapmap, d = g.style;
+    if (!d) return;
+    g.areas.eachLayer(function (l) {
+      l.unbindTooltip();
+      l.setStyle(BASE);
+      if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+    });
+    if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
+    if (g.popup) map.closePopup(g.popup);
+    g.popup = null;
+    var legend = document.querySelector(".gapmap-legend");
+    if (legend) legend.innerHTML = "";
+    g.style = null;
+  };
+})();
