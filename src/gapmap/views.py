@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gapmap import comparison, geography, pipeline, teams_layer
+from gapmap.areas import UK_CODE
 from gapmap.indicators import IndicatorTable
 from gapmap.mapspec import MapSpec
 from gapmap.settings import Settings
@@ -126,12 +127,13 @@ def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: Tea
 def areas_display(table: IndicatorTable) -> pd.DataFrame:
     """The table of areas as the page shows it: the area, n and the comparison first, then value and interval.
 
-    The UK row comes last. Values are formatted as on the map; the CSV download has the unrounded figures.
+    The UK row comes first, as the benchmark every area is compared with (as Fingertips lists England first).
+    Values are formatted as on the map; the CSV download has the figures to four decimal places.
     """
     ind = table.indicator
     f = pipeline.export_frame(table, decimals=None)
-    uk = f["area_code"] == "K02000001"
-    f = pd.concat([f.loc[~uk], f.loc[uk]], ignore_index=True)
+    uk = f["area_code"] == UK_CODE
+    f = pd.concat([f.loc[uk], f.loc[~uk]], ignore_index=True)
     values = [pipeline.label_for(table, r).replace("\n", " ") for _, r in f.iterrows()]
     if not ind.from_survey:
         counted = "Teams" if ind.kind in ("team_count", "team_rate") else "Children counted"
@@ -183,8 +185,6 @@ def profile_tidy(
 ) -> pd.DataFrame:
     """The profile as a download: every indicator's rows for the area and the UK, in the one tidy shape."""
     from dataclasses import replace
-
-    from gapmap.areas import UK_CODE
 
     s = replace(settings, comparison_level=profile.comparison_level).check()
     every = pipeline.all_indicators(responses, s, store=store, level=profile.level)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -281,15 +282,15 @@ def below_the_map(
     )
     teams = common.team_layer(view.known_by, version, url)
     export_key = f"{data_key}|{view.computed()}|{version}"
+
+    def export(fmt: str) -> Callable[[], bytes]:
+        return lambda: common.export_file(export_key, fmt, view.computed(), table, teams)
+
     for i, (fmt, mime) in enumerate(
         (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
     ):
         cols[i].download_button(
-            f"Download map ({fmt.upper()})",
-            lambda f=fmt: common.export_file(export_key, f, view.computed(), table, teams),
-            f"{stem}.{fmt}",
-            mime,
-            key=f"dl_{fmt}",
+            f"Download map ({fmt.upper()})", export(fmt), f"{stem}.{fmt}", mime, key=f"dl_{fmt}"
         )
     st.text_area("Alt text (copy for reports and social media)", spec.alt_text, height=150)
 

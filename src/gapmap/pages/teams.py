@@ -6,6 +6,7 @@ Only editors write: a passphrase from GAPMAP_EDITOR_PASSWORD or Streamlit secret
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -83,10 +84,10 @@ def _undo(store: Store, h: pd.DataFrame) -> None:
     undoable = h.loc[h["kind"].isin(["import", "seed"]) & h["undone_at"].isna(), "id"].tolist()
     if not undoable:
         return
-    rows = h.set_index("id")
+    rows: dict[int, dict[Any, Any]] = {int(r["id"]): r for r in h.to_dict("records")}
 
     def describe(b: int) -> str:
-        r = rows.loc[b]
+        r = rows[int(b)]
         return safetext.visible(
             f"batch {b}: {r['kind']} of {int(r['rows_added'])} team(s), {r['created_at']}"
             + (f", {r['file_name']}" if r["file_name"] else "")
@@ -99,7 +100,7 @@ def _undo(store: Store, h: pd.DataFrame) -> None:
     if batch is None:
         return
     sure = st.checkbox(
-        f"Yes, take the {int(rows.loc[batch, 'rows_added'])} team(s) of {describe(batch)} off the map",
+        f"Yes, take the {int(rows[int(batch)]['rows_added'])} team(s) of {describe(batch)} off the map",
         key="undo_sure",
     )
     if st.button("Undo this batch", key="undo", disabled=not sure):

@@ -15,11 +15,10 @@
     place.call(this, pos);
     var map = this._map, el = this._container;
     if (!map || !el) return;
-    var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(el));
-    var size = map.getSize(), w = el.offsetWidth, h = el.offsetHeight, m = 4;
-    var x = Math.max(m, Math.min(at.x, size.x - w - m));
-    var y = Math.max(m, Math.min(at.y, size.y - h - m));
-    if (x !== at.x || y !== at.y) L.DomUtil.setPosition(el, map.containerPointToLayerPoint([x, y]));
+    var box = el.getBoundingClientRect(), frame = map.getContainer().getBoundingClientRect(), m = 4;
+    var dx = Math.max(0, frame.left + m - box.left) - Math.max(0, box.right - (frame.right - m));
+    var dy = Math.max(0, frame.top + m - box.top) - Math.max(0, box.bottom - (frame.bottom - m));
+    if (dx || dy) L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy]));
   };
 
   // Room at the foot for the source line, so it never covers an area when the map opens.

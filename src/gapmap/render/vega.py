@@ -202,15 +202,13 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
     at the centre line and the area's value as a dot coloured by comparison with the UK."""
     rows, dots = [], []
     for _, r in profile.frame.iterrows():
-        low, q25, q75, high, uk = (
-            _num(r[c]) for c in ("area_min", "area_q25", "area_q75", "area_max", "uk_value")
-        )
-        if None in (low, q25, q75, high, uk):
-            continue
+        spread = [_num(r[c]) for c in ("area_min", "area_q25", "area_q75", "area_max", "uk_value")]
+        if any(v is None for v in spread):
+            continue  # no area of the level has a value for it
+        low, q25, q75, high, uk = (float(v) for v in spread if v is not None)
         value = _num(r["value"])
         span = [low, high, uk] + ([value] if value is not None else [])
         lo_all, hi_all = min(span), max(span)
-
         polarity = str(r["polarity"])
 
         def pos(x: float, uk: float = uk, lo: float = lo_all, hi: float = hi_all, p: str = polarity) -> float:
@@ -252,14 +250,17 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": {"labelLimit": 330, "labelOverlap": False},
+        "axis": {"labelLimit": 420, "labelOverlap": False},
     }
     x = {
         "type": "quantitative",
         "scale": {"domain": [0, 1]},
         "axis": {"values": [0, 0.5, 1], "labelExpr": SPINE_LABELS, "title": None, "grid": False},
     }
-    words = ["better", "similar", "worse", "higher", "lower", ""]
+    shown = {d["comparison"] for d in dots}
+    words = [
+        w for w in ("better", "similar", "worse", "higher", "lower", "") if comparison.LABELS[w] in shown
+    ]
     return {
         "height": {"step": 24},
         "layer": [

@@ -96,7 +96,7 @@ def _element_classes() -> tuple[Any, Any, Any]:
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class Areas(MacroElement):  # type: ignore[misc]
+    class Areas(MacroElement):
         """The level's area shapes (one L.geoJSON layer) and the code that styles them."""
 
         _template = Template(
@@ -112,7 +112,7 @@ gapmapInit({{ this._parent.get_name() }}, {{ this.geojson }}, {});
             self.geojson = geojson
             self.runtime = runtime
 
-    class Style(MacroElement):  # type: ignore[misc]
+    class Style(MacroElement):
         """One indicator's colours, tooltips and legend, applied while its layer is on the map."""
 
         _template = Template(
@@ -131,7 +131,7 @@ gapmapInit({{ this._parent.get_name() }}, {{ this.geojson }}, {});
             self._name = "GapmapStyle"
             self.style = style
 
-    class TeamPoints(MacroElement):  # type: ignore[misc]
+    class TeamPoints(MacroElement):
         """All team markers from one JSON array (compact; folium.Popup would need jQuery, which we do not load)."""
 
         _template = Template(
@@ -169,8 +169,8 @@ CSS = f"""
 <style>
  #map_div, .folium-map {{ position: absolute !important; left: {LEGEND_WIDTH}px !important; right: 0;
    top: 0 !important; bottom: 0; width: auto !important; height: auto !important; }}
- .gapmap-legend {{ position: fixed; left: 0; top: 0; bottom: 0; width: {LEGEND_WIDTH - 12}px; overflow-y: auto;
-   padding: 6px 6px 6px 6px; background: #ffffff; font: 11px/1.35 system-ui, sans-serif; color: #222;
+ .gapmap-legend {{ position: fixed; left: 0; top: 0; bottom: 0; width: {LEGEND_WIDTH}px; overflow-y: auto;
+   box-sizing: border-box; padding: 6px; background: #ffffff; font: 11px/1.35 system-ui, sans-serif; color: #222;
    border-right: 1px solid #ccc; }}
  @media (max-width: 520px) {{
   #map_div, .folium-map {{ left: 0 !important; bottom: 40% !important; }}
