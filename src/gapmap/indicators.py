@@ -118,7 +118,8 @@ class Indicator:
         if self.id == "start_for_life":
             return (
                 "Local authorities in the Family Hubs and Start for Life programme (DfE/DHSC, 75 areas, 14 "
-                "trailblazers); above local-authority level, the share of children aged 0-2 living in them."
+                "trailblazers; England only); above local-authority level, the share of England's children aged 0-2 "
+                "living in them."
             )
         if self.kind == "status":
             return (

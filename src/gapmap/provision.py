@@ -18,6 +18,7 @@ CATEGORIES: dict[str, dict[str, str]] = {
         "Trailblazer": "#08519c",
         "In the programme": "#6baed6",
         "Not in the programme": "#f7f7f7",
+        "Outside England (England-only programme)": "#e0e0e0",
     },
     "scotland_infant_mh": {
         "Service in place": "#1b7837",
@@ -29,6 +30,12 @@ CATEGORIES: dict[str, dict[str, str]] = {
 }
 # The level each categorical source describes; coarser levels show shares, finer ones inherit the category.
 NATIVE_LEVEL = {"start_for_life": "la", "scotland_infant_mh": "nhs"}
+# The nation each source covers (GSS code initial): areas outside it are "not applicable", not "not in" or "none".
+NATION_PREFIX = {"start_for_life": "E", "scotland_infant_mh": "S"}
+POSITIVE = {
+    "start_for_life": ("Trailblazer", "In the programme"),
+    "scotland_infant_mh": ("Service in place", "Service in part of the board, or mostly consultative"),
+}
 
 
 def _start_for_life(settings: Settings) -> dict[str, str]:
@@ -63,7 +70,9 @@ def la_categories(indicator_id: str, settings: Settings) -> pd.Series:
     cats = list(CATEGORIES[indicator_id])
     if indicator_id == "start_for_life":
         known = _start_for_life(settings)
-        return pd.Series([known.get(c, cats[-1]) for c in la["code"]], index=la["code"])
+        return pd.Series(
+            [known.get(c, cats[-2]) if c.startswith("E") else cats[-1] for c in la["code"]], index=la["code"]
+        )
     status = _scotland_status(settings)
     no_data, outside = cats[-2], cats[-1]
     return pd.Series(
@@ -80,15 +89,16 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
 
     >>> t = compute("start_for_life", Settings(), "nation")
     >>> t.frame.set_index("area_code").loc["W92000004", "category"]
-    'Not in the programme'
+    'Outside England (England-only programme)'
     """
     ind = INDICATORS[indicator_id]
     lv = geography.get_level(level)
     t = areas.table(settings.boundaries_dir)
     la_cat = la_categories(indicator_id, settings)
     pop = t.level_frame("la").set_index("code")["pop_age0to2"].astype(int)
-    cats = list(CATEGORIES[indicator_id])
-    positive = cats[:-1] if indicator_id == "start_for_life" else cats[:2]
+    outside = list(CATEGORIES[indicator_id])[-1]
+    prefix = NATION_PREFIX[indicator_id]
+    positive = POSITIVE[indicator_id]
     native = t.rank[NATIVE_LEVEL[indicator_id]]
     rows: list[tuple[str, int, object, float, str]] = []
     for code in [*t.codes(lv.id), UK_CODE]:
@@ -99,12 +109,11 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
         category = ""
         if code != UK_CODE and (t.rank[lv.id] >= native or len(member_cats) == 1):
             category = member_cats.pop() if len(member_cats) == 1 else ""
-        if indicator_id == "scotland_infant_mh" and not any(m.startswith("S") for m in members):
-            rows.append((code, n, pd.NA, np.nan, "Outside Scotland"))
+        inside = [m for m in members if m.startswith(prefix)]
+        if not inside:
+            rows.append((code, n, pd.NA, np.nan, outside))
             continue
-        if indicator_id == "scotland_infant_mh":
-            scot = [m for m in members if m.startswith("S")]
-            n = int(pop.loc[scot].sum())
+        n = int(pop.loc[inside].sum())  # the share is of the children in the nation the source covers
         rows.append((code, n, k, k / n if n else np.nan, category))
     out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "category"])
     out.insert(0, "indicator", ind.id)

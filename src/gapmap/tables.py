@@ -243,6 +243,8 @@ def area_profile(
         if ind.kind == "count" or table.frame["value"].isna().all():
             continue  # respondents per area is a base, not an indicator to compare
         row = table.frame.loc[table.frame["area_code"] == area_code].iloc[0]
+        if pd.isna(row["value"]) and not row["suppressed"]:
+            continue  # does not apply here (a Scottish layer for London) or no answers from the area
         shown = table.areas.loc[~table.areas["suppressed"], "value"].dropna().astype(float)
         q = shown.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(shown) else [np.nan] * 4
         rows.append(
