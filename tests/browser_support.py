@@ -22,7 +22,7 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title="gapmap.pages.map.folium_map"]'
 
 
 def chromium_path() -> str | None:
@@ -83,7 +83,7 @@ def settle(page: Any, timeout_ms: int = 120_000) -> None:
 
 def map_frame(page: Any) -> Any:
     """The map's frame as a Frame (to evaluate JavaScript in it)."""
-    return next(f for f in page.frames if "st_folium" in f.url)
+    return next(f for f in page.frames if "folium_map" in f.url)
 
 
 def box(locator: Any) -> tuple[float, float, float, float]:

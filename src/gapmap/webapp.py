@@ -221,15 +221,22 @@ def about_markdown(root: Path) -> str:
     return "\n\n---\n\n".join(parts)
 
 
+WARM_MESSAGE = "gapmap: caches warm"  # printed by the server once its background warm-up has finished
+
+
 def start_server(
-    root: Path, env: dict[str, str] | None = None, timeout_s: float = 90.0
-) -> tuple[object, str]:
+    root: Path, env: dict[str, str] | None = None, timeout_s: float = 180.0, warm: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start `streamlit run app.py` on a free localhost port and wait until it is healthy.
 
-    Returns (the process, its base URL). For the browser test and benchmark; stop it with ``.terminate()``.
+    With ``warm`` (the default) it also asks for Streamlit's script health check, which runs the app once and so
+    starts its background warm-up, and waits until the server says the caches are warm: what a deployment whose
+    health probe uses /_stcore/script-health-check gets before its first visitor. Returns (the process, its base
+    URL); for tests, benchmarks and scripts. Stop it with ``.terminate()``.
     """
     import socket
     import sys
+    import tempfile
     import time
     import urllib.request
 
@@ -238,17 +245,30 @@ def start_server(
         port = int(sock.getsockname()[1])
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open with the process: its console, read for the warm line
     proc = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
-        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+
+    def get(path: str) -> bool:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - localhost only
-                if r.status == 200:
-                    return proc, url
+            with urllib.request.urlopen(f"{url}{path}", timeout=timeout_s) as r:  # noqa: S310 - localhost only
+                return bool(r.status == 200)
         except OSError:
+            return False
+
+    while time.monotonic() < deadline and not get("/_stcore/health"):
+        time.sleep(0.5)
+    if time.monotonic() < deadline and warm:
+        get("/_stcore/script-health-check")
+        while time.monotonic() < deadline:
+            log.seek(0)
+            if WARM_MESSAGE.encode() in log.read():
+                return proc, url
             time.sleep(0.5)
+    elif time.monotonic() < deadline:
+        return proc, url
     proc.kill()
-    raise RuntimeError(f"the app did not start within {timeout_s:.0f} s")
+    raise RuntimeError(f"the app did not start{' and warm up' if warm else ''} within {timeout_s:.0f} s")

@@ -7,8 +7,10 @@ Caches hold objects, not copies (``st.cache_resource``): the views are never cha
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from gapmap.settings import Settings, from_env
 from gapmap.store import Store
 
 log = logging.getLogger("gapmap.app")
+WARM_MESSAGE = webapp.WARM_MESSAGE
 
 CSS = """<style>
  .block-container { padding-top: 2.6rem !important; padding-bottom: 2rem !important;
@@ -31,7 +34,7 @@ CSS = """<style>
  [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
  div[data-testid="stAlert"] > div { padding: 0.45rem 0.8rem; }
  /* The map and the ranked chart take the screen's height left under the headline (at least MAP_HEIGHT). */
- iframe[title="streamlit_folium.st_folium"], .st-key-ranked {
+ iframe[title="gapmap.pages.map.folium_map"], .st-key-ranked {
    height: max(var(--gapmap-map-min), calc(100vh - var(--gapmap-map-offset))) !important; }
  :root { --gapmap-map-min: 420px; --gapmap-map-offset: 318px; }
 </style>"""
@@ -130,6 +133,14 @@ def map_view(
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def map_style(key: str, _view: views.MapView, focus: tuple[str, ...]) -> str:
+    """One view's map styling as the browser takes it (JSON text), made once per view (``key``) and focus."""
+    from gapmap.render import web
+
+    return web.script_json(web.style_payload(_view.spec, list(focus)))
+
+
 @st.cache_data(show_spinner="Preparing the file…", max_entries=32)
 def export_file(key: str, fmt: str, _view: webapp.View, _table: Any, _teams: views.TeamLayer) -> bytes:
     """A PNG/SVG/PDF of the map with full-detail boundaries, made only when its button is pressed."""
@@ -166,7 +177,6 @@ def warm() -> None:
     from gapmap.indicators import INDICATORS
     from gapmap.render import vega, web  # noqa: F401 - imported now so the first map does not wait for them
 
-    # Not streamlit_folium: a component must be declared by the script's own thread, or Streamlit does not serve it.
     url = settings().teams_db_url
     _, version = store_and_version()
     responses = sample_responses()
@@ -183,18 +193,31 @@ _warm_lock = threading.Lock()
 
 
 def start_warming() -> None:
-    """Start :func:`warm` once per process (later calls do nothing)."""
+    """Start :func:`warm` once per server process (later calls, and runs under AppTest, do nothing)."""
     global _warming
+    from streamlit import runtime
+
+    if not runtime.exists() or not isinstance(runtime.get_instance(), runtime.Runtime):
+        return  # AppTest's stand-in runtime: each test builds only what it shows
     with _warm_lock:
         if _warming is not None:
             return
 
         def run() -> None:
+            t0 = time.perf_counter()
+            # Streamlit warns once per cache call that this thread runs no script; expected here, so not logged.
+            quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+            level = quiet.level
+            quiet.setLevel(logging.ERROR)
             try:
                 warm()
-                log.info("caches warm")
             except Exception:  # a failed warm-up only means the first visitor waits
                 log.exception("warming the caches failed")
+                return
+            finally:
+                quiet.setLevel(level)
+            # On the server's console (start_server waits for this line): not a warning, so not via logging.
+            print(f"{WARM_MESSAGE} in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
 
         _warming = threading.Thread(target=run, name="gapmap-warm", daemon=True)
         _warming.start()

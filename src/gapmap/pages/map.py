@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from gapmap import io, pages, pipeline, safetext, webapp
 from gapmap.geography import LEVELS
@@ -14,19 +15,25 @@ from gapmap.indicators import INDICATORS, Unavailable
 from gapmap.pages import common
 from gapmap.problems import InputError
 from gapmap.questions import AGE_GROUPS
+from gapmap.render import web
 from gapmap.settings import ROOT
 
-try:  # imported with the page, in the script's thread: Streamlit serves a component only if declared there
-    from streamlit_folium import st_folium
-except ImportError:  # pragma: no cover - the app extra is missing; the page says how to install it
-    st_folium = None
+# The map is a small Streamlit component of our own (render/gapmap_component.js): it keeps one Leaflet map per
+# level in the browser and swaps only the styling when the indicator changes. Declared here, in the script's
+# thread, as Streamlit serves a component only if it was declared there.
+_map_component = components.declare_component(
+    "folium_map", path=str(web.install_component(ROOT / "static" / "gapmap" / "component"))
+)
 
 MAP_HEIGHT = 455  # px: with the headline above it, the map and chart fit a 1366×768 screen
 
 
 def _indicator_changed() -> None:
-    """Survey indicators open by region (as the survey asked); the real-data layers by NHS area."""
-    st.session_state["level"] = webapp.default_level(st.session_state["indicator"])
+    """Survey indicators open by region (as the survey asked), the real-data layers by NHS area; a level the
+    user chose themselves (local authorities, say) stays chosen."""
+    before = st.session_state.get("shown_indicator")
+    if before is None or st.session_state.get("level") == webapp.default_level(before):
+        st.session_state["level"] = webapp.default_level(st.session_state["indicator"])
 
 
 def controls(view: webapp.View) -> dict[str, Any]:
@@ -42,6 +49,7 @@ def controls(view: webapp.View) -> dict[str, Any]:
             on_change=_indicator_changed,
         )
         ind = INDICATORS[indicator]
+        st.session_state["shown_indicator"] = indicator
         colour_by = st.radio(
             "Colour areas by",
             list(webapp.COLOUR_BY),
@@ -202,7 +210,7 @@ def page() -> None:
     st.subheader(safetext.markdown(spec.title))  # names the chosen age group
     left, right = st.columns([11, 9], gap="small")
     with left:
-        draw_map(mv, new_view, found.codes, version, url)
+        draw_map(mv, new_view, found.codes, version, url, data_key)
     with right, st.container(height=MAP_HEIGHT, border=False, key="ranked"):
         from gapmap.render import vega
 
@@ -214,26 +222,28 @@ def page() -> None:
         if mv.hidden_note:
             st.caption(safetext.markdown(mv.hidden_note))
 
+    if not st.session_state.get("map_page_drawn"):
+        # A session's first visit: what is above the fold goes to the browser first, and the rest (tables,
+        # files, lists) follows in an immediate second run, so the map is not kept waiting behind them.
+        st.session_state["map_page_drawn"] = True
+        st.rerun()
     below_the_map(mv, new_view, responses, data_key, version, url, found.codes)
 
 
-def draw_map(mv: Any, view: webapp.View, focus: list[str], version: int, url: str) -> None:
-    """The map: the level's shapes and the teams stay in the browser; only the styling changes per indicator."""
-    if st_folium is None:
-        st.error('The map needs streamlit-folium: pip install -e ".[app]".')
-        return
-    from gapmap.render import web
-
-    shapes = common.level_shapes(view.level_or_default)
+def draw_map(mv: Any, view: webapp.View, focus: list[str], version: int, url: str, data_key: str) -> None:
+    """The map: the level's shapes and the teams are drawn once in the browser; only the styling changes."""
+    level = view.level_or_default
+    shapes = common.level_shapes(level)
     teams = common.team_layer(view.known_by, version, url)
-    base = web.base_map(shapes.geojson, teams.records, tiles=view.tiles)
-    st_folium(
-        base,
-        feature_group_to_add=web.overlay(mv.spec, focus),
+    style = common.map_style(f"{data_key}|{view.computed()}|{version}", mv, tuple(focus))
+    _map_component(
+        base=web.base_data(shapes.geojson, teams.records, view.tiles),
+        base_key=f"{level}|{view.known_by}|{version}|{view.tiles}",
+        style=style,
+        style_key=webapp.digest(style.encode()),
         height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
         key="map",
+        default=None,
     )
 
 
@@ -301,8 +311,11 @@ def below_the_map(
         st.table(
             frame[cols_t].astype("string").fillna("").map(safetext.markdown)
         )  # st.table renders Markdown
-    with st.expander("About the data"):
-        st.markdown(webapp.about_markdown(ROOT))
+    # Drawn only when opened: three documents of tables are slow for a browser to lay out on every visit.
+    about = st.expander("About the data", key="about", on_change="rerun")
+    if about.open:
+        with about:
+            st.markdown(webapp.about_markdown(ROOT))
 
 
 def _standalone_html(spec: Any) -> str:

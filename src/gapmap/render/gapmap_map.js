@@ -1,6 +1,9 @@
 /* gapmap's browser map: one areas layer per geography level, restyled for each indicator without reloading.
  *
- * gapmapInit(map, geojson, options) draws the level's areas once (grey until styled) and fits them to the frame.
+ * gapmapBase(map, base) draws a level's areas once (grey until styled), fitted to the frame, and the layers every
+ * indicator shares: team points (clustered only where they would overlap), the optional background tiles and the
+ * layer control. base = {geojson, teams: [{lat, lon, exact, popup, tip}], teams_layer, tiles: {url, attribution,
+ * name} or null}.
  * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
  * legend (in its own column beside the map, never over it), the source line and the area to focus on.
  * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
@@ -24,6 +27,40 @@
   // Room at the foot for the source line, so it never covers an area when the map opens.
   var FIT = {paddingTopLeft: [6, 6], paddingBottomRight: [6, 22]};
   var BASE = {fillColor: "#eeeeee", fillOpacity: 1, color: "#404040", weight: 0.8, opacity: 1};
+
+  window.gapmapBase = function (map, base) {
+    var layer = window.gapmapInit(map, base.geojson, {});
+    var overlays = {};
+    if (base.tiles) {
+      overlays[base.tiles.name] = L.tileLayer(base.tiles.url, {attribution: base.tiles.attribution, maxZoom: 19})
+        .addTo(map);
+    }
+    if (base.teams && base.teams.length) {
+      var cluster = L.markerClusterGroup({
+        maxClusterRadius: 20,  // px: only points that would overlap are grouped
+        disableClusteringAtZoom: 9,
+        showCoverageOnHover: false,
+        spiderfyOnMaxZoom: true,
+        iconCreateFunction: function (c) {  // small, so a cluster does not hide the areas beneath it
+          return L.divIcon({html: "<span>" + c.getChildCount() + "</span>",
+            className: "marker-cluster gapmap-cluster", iconSize: L.point(20, 20)});
+        },
+      });
+      base.teams.forEach(function (t) {
+        var m = L.circleMarker([t.lat, t.lon], {radius: 4, color: "#b2182b", weight: 1.5,
+          dashArray: t.exact ? null : "2,1.5", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
+          className: "gapmap-team"});
+        m.bindPopup(t.popup, {maxWidth: 320, autoPanPadding: [24, 24]});
+        m.bindTooltip(t.tip, {direction: "auto"});
+        cluster.addLayer(m);
+      });
+      overlays[base.teams_layer] = cluster.addTo(map);
+      map.gapmap.teams = cluster;
+    }
+    // Collapsed to a button in the corner, so it never sits over an area when the map opens.
+    if (Object.keys(overlays).length) L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+    return layer;
+  };
 
   window.gapmapInit = function (map, geojson, options) {
     var byCode = {};

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ TEAM_COLOUR = "#b2182b"
 LEGEND_WIDTH = 184  # px: the legend's column beside the map
 TEAMS_LAYER = "Parent-infant teams"
 RUNTIME_JS = Path(__file__).with_name("gapmap_map.js")
+COMPONENT_JS = Path(__file__).with_name("gapmap_component.js")
 # The short source line in the map's corner; the full sources and licences are in the legend column.
 ATTRIBUTION = "Boundaries © ONS, OS (OGL v3.0)"
 
@@ -91,25 +93,25 @@ def team_records(teams: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def _element_classes() -> tuple[Any, Any, Any]:
+def _element_classes() -> tuple[Any, Any]:
     """The map's own elements (built on first use: branca and jinja2 load only when a map is drawn)."""
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class Areas(MacroElement):
-        """The level's area shapes (one L.geoJSON layer) and the code that styles them."""
+    class Base(MacroElement):
+        """The level's areas, the teams and the controls, drawn by the runtime (gapmap_map.js) from one JSON."""
 
         _template = Template(
             """{% macro script(this, kwargs) %}
 {{ this.runtime }}
-gapmapInit({{ this._parent.get_name() }}, {{ this.geojson }}, {});
+gapmapBase({{ this._parent.get_name() }}, {{ this.base }});
 {% endmacro %}"""
         )
 
-        def __init__(self, geojson: str, runtime: str):
+        def __init__(self, base: str, runtime: str):
             super().__init__()
-            self._name = "GapmapAreas"
-            self.geojson = geojson
+            self._name = "GapmapBase"
+            self.base = base
             self.runtime = runtime
 
     class Style(MacroElement):
@@ -131,39 +133,8 @@ gapmapInit({{ this._parent.get_name() }}, {{ this.geojson }}, {});
             self._name = "GapmapStyle"
             self.style = style
 
-    class TeamPoints(MacroElement):
-        """All team markers from one JSON array (compact; folium.Popup would need jQuery, which we do not load)."""
+    return Base, Style
 
-        _template = Template(
-            """{% macro script(this, kwargs) %}
-(function () {
-  var teams = {{ this.records|tojson }};
-  var layer = {{ this._parent.get_name() }};
-  teams.forEach(function (t) {
-    var m = L.circleMarker([t.lat, t.lon], {radius: 4, color: "#b2182b", weight: 1.5,
-      dashArray: t.exact ? null : "2,1.5", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
-      className: "gapmap-team"});
-    m.bindPopup(t.popup, {maxWidth: 320, autoPanPadding: [24, 24]});
-    m.bindTooltip(t.tip, {direction: "auto"});
-    layer.addLayer(m);
-  });
-})();
-{% endmacro %}"""
-        )
-
-        def __init__(self, records: list[dict[str, Any]]):
-            super().__init__()
-            self._name = "TeamPoints"
-            self.records = records
-
-    return Areas, Style, TeamPoints
-
-
-# Clusters only where points would overlap, drawn small so they do not hide the areas beneath them.
-CLUSTER_ICON = """function (cluster) {
-  return L.divIcon({html: "<span>" + cluster.getChildCount() + "</span>",
-    className: "marker-cluster gapmap-cluster", iconSize: L.point(20, 20)});
-}"""
 
 CSS = f"""
 <style>
@@ -201,6 +172,25 @@ HTML = f"""
 <div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
 
 
+TILES = {  # the optional background, for users online: only in maps that ask for it
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "© OpenStreetMap contributors",
+    "name": "OpenStreetMap background (needs internet)",
+}
+ASSET_NAMES = (
+    "leaflet.js",
+    "leaflet.css",
+    "leaflet.markercluster.js",
+    "MarkerCluster.css",
+    "MarkerCluster.Default.css",
+)
+
+
+def base_data(geojson: str, teams: list[dict[str, Any]], tiles: bool = False) -> dict[str, Any]:
+    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``)."""
+    return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
+
+
 def base_map(
     geojson: str,
     teams: list[dict[str, Any]],
@@ -214,59 +204,56 @@ def base_map(
     """
     import folium
     from branca.element import Element
-    from folium.plugins import MarkerCluster
 
-    areas_cls, _, teams_cls = _element_classes()
+    base_cls, _ = _element_classes()
     m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
     # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
     m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
     root: Any = m.get_root()
     if inline_assets:
         m.default_js, m.default_css = [], []
-        names = (
-            "leaflet.js",
-            "leaflet.css",
-            "leaflet.markercluster.js",
-            "MarkerCluster.css",
-            "MarkerCluster.Default.css",
+        root.header.add_child(
+            Element(f"<style>{assets.inline('css', ASSET_NAMES)}</style>"), name="gapmap_css"
         )
-        root.header.add_child(Element(f"<style>{assets.inline('css', names)}</style>"), name="gapmap_css")
-        root.header.add_child(Element(f"<script>{assets.inline('js', names)}</script>"), name="gapmap_js")
+        root.header.add_child(
+            Element(f"<script>{assets.inline('js', ASSET_NAMES)}</script>"), name="gapmap_js"
+        )
         root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="gapmap_title")
     else:
-        m.default_js = [("leaflet", assets.url("leaflet.js"))]
-        m.default_css = [("leaflet_css", assets.url("leaflet.css"))]
+        m.default_js = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".js")]
+        m.default_css = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".css")]
     root.header.add_child(Element(CSS), name="gapmap_style")
     root.html.add_child(Element(HTML), name="gapmap_legend")
-    if tiles:
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap background (needs internet)", show=True, control=True
-        ).add_to(m)
-    areas_cls(geojson, RUNTIME_JS.read_text(encoding="utf-8")).add_to(m)
-    if teams:
-        cluster = MarkerCluster(
-            name=TEAMS_LAYER,
-            options={
-                "maxClusterRadius": 20,  # px: only points that would overlap are grouped
-                "disableClusteringAtZoom": 9,
-                "showCoverageOnHover": False,
-                "spiderfyOnMaxZoom": True,
-            },
-            icon_create_function=CLUSTER_ICON,
-        )
-        if inline_assets:
-            cluster.default_js, cluster.default_css = [], []
-        else:
-            cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
-            cluster.default_css = [
-                ("markercluster_css", assets.url("MarkerCluster.css")),
-                ("markercluster_default_css", assets.url("MarkerCluster.Default.css")),
-            ]
-        cluster.add_to(m)
-        cluster.add_child(teams_cls(teams))
-    # Collapsed to a button in the corner, so it never sits over an area when the map opens.
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    base = base_data("__GEOJSON__", teams, tiles)
+    base_cls(
+        script_json(base).replace('"__GEOJSON__"', geojson), RUNTIME_JS.read_text(encoding="utf-8")
+    ).add_to(m)
     return m
+
+
+def install_component(folder: Path) -> Path:
+    """The map as a Streamlit component: index.html, Leaflet and the runtime, in ``folder`` (served as is)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for asset in assets.ASSETS:
+        target = folder / asset.name
+        if not target.exists():
+            shutil.copyfile(assets.source(asset), target)
+    images = assets.source(assets.ASSETS[0]).parent / "images"
+    if images.is_dir() and not (folder / "images").exists():
+        shutil.copytree(images, folder / "images")
+    links = "".join(f'<link rel="stylesheet" href="{n}">' for n in ASSET_NAMES if n.endswith(".css"))
+    scripts = "".join(f'<script src="{n}"></script>' for n in ASSET_NAMES if n.endswith(".js"))
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gapmap map</title>{links}{CSS}'
+        f"{scripts}<script>{RUNTIME_JS.read_text(encoding='utf-8')}</script></head><body>{HTML}"
+        f'<div id="map_div"></div><script>{COMPONENT_JS.read_text(encoding="utf-8")}</script></body></html>'
+    )
+    index = folder / "index.html"
+    if not index.exists() or index.read_text(encoding="utf-8") != page:
+        tmp = folder / "index.html.tmp"
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(index)
+    return folder
 
 
 def _comparison_sentence(word: str, spec: MapSpec) -> str:
@@ -383,7 +370,7 @@ def overlay(spec: MapSpec, focus: list[str] | None = None) -> folium.FeatureGrou
     """One indicator's styling as a layer: added to a base map it colours the areas, removed it clears them."""
     import folium
 
-    _, style_cls, _ = _element_classes()
+    _, style_cls = _element_classes()
     group = folium.FeatureGroup(name="gapmap style", control=False)
     group.add_child(style_cls(script_json(style_payload(spec, focus))))
     return group
