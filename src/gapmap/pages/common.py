@@ -34,7 +34,8 @@ CSS = """<style>
  [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
  div[data-testid="stAlert"] > div { padding: 0.45rem 0.8rem; }
  /* The map and the ranked chart take the screen's height left under the headline (at least MAP_HEIGHT). */
- iframe[title="gapmap.pages.map.folium_map"], .st-key-ranked {
+ iframe[title="gapmap.pages.map.folium_map"], .st-key-ranked,
+ [data-testid="stLayoutWrapper"]:has(> .st-key-ranked) {
    height: max(var(--gapmap-map-min), calc(100vh - var(--gapmap-map-offset))) !important; }
  :root { --gapmap-map-min: 420px; --gapmap-map-offset: 318px; }
 </style>"""

@@ -87,7 +87,8 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
             }
         )
     percent = ind.unit == "proportion"
-    x_axis: dict[str, Any] = {
+    x_axis: dict[str, Any] = {  # on top: with many areas the chart scrolls, and the scale stays in view
+        "orient": "top",
         "title": _x_title(ranked),
         "format": ".0%" if percent else ",.2~f",
         "grid": True,
@@ -124,7 +125,7 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
         "type": "nominal",
         "sort": [r["area"] for r in rows],
         "title": None,
-        "axis": {"labelLimit": 190, "labelFontSize": 11, "labelOverlap": False},
+        "axis": {"labelLimit": 190, "labelFontSize": 11, "labelOverlap": False, "labelFlush": False},
     }
     x = {"field": "value", "type": "quantitative", "axis": x_axis}
     layers: list[dict[str, Any]] = [
@@ -145,29 +146,17 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
         )
     uk = _num(ranked.uk_value)
     if uk is not None:
-        line = {"values": [{"uk": uk, "label": f"UK {format_value(ind, uk)}"}]}
-        layers += [
+        layers.append(
             {
-                "data": line,
+                "data": {"values": [{"uk": uk, "label": f"UK {format_value(ind, uk)}"}]},
                 "mark": {"type": "rule", "color": UK_COLOUR, "strokeDash": [4, 3], "strokeWidth": 1.5},
-                "encoding": {"x": {"field": "uk", "type": "quantitative"}},
-            },
-            {
-                "data": line,
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 3,
-                    "baseline": "bottom",
-                    "fontWeight": "bold",
-                },
                 "encoding": {
                     "x": {"field": "uk", "type": "quantitative"},
-                    "y": {"value": -2},
-                    "text": {"field": "label"},
+                    "tooltip": [{"field": "label", "title": "Dashed line"}],
                 },
-            },
-        ]
+            }
+        )
+        x_axis["title"] += f" · dashed line: UK {format_value(ind, uk)}"
     return {
         "data": {"values": rows},
         "height": {"step": ROW_PX},
@@ -250,7 +239,7 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": {"labelLimit": 420, "labelOverlap": False},
+        "axis": {"labelLimit": 420, "labelOverlap": False, "labelFlush": False},
     }
     x = {
         "type": "quantitative",
