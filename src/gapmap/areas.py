@@ -92,17 +92,25 @@ class AreaTable:
             exact[norm(text)] = {MULTI_NATION}
         self.exact = exact
         self.loose = loose
+        # Looked up once per answer and per area of every table: plain dicts, not frame lookups.
+        self._level = {
+            str(c): str(lv) for c, lv in zip(self.by_code.index, self.by_code["level"], strict=True)
+        }
+        self._frames = {lv: frame.loc[frame["level"] == lv].reset_index(drop=True) for lv in self.level_order}
+        self._members: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def level_of(self, code: str) -> str:
         """The finest level holding this code ('' for the UK row or an unknown code)."""
-        return str(self.by_code.at[code, "level"]) if code in self.by_code.index else ""
+        return self._level.get(code, "")
 
     def codes(self, level: str) -> list[str]:
         """The codes of one level, in file order (nations, then regions by code, ...)."""
-        return self.frame.loc[self.frame["level"] == level, "code"].tolist()
+        f = self._frames.get(level)
+        return [] if f is None else f["code"].tolist()
 
     def level_frame(self, level: str) -> pd.DataFrame:
-        return self.frame.loc[self.frame["level"] == level].reset_index(drop=True)
+        f = self._frames.get(level)
+        return self.frame.iloc[:0].reset_index(drop=True) if f is None else f.copy()
 
     def ancestor(self, code: str, level: str) -> str:
         """The area of ``level`` that holds ``code`` entirely; '' if ``level`` is finer or it straddles two.
@@ -124,7 +132,13 @@ class AreaTable:
 
     def members(self, code: str, level: str = "la") -> list[str]:
         """The areas of ``level`` inside ``code`` (local authorities by default; the UK holds every area)."""
-        f = self.level_frame(level)
+        key = (code, level)
+        if key not in self._members:
+            self._members[key] = tuple(self._find_members(code, level))
+        return list(self._members[key])
+
+    def _find_members(self, code: str, level: str) -> list[str]:
+        f = self._frames.get(level, self.frame.iloc[:0])
         if code == UK_CODE:
             return f["code"].tolist()
         own = self.level_of(code)

@@ -58,46 +58,74 @@ def relations(professions: tuple[str, ...], boundaries_dir: str) -> tuple[disclo
     return tuple(rels)
 
 
+@dataclass(frozen=True)
+class Cells:
+    """Where each response is counted: its area's index at every level (the UK last) and its profession's.
+
+    Made once per set of responses (:func:`cells`); each indicator then costs a few bincounts per level.
+    """
+
+    levels: tuple[tuple[np.ndarray, tuple[str, ...]], ...]  # (cell index per response, area codes)
+    professions: tuple[str, ...]  # sorted; '' for no profession given
+
+    @property
+    def width(self) -> int:
+        """Cells per area: one per profession, and the last for all professions."""
+        return len(self.professions) + 1
+
+
+def cells(frame: pd.DataFrame, boundaries_dir: str) -> Cells:
+    """The cells of validated responses (columns 'profession' and one area column per level)."""
+    t = areas.table(boundaries_dir)
+    prof_codes, prof_names = pd.factorize(frame["profession"].fillna("").astype(str), sort=True)
+    width = len(prof_names) + 1
+    levels = []
+    for lv in t.level_order:
+        codes, names = pd.factorize(frame[level_column(lv)], sort=True)
+        levels.append((codes * width + prof_codes, tuple(map(str, names))))
+    levels.append((prof_codes.astype(np.int64), (UK_CODE,)))
+    return Cells(tuple(levels), tuple(map(str, prof_names)))
+
+
 def build(
-    frame: pd.DataFrame,
-    answered: pd.Series,
-    k: pd.Series,
-    v: pd.Series,
+    where: Cells,
+    answered: np.ndarray,
+    k: np.ndarray | None,
+    v: np.ndarray | None,
     min_base: int,
     suppress: bool,
     boundaries_dir: str,
     secondary: bool = True,
+    memo: dict[object, object] | None = None,
 ) -> Cube:
     """Sum the answers into every (area, profession) cell and decide which cells are hidden.
 
-    ``answered`` marks responses in the base, ``k`` those counted (proportions), ``v`` the rating (means).
+    ``answered`` marks responses in the base, ``k`` those counted (proportions), ``v`` the rating (means;
+    NaN where not answered). A measure given as None sums to zero everywhere. Suppression depends only on
+    the bases, so indicators whose items were answered by the same people share one decision (``memo``).
     """
     t = areas.table(boundaries_dir)
-    prof_codes, prof_names = pd.factorize(frame["profession"].fillna("").astype(str), sort=True)
-    n_prof = len(prof_names) + 1  # the last slot is "all professions"
-    weights = {
-        "n": answered.to_numpy(dtype=float),
-        "k": k.fillna(0.0).to_numpy(dtype=float),
-        "s": v.fillna(0.0).to_numpy(dtype=float),
-        "s2": v.fillna(0.0).to_numpy(dtype=float) ** 2,
+    n_prof = where.width  # the last slot is "all professions"
+    weights: dict[str, np.ndarray | None] = {
+        "n": np.asarray(answered, dtype=float),
+        "k": None if k is None else np.nan_to_num(np.asarray(k, dtype=float)),
+        "s": None if v is None else np.nan_to_num(np.asarray(v, dtype=float)),
     }
-    labels = [*map(str, prof_names), ALL]
+    weights["s2"] = None if weights["s"] is None else weights["s"] ** 2
+    labels = [*where.professions, ALL]
     sums: dict[tuple[str, str], tuple[int, float, float, float]] = {}
     # One bincount per level and measure over (area, profession): a million rows stay a few array passes.
-    groups = [(level_column(lv), None) for lv in t.level_order] + [("", UK_CODE)]
-    for col, fixed in groups:
-        if fixed:
-            area_codes, area_names = np.zeros(len(frame), dtype=np.int64), pd.Index([fixed])
-        else:
-            area_codes, area_names = pd.factorize(frame[col], sort=True)
+    for cell_of, area_names in where.levels:
         size = len(area_names) * n_prof
-        cell_of = area_codes * n_prof + prof_codes
         tot = {
-            m: np.bincount(cell_of, weights=w, minlength=size).reshape(-1, n_prof) for m, w in weights.items()
+            m: np.zeros((len(area_names), n_prof))
+            if w is None
+            else np.bincount(cell_of, weights=w, minlength=size).reshape(-1, n_prof)
+            for m, w in weights.items()
         }
         for m in tot:
             tot[m][:, -1] = tot[m][:, :-1].sum(axis=1)
-        for i, code in enumerate(map(str, area_names)):
+        for i, code in enumerate(area_names):
             if not code:
                 continue
             for j, p in enumerate(labels):
@@ -107,7 +135,7 @@ def build(
                         sums[key] = (int(tot["n"][i, j]), tot["k"][i, j], tot["s"][i, j], tot["s2"][i, j])
     hidden: dict[tuple[str, str], str] = {}
     if suppress:
-        professions = tuple(str(p) for p in prof_names if p)
+        professions = tuple(p for p in where.professions if p)
         n: dict[tuple[str, str], int] = {key: v[0] for key, v in sums.items()}
         # Every area of every level is a cell, answered or not: an empty area hides nothing but counts.
         for code in t.frame["code"]:
@@ -115,6 +143,24 @@ def build(
                 n.setdefault((code, p), 0)
         n.pop(("", ALL), None)
         n = {key: v for key, v in n.items() if key[1] != ""}
-        rels = relations(professions, boundaries_dir)
-        hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[arg-type, assignment]
+        hidden = _suppress(n, professions, boundaries_dir, min_base, secondary, memo)
     return Cube(sums=sums, hidden=hidden)
+
+
+def _suppress(
+    n: dict[tuple[str, str], int],
+    professions: tuple[str, ...],
+    boundaries_dir: str,
+    min_base: int,
+    secondary: bool,
+    memo: dict[object, object] | None,
+) -> dict[tuple[str, str], str]:
+    """disclosure.suppress, decided once per distinct set of bases (``memo``: kept with the responses)."""
+    key = ("suppressed", frozenset(n.items()), professions, boundaries_dir, min_base, secondary)
+    if memo is not None and key in memo:
+        return dict(memo[key])  # type: ignore[call-overload]
+    rels = relations(professions, boundaries_dir)
+    hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[arg-type]
+    if memo is not None:
+        memo[key] = hidden
+    return dict(hidden)  # type: ignore[arg-type]

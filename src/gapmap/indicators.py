@@ -368,18 +368,27 @@ def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) ->
     memo = (ind.id, key, settings.min_base, disclosure.SECONDARY_ENABLED, str(settings.boundaries_dir))
     if memo in responses.cache:
         return responses.cache[memo]  # type: ignore[return-value]
-    frame = responses.frame
-    nan = pd.Series(np.nan, index=frame.index)
+    where_memo = ("cells", str(settings.boundaries_dir))
+    if where_memo not in responses.cache:
+        responses.cache[where_memo] = cube.cells(responses.frame, str(settings.boundaries_dir))
+    where: cube.Cells = responses.cache[where_memo]  # type: ignore[assignment]
+    k: np.ndarray | None = None
+    v: np.ndarray | None = None
     if ind.kind == "count":
-        answered, k, v = pd.Series(True, index=frame.index), nan, nan
-    elif ind.kind == "proportion":
-        col = frame[key]
-        answered, k, v = col.notna(), col.isin(ind.counts).astype(float), nan
+        answered = np.ones(len(responses.frame), dtype=bool)
     else:
-        v = pd.to_numeric(frame[key], errors="coerce")
-        answered, k = v.notna(), nan
+        # Integer codes per response: each distinct answer is tested once, then spread by its code.
+        codes, labels = responses.coded(key)
+        answered = codes >= 0
+        if ind.kind == "proportion":
+            k = np.append(np.isin(labels, list(ind.counts)), False)[codes]
+        else:
+            v = np.append(pd.to_numeric(pd.Series(labels), errors="coerce").to_numpy(dtype=float), np.nan)[
+                codes
+            ]
+            answered &= ~np.isnan(v)
     result = cube.build(
-        frame,
+        where,
         answered,
         k,
         v,
@@ -387,6 +396,7 @@ def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) ->
         ind.kind != "count",
         str(settings.boundaries_dir),
         disclosure.SECONDARY_ENABLED,
+        memo=responses.cache,
     )
     responses.cache[memo] = result
     return result
@@ -399,8 +409,12 @@ def unplaced_note(responses: Responses, level: str, frame: pd.DataFrame | None =
     missing = frame.loc[frame[level_column(level)] == "", "area_code"]
     if missing.empty:
         return 0, ""
-    by_level = missing.map(lambda c: t.level_of(c) or ("multi" if c == areas.MULTI_NATION else "none"))
-    counts = by_level.value_counts()
+    # The level of each distinct answer, spread to its responses (a million rows hold a few hundred codes).
+    codes, distinct = pd.factorize(missing)
+    kinds = np.array(
+        [t.level_of(c) or ("multi" if c == areas.MULTI_NATION else "none") for c in distinct], dtype=object
+    )
+    counts = pd.Series(kinds[codes], index=missing.index).value_counts()
     parts = []
     for lv, cnt in counts.items():
         if lv == "multi":
@@ -487,10 +501,14 @@ def compute(
     out.loc[out["suppressed"], ["k", "value", "lo", "hi"]] = np.nan
     out["k"] = out["k"].round().astype("Int64")
     out["n"] = out["n"].astype("int64")
-    frame = responses.frame
-    if profession:
-        frame = frame.loc[frame["profession"] == prof]
-    unplaced, note = unplaced_note(responses, lv.id, frame)
+    memo = ("unplaced", lv.id, prof)  # the same for every indicator of a file
+    if memo not in responses.cache:
+        frame = responses.frame
+        if profession:
+            frame = frame.loc[frame["profession"] == prof]
+        responses.cache[memo] = unplaced_note(responses, lv.id, frame)
+    held: tuple[int, str] = responses.cache[memo]  # type: ignore[assignment]
+    unplaced, note = held
     return IndicatorTable(
         indicator=ind,
         frame=out[COLUMNS],

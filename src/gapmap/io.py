@@ -1,6 +1,7 @@
 """Reading files (survey and team tables as CSV or XLSX, boundaries) and formula-safe CSV text.
 
-Tables are parsed by :mod:`gapmap.readers` (CSV) and :mod:`gapmap.xlsx`; every file is written through
+Tables are parsed by :mod:`gapmap.fastcsv` (a well-formed CSV, column by column), else :mod:`gapmap.readers`
+(any CSV, cell by cell, reporting every problem) and :mod:`gapmap.xlsx`; every file is written through
 :mod:`gapmap.output`. Everything returned is plain data for the validating modules.
 """
 
@@ -9,14 +10,15 @@ from __future__ import annotations
 import csv
 import io as _io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from gapmap import output, readers, xlsx
+from gapmap import fastcsv, output, readers, xlsx
 from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
 
@@ -31,20 +33,31 @@ class Table:
     """A file read as text cells: header as written, rows as strings ('' for blank), and how it was decoded.
 
     ``rows`` holds each frame row's spreadsheet row number (header = row 1; blank rows are skipped, so they are
-    not simply index + 2); ``blank_rows`` the skipped blank rows. Tables built by hand may leave both out.
+    not simply index + 2); ``blank_rows`` the skipped blank rows. ``header`` is every heading in the file, in
+    order, when only some columns were read into ``frame`` (empty: the frame's columns are all of them).
+    Tables built by hand may leave these out.
     """
 
     frame: pd.DataFrame
     name: str
     encoding: str
-    rows: tuple[int, ...] | None = None
+    rows: tuple[int, ...] | np.ndarray | None = None
     blank_rows: tuple[int, ...] = ()
+    header: tuple[str, ...] = ()
 
     def row_numbers(self) -> list[int]:
         """Spreadsheet row number of every frame row."""
+        return self.row_array().tolist()
+
+    def row_array(self) -> np.ndarray:
+        """Spreadsheet row number of every frame row, as an integer array."""
         if self.rows is not None:
-            return list(self.rows)
-        return list(range(2, len(self.frame) + 2))
+            return np.asarray(self.rows, dtype=np.int64)
+        return np.arange(2, len(self.frame) + 2, dtype=np.int64)
+
+    def headings(self) -> list[str]:
+        """Every heading in the file, read or not, in file order."""
+        return list(self.header) if self.header else [str(c) for c in self.frame.columns]
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -52,10 +65,20 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     return readers.decode(data, name)
 
 
-def read_table(path: str | Path, data: bytes | None = None, settings: Settings | None = None) -> Table:
+def read_table(
+    path: str | Path,
+    data: bytes | None = None,
+    settings: Settings | None = None,
+    *,
+    columns: Callable[[str], bool] | None = None,
+    categorical: bool = False,
+) -> Table:
     """Read a CSV or XLSX file as text cells. ``data`` lets the app pass an upload's bytes.
 
     Limits (file size, rows, cells per row, cell length, XLSX expansion) come from ``settings``.
+    ``columns`` picks the columns read by heading (the rest are skipped, and still listed in ``header``);
+    with ``categorical`` a column may come back as a pandas Categorical of its distinct texts, so a
+    million rows hold each answer once.
 
     >>> t = read_table(Settings().survey_path)
     >>> len(t.frame), t.row_numbers()[:2]
@@ -85,16 +108,44 @@ def read_table(path: str | Path, data: bytes | None = None, settings: Settings |
     if suffix in (".xlsx", ".xlsm"):
         grid = xlsx.parse(data, path.name, settings)
     else:
+        fast = fastcsv.read(data, path.name, settings, columns)
+        if fast is not None:
+            frame = fast.frame
+            if not categorical:
+                frame = pd.DataFrame(
+                    {h: pd.Series(np.asarray(frame[h], dtype=object), dtype=object) for h in frame.columns},
+                    index=frame.index,
+                )
+            return Table(
+                frame=frame,
+                name=path.name,
+                encoding=fast.encoding,
+                rows=fast.row_numbers,
+                blank_rows=tuple(fast.blank_rows),
+                header=tuple(fast.header),
+            )
         grid = readers.parse_csv(data, path.name, settings)
-    frame = pd.DataFrame(grid.rows, columns=grid.header, dtype=object)
-    if not grid.rows:
-        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in grid.header})
+    del data  # a large file is not held while its rows are turned into a frame
+    return table_from_grid(grid, path.name, columns)
+
+
+def table_from_grid(grid: readers.Grid, name: str, columns: Callable[[str], bool] | None = None) -> Table:
+    """A Table of a Grid read cell by cell (:mod:`gapmap.readers`, :mod:`gapmap.xlsx`), with only the columns
+    ``columns`` picks (all by default)."""
+    index = [i for i, h in enumerate(grid.header) if columns is None or columns(h)]
+    wanted = [grid.header[i] for i in index]
+    if grid.rows:
+        rows = grid.rows if len(index) == len(grid.header) else [[r[i] for i in index] for r in grid.rows]
+        frame = pd.DataFrame(rows, columns=wanted, dtype=object)
+    else:
+        frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in wanted})
     return Table(
         frame=frame,
-        name=path.name,
+        name=name,
         encoding=grid.encoding,
         rows=tuple(grid.row_numbers),
         blank_rows=tuple(grid.blank_rows),
+        header=tuple(grid.header),
     )
 
 

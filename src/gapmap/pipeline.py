@@ -37,7 +37,8 @@ def load_survey(
     """
     settings = settings or from_env()
     src = Path(path) if path else settings.survey_path
-    return survey.validate(io.read_table(src, data, settings))
+    table = io.read_table(src, data, settings, columns=survey.is_question_column, categorical=True)
+    return survey.validate(table)
 
 
 def indicator_table(

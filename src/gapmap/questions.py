@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 
 def norm(text: object) -> str:
@@ -205,11 +208,13 @@ def item_key(question_id: str, age_group: str | None = None) -> str:
     return f"{question_id}[{age_group}]" if age_group else question_id
 
 
-def column_lookup() -> dict[str, str]:
+@lru_cache(maxsize=1)
+def column_lookup() -> Mapping[str, str]:
     """Normalised header spelling -> item key, for every accepted way to name a question's column.
 
     Grid items are '<id or wording> [<age group>]' (Google Forms), '<wording>.<age group>' or
     '<wording> - <age group>': all three normalise to the same key, which is why one table serves.
+    Built once (a few thousand spellings, looked up for every heading of every file), so read-only.
     """
     table: dict[str, str] = {}
     for q in QUESTIONS:
@@ -220,7 +225,7 @@ def column_lookup() -> dict[str, str]:
                         table.setdefault(f"{norm(name)} {norm(label)}", item_key(q.id, group.id))
             else:
                 table.setdefault(norm(name), item_key(q.id))
-    return table
+    return MappingProxyType(table)
 
 
 def answer_lookup(question: Question) -> dict[str, str]:

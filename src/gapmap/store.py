@@ -1,16 +1,16 @@
 """The teams database (SQLAlchemy: embedded SQLite by default, PostgreSQL for shared use): batches, undo, history.
 
 Every import is one transaction and one recorded batch; writers are serialised (SQLite BEGIN IMMEDIATE,
-PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind.
+PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind. A batch's
+rows are loaded in bulk through the driver (COPY on PostgreSQL, one executemany on SQLite), not row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +85,10 @@ def engine_for(url: str) -> Engine:
                 None  # let us issue BEGIN ourselves (pysqlite's own BEGIN is deferred)
             )
             dbapi_conn.execute("PRAGMA foreign_keys=ON")
+            # An import's rows wait in a temporary table: keep it in memory, and give the index updates of a
+            # large batch room (the default 2 MB cache makes them spill to disk). Both are only ever used as needed.
+            dbapi_conn.execute("PRAGMA temp_store=MEMORY")
+            dbapi_conn.execute("PRAGMA cache_size=-65536")
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
@@ -201,38 +205,38 @@ class Store:
         raw = data if data is not None else path.read_bytes() if path.is_file() else None
         table = io.read_table(path, raw, self.settings)
         digest = hashlib.sha256(raw or b"").hexdigest()
-        checked = teams.check(table, self.settings, self.active_keys(), postcode_file, trust_location_basis)
+        seen_batch, existing = self._snapshot()
+        checked = teams.check(table, self.settings, existing, postcode_file, trust_location_basis)
         if checked.issues and not skip_invalid:
             raise InputError(checked.issues)
         with _pending_files() as held, self.engine.begin() as conn:
             _lock(conn)
             if only_if_empty and conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
                 return ImportResult(None, 0, 0, [], [])
-            # Re-check duplicates against what concurrent imports committed since validation.
-            now_keys = {
+            # Re-check duplicates against what concurrent imports committed since validation: only batches
+            # recorded after the snapshot can hold them (writers are serialised, so ids commit in order).
+            records = checked.records
+            keys = checked.keys
+            if keys is None:
+                keys = teams.dedupe_keys(records["name"], records["latitude"], records["longitude"])
+            since = {
                 r[0]
                 for r in conn.execute(
-                    sa.select(team_table.c.dedupe_key).where(team_table.c.removed_at.is_(None))
+                    sa.select(team_table.c.dedupe_key).where(
+                        team_table.c.batch_id > seen_batch, team_table.c.removed_at.is_(None)
+                    )
                 )
             }
-            records = checked.records
-            keys = [
-                teams.dedupe_key(n, la, lo)
-                for n, la, lo in zip(records["name"], records["latitude"], records["longitude"], strict=True)
-            ]
-            clash = [k in now_keys for k in keys]
+            clash = keys.isin(since).to_numpy()
             issues = list(checked.issues)
             rejected = dict(checked.rejected)
-            for row, c, name in zip(records["row"], clash, records["name"], strict=True):
-                if c:
-                    msg = "Expected a new team; the database already holds a team with this name and location. Fix: delete the row."
-                    issues.append(Issue(int(row), "name", str(name), msg))
-                    rejected[int(row)] = [msg]
+            for row, name in zip(records["row"][clash], records["name"][clash], strict=True):
+                msg = "Expected a new team; the database already holds a team with this name and location. Fix: delete the row."
+                issues.append(Issue(int(row), "name", str(name), msg))
+                rejected[int(row)] = [msg]
             if issues and not skip_invalid:
                 raise InputError(sorted(issues, key=lambda i: i.row or 0))
-            keep = [not c for c in clash]
-            records = records.loc[keep]
-            keys = [k for k, ok in zip(keys, keep, strict=True) if ok]
+            records, keys = records.loc[~clash], keys.loc[~clash]
             batch_id = _new_batch(
                 conn,
                 kind=kind,
@@ -243,11 +247,7 @@ class Store:
                 rows_rejected=len(rejected),
             )
             if len(records):
-                rows = []
-                for rec, key in zip(records.to_dict("records"), keys, strict=True):
-                    clean = {f: _clean(rec[f]) for f in teams.RECORD_FIELDS}
-                    rows.append(clean | {"batch_id": batch_id, "dedupe_key": key})
-                conn.execute(team_table.insert(), rows)
+                _insert(conn, batch_id, records, keys)
             if rejects and rejected:
                 # Written beside its target before the batch commits; renamed into place once it has.
                 text = rejects_text(checked, rejected)
@@ -326,6 +326,13 @@ class Store:
         return int(n)
 
     # -- reading ---------------------------------------------------------------------------------------------
+    def _snapshot(self) -> tuple[int, set[str]]:
+        """The last batch id, then the dedupe keys of current teams (read in that order: a batch committed in
+        between has a later id, so the re-check inside the import's transaction sees it)."""
+        with self.engine.connect() as conn:
+            last = conn.execute(sa.select(sa.func.max(batches.c.id))).scalar_one()
+        return int(last or 0), self.active_keys()
+
     def active_keys(self) -> set[str]:
         with self.engine.connect() as conn:
             return {
@@ -386,17 +393,54 @@ def check_id(value: int, column: str, expected: str, fix: str) -> None:
         )
 
 
-def _clean(value: object) -> object:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer() and not isinstance(value, bool):
-        return value
-    try:
-        if pd.isna(value):  # type: ignore[call-overload]
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
+# Rows of one import, loaded in bulk before they are moved into teams (see _insert). Temporary: each connection
+# has its own, and it is dropped before the transaction ends.
+_import_rows = sa.Table(
+    "import_rows",
+    sa.MetaData(),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),  # file order, read back in order
+    *[
+        sa.Column(c.name, c.type)
+        for c in team_table.columns
+        if c.name in (*teams.RECORD_FIELDS, "dedupe_key")
+    ],
+    prefixes=["TEMPORARY"],
+)
+
+
+def _insert(conn: Connection, batch_id: int, records: pd.DataFrame, keys: pd.Series) -> None:
+    """Add one batch's teams inside the import's transaction, in file order.
+
+    The rows go into a temporary table in one bulk load through the driver (COPY on PostgreSQL, one
+    executemany elsewhere: SQLAlchemy's per-row parameter handling would cost more than the rest of the
+    import), then into teams with one INSERT … SELECT, a Core statement that SQLAlchemy's events and logs see
+    like any other.
+    """
+    names = [c.name for c in _import_rows.columns]
+    columns: dict[str, list[Any]] = {"seq": list(range(len(records))), "dedupe_key": keys.tolist()}
+    for field in teams.RECORD_FIELDS:
+        # Python values, None for missing (NaN and NA alike), as every driver takes them.
+        columns[field] = records[field].to_numpy(dtype=object, na_value=None).tolist()  # type: ignore[call-overload]
+    _import_rows.create(conn)
+    with closing(conn.connection.driver_connection.cursor()) as cursor:  # type: ignore[union-attr]
+        if conn.dialect.driver == "psycopg":
+            quote = conn.dialect.identifier_preparer.quote
+            sql = f"COPY {quote(_import_rows.name)} ({', '.join(map(quote, names))}) FROM STDIN"
+            with cursor.copy(sql) as copy:
+                for row in zip(*(columns[n] for n in names), strict=True):
+                    copy.write_row(row)
+        else:
+            insert = _import_rows.insert().compile(dialect=conn.dialect)
+            order = list(insert.positiontup or names) if insert.positional else names
+            rows = zip(
+                *(columns[n] for n in order), strict=True
+            )  # streamed to the driver, never held as a list
+            named = (dict(zip(names, r, strict=True)) for r in rows)
+            cursor.executemany(insert.string, rows if insert.positional else named)
+    moved = names[1:]
+    source = sa.select(sa.literal(batch_id, sa.Integer), *[_import_rows.c[n] for n in moved])
+    conn.execute(team_table.insert().from_select(["batch_id", *moved], source.order_by(_import_rows.c.seq)))
+    _import_rows.drop(conn)
 
 
 def rejects_text(checked: teams.Checked, rejected: dict[int, list[str]]) -> str:
@@ -405,10 +449,9 @@ def rejects_text(checked: teams.Checked, rejected: dict[int, list[str]]) -> str:
     Fix the cells, delete the 'row' and 'problems' columns (or leave them: they are ignored) and import it again.
     """
     raw = checked.raw if checked.raw is not None else pd.DataFrame()
-    out = []
-    for row in sorted(rejected):
-        cells = list(raw.loc[row]) if row in raw.index else [""] * len(raw.columns)
-        out.append([row, *cells, " | ".join(rejected[row])])
+    rows = sorted(rejected)
+    given = raw.reindex(rows).fillna("").to_numpy(dtype=object).tolist()  # one lookup for every rejected row
+    out = [[row, *cells, " | ".join(rejected[row])] for row, cells in zip(rows, given, strict=True)]
     return io.csv_rows_text(out, header=["row", *raw.columns, "problems"])
 
 

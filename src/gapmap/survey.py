@@ -44,6 +44,26 @@ class Responses:
     def has(self, key: str) -> bool:
         return key in self.items
 
+    def coded(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """One item's answers as an integer code per response (-1: not answered) and the distinct answers.
+
+        Validation leaves these behind for every item, so indicators test each distinct answer once.
+
+        >>> from gapmap import pipeline
+        >>> codes, labels = pipeline.load_survey().coded("specialist_team_in_cypmhs")
+        >>> len(codes), sorted(labels)
+        (283, ["Don't know", 'No', 'Partly', 'Yes'])
+        """
+        memo = ("coded", key)
+        held = self.cache.get(memo)
+        if isinstance(held, tuple) and held[0] is self.frame:  # made for this frame, not a copy's
+            return held[1], held[2]
+        codes, labels = pd.factorize(self.frame[key], use_na_sentinel=True)
+        values = np.empty(len(labels), dtype=object)
+        values[:] = list(labels)
+        self.cache[memo] = (self.frame, codes, values)
+        return codes, values
+
     def professions(self) -> list[str]:
         values = self.frame["profession"].dropna().unique().tolist() if "profession" in self.frame else []
         return sorted(v for v in values if v)
@@ -120,6 +140,23 @@ def _hint(question: Question, raw: str) -> str:
     return "Fix: use one of the options, or leave the cell blank if the question was not answered."
 
 
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    """A frame whose text columns stay object arrays of Python strings and None.
+
+    pandas would otherwise copy every string into a new string array (seconds and hundreds of MB for a
+    million responses) and turn None into NaN.
+    """
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object, copy=False)
+            if isinstance(v, np.ndarray) and v.dtype == object
+            else v
+            for k, v in columns.items()
+        },
+        copy=False,
+    )
+
+
 def level_column(level: str) -> str:
     """Column of validated responses holding each response's area at one level ('' where not placed)."""
     return f"at_{level}"
@@ -132,18 +169,45 @@ def placement(codes: pd.Series) -> pd.DataFrame:
     a region cannot be placed at NHS-area or local-authority level ('' there).
     """
     t = areas.table()
-    distinct = {c: {lv: t.ancestor(c, lv) for lv in t.level_order} for c in codes.unique()}
-    return pd.DataFrame(
-        {
-            level_column(lv): codes.map({c: d[lv] for c, d in distinct.items()}).fillna("")
-            for lv in t.level_order
-        },
-        index=codes.index,
-    )
+    index, distinct = pd.factorize(codes)  # each distinct answer placed once, then spread by its code
+    out: dict[str, object] = {}
+    for lv in t.level_order:
+        at = np.empty(len(distinct) + 1, dtype=object)
+        at[:-1] = [t.ancestor(str(c), lv) for c in distinct]
+        at[-1] = ""  # a missing code (-1) places nowhere
+        out[level_column(lv)] = at[index]
+    return _frame(out).set_axis(codes.index)
+
+
+def is_question_column(header: str) -> bool:
+    """Whether :func:`validate` reads a column with this heading (a question, or the synthetic-sample mark).
+
+    Pass it to :func:`gapmap.io.read_table` as ``columns`` so other columns are never read into memory.
+
+    >>> is_question_column("Where do you work?"), is_question_column("Timestamp")
+    (True, False)
+    """
+    key = norm(header)
+    return key == SYNTHETIC_COLUMN or key in column_lookup()
+
+
+def _distinct(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """A column as an integer code per row and its distinct texts (as ``astype(str)`` gives them; a text
+    may be listed that no row holds)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.hasnans:
+        # Categories no row holds may be listed too: callers look only at the codes present.
+        return column.cat.codes.to_numpy(), [str(v) for v in column.cat.categories]
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=False) != "string":
+        column = column.astype(str)
+    codes, uniques = pd.factorize(column)
+    return codes, [str(v) for v in uniques]
 
 
 def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     """Map columns and answers of a survey table; raise InputError listing every problem found.
+
+    Each column's distinct answers are parsed once and the results spread to every row by integer codes, so
+    a million responses cost little more than the handful of spellings in them.
 
     >>> from gapmap import io, settings
     >>> r = validate(io.read_table(settings.Settings().survey_path))
@@ -151,12 +215,13 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     (283, True)
     """
     frame = table.frame
+    headings = table.headings()
     lookup = column_lookup()
     problems: list[Issue] = []
     notes: list[str] = []
     columns: dict[str, str] = {}  # item key -> header
     ignored: list[str] = []
-    for header in frame.columns:
+    for header in headings:
         if norm(header) == SYNTHETIC_COLUMN:
             continue
         key = lookup.get(norm(header))
@@ -183,21 +248,22 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
                 None,
                 None,
                 "Expected a column for 'Where do you work?' (id where_do_you_work); found none. "
-                f"Columns present: {', '.join(frame.columns)}. Fix: rename the nation/region column.",
+                f"Columns present: {', '.join(headings)}. Fix: rename the nation/region column.",
             )
         )
         raise InputError(problems)
 
-    blank = np.ones(len(frame), dtype=bool)
-    for header in frame.columns:
-        if not blank.any():
-            break
-        blank &= frame[header].astype(str).str.strip().eq("").to_numpy()
-    numbers = np.asarray(table.row_numbers(), dtype=int)  # spreadsheet numbering: header is row 1
+    distinct = {header: _distinct(frame[header]) for header in frame.columns}
+    # A row blank in every column is skipped; where columns were left unread, the reader has done it.
+    blank = np.full(len(frame), len(frame.columns) == len(headings))
+    for codes, values in distinct.values() if blank.any() else ():
+        blank &= np.array([not v.strip() for v in values], dtype=bool)[codes]
+    numbers = table.row_array()  # spreadsheet numbering: header is row 1
     empty_rows = sorted([*table.blank_rows, *numbers[blank].tolist()])
-    kept = frame.loc[~blank]
-    rows = pd.Series(numbers, index=frame.index).loc[~blank]
-    if not len(kept):
+    kept = ~blank
+    rows = numbers[kept]
+    n_kept = int(kept.sum())
+    if not n_kept:
         problems.append(
             Issue(
                 None,
@@ -209,67 +275,86 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
             )
         )
         raise InputError(problems)
-    parsed: dict[str, pd.Series] = {}
+    parsed: dict[str, np.ndarray] = {}
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for key, header in columns.items():
         question = QUESTION_BY_ID[key.split("[")[0]]
         table_ = answer_lookup(question)
-        raw_col = kept[header].astype(str)
+        codes, values = distinct[header]
+        codes = codes[kept] if n_kept < len(frame) else codes
+        present = np.bincount(codes, minlength=len(values)) > 0
         # Parse each distinct answer once: a million rows hold only a handful of spellings.
-        mapping: dict[str, object] = {}
-        bad: dict[str, str] = {}
-        for raw in raw_col.unique():
+        mapping: list[object] = [None] * len(values)
+        bad: dict[int, str] = {}
+        for u in np.flatnonzero(present).tolist():
+            raw = values[u]
             try:
-                mapping[raw] = _parse(question, raw, table_)
+                mapping[u] = _parse(question, raw, table_)
             except Ambiguous as amb:
                 names = " and ".join(areas.table().describe(c) for c in amb.codes)
-                bad[raw] = (
+                bad[u] = (
                     f"Expected one area; '{raw}' names {len(amb.codes)}: {names}. "
                     "Fix: write the area's full name or its GSS code."
                 )
             except ValueError:
-                bad[raw] = f"Expected {_expected(question)}; found '{raw}'. {_hint(question, raw)}"
+                bad[u] = f"Expected {_expected(question)}; found '{raw}'. {_hint(question, raw)}"
         if bad:
-            hit = raw_col.isin(list(bad))
-            for row, raw in zip(rows[hit], raw_col[hit], strict=True):
-                problems.append(Issue(row, header, raw, bad[raw]))
-        parsed[key] = raw_col.map(mapping)
-    order = {header: i for i, header in enumerate(frame.columns)}
+            is_bad = np.zeros(len(values), dtype=bool)
+            is_bad[list(bad)] = True
+            for i in np.flatnonzero(is_bad[codes]).tolist():
+                problems.append(Issue(int(rows[i]), header, values[codes[i]], bad[int(codes[i])]))
+        if question.kind == "rating":
+            labels = np.array([np.nan if v is None else v for v in mapping], dtype=float)
+        else:
+            labels = np.empty(len(mapping), dtype=object)
+            labels[:] = mapping
+        parsed[key] = labels[codes]
+        # The same answers as codes of their distinct meanings (-1: none), kept for the indicators.
+        answer_codes, meanings = pd.factorize(pd.Series(mapping, dtype=object), use_na_sentinel=True)
+        distinct_meanings = np.empty(len(meanings), dtype=object)
+        distinct_meanings[:] = list(meanings)
+        coded[key] = (np.asarray(answer_codes)[codes], distinct_meanings)
+    order = {header: i for i, header in enumerate(headings)}
     problems.sort(key=lambda i: (i.row or 0, order.get(i.column or "", 0)))
+    if problems:
+        raise InputError(problems)
+    area = parsed[AREA_ITEM]
+    area[area == None] = ""  # noqa: E711 (elementwise comparison with None)
     out: dict[str, object] = {
-        "row": rows.to_numpy(),
-        "area_code": parsed[AREA_ITEM].astype(object).where(parsed[AREA_ITEM].notna(), "").to_numpy(),
-        "profession": parsed["profession"].to_numpy() if "profession" in parsed else [None] * len(kept),
+        "row": rows,
+        "area_code": area,
+        "profession": parsed["profession"] if "profession" in parsed else np.full(n_kept, None, dtype=object),
     }
     for k in columns:
         if k not in (AREA_ITEM, "profession"):
-            out[k] = parsed[k].to_numpy()
-    if problems:
-        raise InputError(problems)
+            out[k] = parsed[k]
     if empty_rows:
         notes.append(f"Skipped {len(empty_rows)} empty row(s): {row_ranges(empty_rows)}.")
-    result = pd.DataFrame(out)
+    result = _frame(out)
     result = pd.concat([result, placement(result["area_code"])], axis=1)
-    no_area = int((result["area_code"] == "").sum())
+    no_area = int((area == "").sum())
     if no_area:
         notes.append(f"{no_area} respondent(s) gave no area: counted in the UK figures only.")
     if synthetic is None:
-        synthetic = (
-            SYNTHETIC_COLUMN in {norm(c) for c in frame.columns}
-            and bool(len(frame))
-            and all(
-                norm(v) == norm(SYNTHETIC_MARK)
-                for v in frame[next(c for c in frame.columns if norm(c) == SYNTHETIC_COLUMN)]
-            )
-        )
+        mark = next((h for h in frame.columns if norm(h) == SYNTHETIC_COLUMN), None)
+        if mark is not None and len(frame):
+            codes, values = distinct[mark]
+            held = np.flatnonzero(np.bincount(codes, minlength=len(values))).tolist()
+            synthetic = all(norm(values[i]) == norm(SYNTHETIC_MARK) for i in held)
+        else:
+            synthetic = False
     missing = sorted(
         {k.split("[")[0] for k in QUESTION_BY_ID} - {k.split("[")[0] for k in columns} - {"final_comments"}
     )
     if missing:
         notes.append("Not in this file (indicators from them are unavailable): " + ", ".join(missing) + ".")
-    return Responses(
+    responses = Responses(
         frame=result,
         source=table.name,
         synthetic=bool(synthetic),
         items=frozenset(columns),
         notes=notes,
     )
+    for key, (item_codes, item_meanings) in coded.items():
+        responses.cache[("coded", key)] = (result, item_codes, item_meanings)
+    return responses

@@ -1,16 +1,19 @@
-"""Validate and locate parent-infant team rows from a CSV, collecting every problem with row, column and hint."""
+"""Read parent-infant team rows from a table column by column: locate them, check them against the rules of
+:mod:`gapmap.teams_rules`, and return the records to store with every problem (row, column, value, fix)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from gapmap import geocode
+from gapmap import areas, geocode
+from gapmap import teams_rules as rules
 from gapmap.io import Table
 from gapmap.problems import InputError, Issue
 from gapmap.questions import norm
@@ -74,6 +77,30 @@ def dedupe_key(name: str, lat: float | None, lon: float | None) -> str:
     return f"{norm(name)}|{lat:.4f},{lon:.4f}"
 
 
+def dedupe_keys(names: pd.Series, lats: pd.Series, lons: pd.Series) -> pd.Series:
+    """:func:`dedupe_key` of every row at once (each distinct name normalised once)."""
+    names_ = geocode.per_value(names, _norm_name).tolist()
+    keys = [
+        f"{n}|" if a != a or b != b else f"{n}|{a:.4f},{b:.4f}"  # NaN (no point) is unequal to itself
+        for n, a, b in zip(names_, lats.tolist(), lons.tolist(), strict=True)
+    ]
+    return pd.Series(keys, index=names.index, dtype=object)
+
+
+# ASCII bytes that norm() keeps; every other one (punctuation, spaces, controls) becomes a space.
+_KEEP = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")
+_TO_SPACE = bytes(c if c in _KEEP else 32 for c in range(256))
+
+
+def _norm_name(name: str) -> str:
+    """:func:`gapmap.questions.norm` of a name, four times as fast for plain ASCII names (most of them), where
+    NFKC and curly quotes change nothing: lower case, '&' as 'and', apostrophes dropped, other runs as a space."""
+    if not name.isascii():
+        return norm(name)
+    ascii_ = name.encode().lower().replace(b"&", b" and ").translate(_TO_SPACE, b"'`")
+    return b" ".join(ascii_.split()).decode()
+
+
 @dataclass
 class Checked:
     """Rows that passed (as records ready to store) and every problem, by spreadsheet row."""
@@ -83,34 +110,106 @@ class Checked:
     rejected: dict[int, list[str]] = field(default_factory=dict)
     raw: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    keys: pd.Series | None = None  # the dedupe key of each record (same order)
 
     @property
     def ok(self) -> bool:
         return not self.issues
 
 
-def _year(raw: str) -> int | None:
-    m = re.fullmatch(r"\s*(\d{4})(?:\.0+)?\s*", raw)
-    if not m:
-        raise ValueError
-    year = int(m.group(1))
-    if not 1900 <= year <= dt.date.today().year:
-        raise ValueError
-    return year
-
-
 def check(
     table: Table,
     settings: Settings,
-    existing: set[str] | None = None,
+    existing: Collection[str] | None = None,
     postcode_file: str | Path | None = None,
     trust_location_basis: bool = False,
 ) -> Checked:
-    """Validate and locate every row. ``existing`` holds dedupe keys already in the database."""
-    frame = table.frame.rename(
-        columns=lambda c: ALIASES.get(norm(c).replace(" ", "_"), norm(c).replace(" ", "_"))
+    """Validate and locate every row, column by column. ``existing`` holds dedupe keys already in the database.
+
+    Every rule of :data:`gapmap.teams_rules.RULES` runs over every row; a row with any problem is left out of
+    ``records`` and listed in ``issues`` (by row, then in the order of the rules) and ``rejected``.
+
+    >>> from gapmap import io
+    >>> c = check(io.read_table(Settings().data_dir / "teams.csv"), Settings(), trust_location_basis=True)
+    >>> len(c.records), c.ok
+    (38, True)
+    """
+    given, cells, notes = _cells(table)
+    lk = geocode.lookups(settings, postcode_file)
+    area_table = areas.table(settings.boundaries_dir)
+
+    def region_of(name: str) -> str | None:
+        """The region (or nation, for the three nations) a typed region name means; None if none."""
+        found = area_table.match(name).codes
+        regions = [c for c in found if area_table.ancestor(c, "region") == c]
+        return regions[0] if len(regions) == 1 else None
+
+    found = _read(cells, lk, trust_location_basis)
+    issues = rules.find_all(rules.Rows(cells, found, existing or set(), region_of))
+    rejected: dict[int, list[str]] = {}
+    for issue in issues:
+        rejected.setdefault(int(issue.row or 0), []).append(issue.message)
+    placed = found["region_code"] != ""
+    records = pd.DataFrame(
+        {
+            "row": cells.index,
+            "name": cells["name"],  # trimmed: the name is what duplicates are matched on
+            "provider": given["provider"],
+            "area_served": given["area_served"],
+            "area_codes": found["area_codes"],
+            "postcode": found["postcode"],
+            "latitude": found["latitude"],
+            "longitude": found["longitude"],
+            "location_basis": found["basis"],
+            "nation": cells["nation"].where(~placed, found["located_nation"]),
+            "region_code": found["region_code"],
+            "region": cells["region"].where(
+                ~placed, geocode.per_value(found["region_code"], area_table.names.get)
+            ),
+            "established": found["established"],
+            "evidence_year": found["evidence_year"],
+            "closed": found["closed"],
+            "confidence": given["confidence"],
+            "source_url": geocode.per_value(cells["source_url"], lambda u: ";".join(rules.urls(u))),
+            "notes": given["notes"],
+        },
+        index=cells.index,
+    )[["row", *RECORD_FIELDS]]
+    good = ~records.index.isin(list(rejected))
+    if not good.all():
+        records = records.loc[good]
+    records = records.reset_index(drop=True)
+    unlocated = int(records["latitude"].isna().sum())
+    if unlocated:
+        notes.append(f"{unlocated} team(s) have no location: listed, not mapped.")
+    return Checked(
+        records=records,
+        issues=issues,
+        rejected=rejected,
+        raw=table.frame.set_axis(np.asarray(table.row_numbers(), dtype=np.int64)),  # for the rejects file
+        notes=notes,
+        keys=found["key"][good].reset_index(drop=True),
     )
-    if "name" not in frame.columns:
+
+
+def _heading(header: object) -> str:
+    key = norm(header).replace(" ", "_")
+    return ALIASES.get(key, key)
+
+
+def _text(column: pd.Series) -> np.ndarray:
+    """A column as Python strings (the readers give strings already; a table built by hand may not)."""
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "empty"):
+        values = np.array([str(v) for v in values], dtype=object)
+    return values
+
+
+def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Every known column as given and trimmed, indexed by spreadsheet row, leaving out rows blank in all of
+    them; and notes on ignored columns and blank rows. A file without a name column is refused outright."""
+    headings = [_heading(c) for c in table.frame.columns]
+    if "name" not in headings:
         # A whole-file problem: no row can be imported, so even --skip-invalid refuses the file (exit 1).
         raise InputError(
             [
@@ -122,261 +221,93 @@ def check(
                 )
             ]
         )
-    numbers = table.row_numbers()
-    unknown = [
-        c
-        for c in table.frame.columns
-        if ALIASES.get(norm(c).replace(" ", "_"), norm(c).replace(" ", "_")) not in (*COLUMNS, *EXTRA)
-    ]
+    known = (*COLUMNS, *EXTRA)
+    unknown = [c for c, h in zip(table.frame.columns, headings, strict=True) if h not in known]
     notes = [f"Ignored column(s): {', '.join(unknown)}."] if unknown else []
     if table.blank_rows:
         notes.append(f"Skipped {len(table.blank_rows)} blank row(s): {row_ranges(table.blank_rows)}.")
-    for col in (*COLUMNS, *EXTRA):
-        if col not in frame.columns:
-            frame[col] = ""
-    lk = geocode.lookups(settings, postcode_file)
-    from gapmap import areas
+    position = {h: i for i, h in enumerate(headings) if h in known}  # a heading given twice: the last one
+    index = pd.Index(np.asarray(table.row_numbers(), dtype=np.int64), name="row")
+    blank = np.full(len(index), "", dtype=object)
+    text = {c: _text(table.frame.iloc[:, position[c]]) if c in position else blank for c in known}
+    given = pd.DataFrame(text, index=index, dtype=object)
+    trimmed = {
+        c: np.array([v.strip() for v in text[c].tolist()], dtype=object) if c in position else blank
+        for c in known
+    }
+    cells = pd.DataFrame(trimmed, index=index, dtype=object)
+    keep = np.zeros(len(index), dtype=bool)
+    for col in position:
+        keep |= trimmed[col] != ""
+    if keep.all():
+        return given, cells, notes
+    return given.loc[keep], cells.loc[keep], notes
 
-    area_table = areas.table(settings.boundaries_dir)
 
-    def region_of(name: str) -> str | None:
-        """The region (or nation, for the three nations) a typed region name means; None if none."""
-        found = area_table.match(name).codes
-        regions = [c for c in found if area_table.ancestor(c, "region") == c]
-        return regions[0] if len(regions) == 1 else None
-
-    records: list[dict[str, object]] = []
-    row_issues: dict[int, list[Issue]] = {}
-    pending_points: list[tuple[int, float, float]] = []
-
-    def problem(row: int, column: str, value: str, message: str) -> None:
-        row_issues.setdefault(row, []).append(Issue(row, column, value, message))
-
-    for row, raw_rec in zip(numbers, frame.to_dict("records"), strict=True):
-        given = {k: str(raw_rec.get(k, "")) for k in (*COLUMNS, *EXTRA)}
-        # Trimmed copies are for parsing and matching only; free text is stored exactly as given.
-        cell = {k: v.strip() for k, v in given.items()}
-        if not any(cell.values()):
-            continue
-        if not cell["name"]:
-            problem(
-                row,
-                "name",
-                "",
-                "Expected a team name; found an empty cell. Fix: add the team's name, or delete the row.",
-            )
-        lat = lon = None
-        basis = "none"
-        lat_raw, lon_raw = cell["latitude"], cell["longitude"]
-        if lat_raw or lon_raw:
-            try:
-                lat_f, lon_f = float(lat_raw), float(lon_raw)
-                if math.isnan(lat_f) or math.isnan(lon_f):
-                    raise ValueError
-            except ValueError:
-                col = "latitude" if not _is_number(lat_raw) else "longitude"
-                problem(
-                    row,
-                    col,
-                    cell[col],
-                    "Expected latitude and longitude as decimal degrees (e.g. 54.597, -5.930); "
-                    f"found latitude '{lat_raw}', longitude '{lon_raw}'. Fix: give both, or neither and a postcode.",
-                )
-            else:
-                if geocode.in_box(lat_f, lon_f):
-                    lat, lon, basis = lat_f, lon_f, "coordinates"
-                elif geocode.in_box(lon_f, lat_f):
-                    problem(
-                        row,
-                        "latitude",
-                        f"{lat_raw}, {lon_raw}",
-                        f"Expected a UK latitude (49.8 to 60.9) and longitude (-8.7 to 1.8); found latitude {lat_raw} "
-                        f"and longitude {lon_raw}: did you swap latitude and longitude? Fix: swap the two cells.",
-                    )
-                else:
-                    problem(
-                        row,
-                        "latitude",
-                        f"{lat_raw}, {lon_raw}",
-                        f"Expected a point in the UK; found latitude {lat_raw}, longitude {lon_raw}, which is outside "
-                        "the UK. Fix: check the coordinates, or leave them blank and give a postcode.",
-                    )
-        postcode = ""
-        if cell["postcode"]:
-            pc = geocode.normalise_postcode(cell["postcode"])
-            if pc is None:
-                problem(
-                    row,
-                    "postcode",
-                    cell["postcode"],
-                    f"Expected a UK postcode like 'BT7 1NN' or a district like 'LS1'; found '{cell['postcode']}'. "
-                    "Fix: correct the postcode or leave it blank.",
-                )
-            else:
-                postcode = pc
-                outward = pc.split(" ")[0]
-                if lk.postcodes is not None and pc in lk.postcodes:
-                    if lat is None:
-                        lat, lon = lk.postcodes[pc]
-                        basis = "postcode"
-                elif outward in lk.districts:
-                    if lat is None:
-                        lat, lon = lk.districts[outward]
-                        basis = "postcode district"
-                else:
-                    problem(
-                        row,
-                        "postcode",
-                        cell["postcode"],
-                        f"Expected a known UK postcode district; '{outward}' is not in the bundled list of "
-                        "postcode districts. Fix: check the postcode, or give coordinates instead.",
-                    )
-        codes, code_problem = area_codes(cell["area_codes"])
-        if code_problem:
-            problem(row, "area_codes", cell["area_codes"], code_problem)
-        elif codes and lat is None:
-            point = geocode.area_point(lk, codes)
-            if point:
-                lat, lon = point
-                basis = "area served"
-        if trust_location_basis and cell["location_basis"] in BASIS and lat is not None:
-            basis = cell["location_basis"]
-        years: dict[str, int | None] = {}
-        both = [cell["closed"], cell["established"]]
-        if all(both) and all(map(_is_number, both)) and float(both[0]) < float(both[1]):
-            problem(
-                row,
-                "closed",
-                cell["closed"],
-                f"Expected a closing year on or after the year established ({cell['established']}); found "
-                f"'{cell['closed']}'. Fix: correct one of the two years.",
-            )
-        for col in ("established", "evidence_year", "closed"):
-            if cell[col]:
-                try:
-                    years[col] = _year(cell[col])
-                except ValueError:
-                    problem(
-                        row,
-                        col,
-                        cell[col],
-                        f"Expected a year from 1900 to {dt.date.today().year}; found '{cell[col]}'. Fix: write the year, e.g. 2019.",
-                    )
-        urls = [u.strip() for u in cell["source_url"].split(";") if u.strip()]
-        bad_urls = [u for u in urls if not re.match(r"^https?://", u, re.I)]
-        if bad_urls:
-            problem(
-                row,
-                "source_url",
-                cell["source_url"],
-                f"Expected web addresses starting http:// or https://; found '{bad_urls[0]}'. Fix: paste the full address.",
-            )
-        if lat is not None and lon is not None:
-            pending_points.append((row, lat, lon))
-        records.append(
-            {
-                "row": row,
-                "name": cell["name"],  # trimmed: the name is what duplicates are matched on
-                "provider": given["provider"],
-                "area_served": given["area_served"],
-                "area_codes": ";".join(codes),
-                "postcode": postcode,
-                "latitude": lat,
-                "longitude": lon,
-                "location_basis": basis,
-                "nation": cell["nation"],
-                "region_code": "",
-                "region": cell["region"],
-                "established": years.get("established"),
-                "evidence_year": years.get("evidence_year"),
-                "closed": years.get("closed"),
-                "confidence": given["confidence"],
-                "source_url": ";".join(urls),
-                "notes": given["notes"],
-            }
-        )
-
-    by_row = {r["row"]: r for r in records}
-    if pending_points:
-        rows, lats, lons = zip(*pending_points, strict=True)
-        assigned = geocode.assign_regions(lk, list(lats), list(lons))
-        for row, a in zip(rows, assigned.to_dict("records"), strict=True):
-            rec = by_row[row]
-            if not a["region_code"]:
-                problem(
-                    row,
-                    "latitude",
-                    f"{rec['latitude']}, {rec['longitude']}",
-                    "Expected a point in the UK; the location is more than 5 km from every UK nation and region. "
-                    "Fix: check the coordinates or postcode.",
-                )
-                continue
-            given_region = str(rec["region"])
-            if given_region and region_of(given_region) not in (a["region_code"], None):
-                problem(
-                    row,
-                    "region",
-                    given_region,
-                    f"Expected the region the location lies in, {a['region_name']}; found '{given_region}'. "
-                    "Fix: correct the region, or the location if the region is right.",
-                )
-            elif given_region and region_of(given_region) is None:
-                problem(
-                    row,
-                    "region",
-                    given_region,
-                    f"Expected a UK region or nation name; found '{given_region}'. Fix: use e.g. 'North West'.",
-                )
-            nation = str(rec["nation"])
-            if nation and norm(nation) != norm(a["nation"]):
-                problem(
-                    row,
-                    "nation",
-                    nation,
-                    f"Expected the nation the location lies in, {a['nation']}; found '{nation}'. Fix: correct the nation or the location.",
-                )
-            rec["region_code"] = a["region_code"]
-            rec["region"] = area_table.names[a["region_code"]]
-            rec["nation"] = a["nation"]
-
-    seen: dict[str, int] = {}
-    existing = existing or set()
-    for rec in records:
-        if not rec["name"]:
-            continue
-        key = dedupe_key(str(rec["name"]), rec["latitude"], rec["longitude"])  # type: ignore[arg-type]
-        row = int(rec["row"])  # type: ignore[call-overload]
-        if key in seen:
-            problem(
-                row,
-                "name",
-                str(rec["name"]),
-                f"Expected each team once; this row repeats row {seen[key]} (same name and location). Fix: delete one of them.",
-            )
-        elif key in existing:
-            problem(
-                row,
-                "name",
-                str(rec["name"]),
-                "Expected a new team; the database already holds a team with this name and location. Fix: delete the row, or remove the old team first.",
-            )
-        else:
-            seen[key] = row
-
-    all_issues = [i for r in sorted(row_issues) for i in row_issues[r]]
-    good = [r for r in records if int(r["row"]) not in row_issues]  # type: ignore[call-overload]
-    out = pd.DataFrame(good, columns=["row", *RECORD_FIELDS])
-    located = out["latitude"].notna().sum()
-    unlocated = len(out) - located
-    if unlocated:
-        notes.append(f"{unlocated} team(s) have no location: listed, not mapped.")
-    return Checked(
-        records=out,
-        issues=all_issues,
-        rejected={r: [i.message for i in v] for r, v in row_issues.items()},
-        raw=table.frame.set_axis(numbers),  # indexed by spreadsheet row, for the rejects file
-        notes=notes,
+def _read(cells: pd.DataFrame, lk: geocode.Lookups, trust_location_basis: bool) -> pd.DataFrame:
+    """What the cells say, column by column: numbers, postcodes, areas, years, the located point, its region
+    and the duplicate key (see :class:`gapmap.teams_rules.Rows`). Each lookup is one pass over its column."""
+    found = pd.DataFrame(index=cells.index)
+    for col, out in (("latitude", "lat_num"), ("longitude", "lon_num")):
+        found[out] = _numbers(cells[col])
+    lat, lon = found["lat_num"], found["lon_num"]
+    usable = lat.notna() & lon.notna() & geocode.in_box(lat, lon)
+    found["latitude"], found["longitude"] = lat.where(usable), lon.where(usable)
+    basis = np.array(["none", "coordinates"], dtype=object)[usable.to_numpy(dtype=np.int8)]
+    found["basis"] = pd.Series(basis, index=cells.index, dtype=object)
+    # Then, for rows still without a point: the postcode (full, else its district), then the areas served.
+    found["postcode"] = geocode.normalise_postcodes(cells["postcode"])
+    by_postcode = geocode.postcode_points(lk, found["postcode"])
+    found["postcode_basis"] = by_postcode["basis"]
+    _place(found, by_postcode, by_postcode["basis"])
+    served_by = lru_cache(maxsize=None)(area_codes)  # each distinct cell matched once, read twice
+    found["area_codes"] = geocode.per_value(cells["area_codes"], lambda t: ";".join(served_by(t)[0]))
+    found["area_problem"] = geocode.per_value(cells["area_codes"], lambda t: served_by(t)[1])
+    served = (found["area_codes"] != "") & (found["area_problem"] == "") & found["latitude"].isna()
+    if served.any():
+        points = geocode.area_points(lk, found["area_codes"][served])
+        _place(found, points, pd.Series("area served", index=points.index, dtype=object))
+    if trust_location_basis:
+        trusted = cells["location_basis"].isin(BASIS) & found["latitude"].notna()
+        found.loc[trusted, "basis"] = cells["location_basis"][trusted]
+    for col in ("established", "evidence_year", "closed"):
+        found[col] = geocode.per_value(cells[col], rules.year).astype("Int64")
+    located = found["latitude"].notna()
+    regions = geocode.assign_regions(lk, found["latitude"][located], found["longitude"][located])
+    for col, src in (
+        ("region_code", "region_code"),
+        ("region_name", "region_name"),
+        ("located_nation", "nation"),
+    ):
+        found[col] = pd.Series("", index=cells.index, dtype=object)
+        found.loc[located, col] = regions[src].to_numpy()
+    named = cells["name"] != ""
+    found["key"] = pd.Series("", index=cells.index, dtype=object)
+    found.loc[named, "key"] = dedupe_keys(
+        cells["name"][named], found["latitude"][named], found["longitude"][named]
     )
+    return found
+
+
+def _numbers(cells: pd.Series) -> np.ndarray:
+    """Each cell as Python's float() reads it (NaN where blank or not a number), in one cast when all are numbers."""
+    out = np.full(len(cells), np.nan)
+    values = cells.to_numpy(dtype=object)
+    given = values != ""
+    try:
+        out[given] = values[given].astype(float)  # float() of each string, so exactly as the rules read them
+    except ValueError:  # some cell is not a number: read them one by one
+        out[given] = [rules.number(v) for v in values[given]]
+    return out
+
+
+def _place(found: pd.DataFrame, points: pd.DataFrame, basis: pd.Series) -> None:
+    """Give the rows that have no point yet the point in ``points`` (indexed by row; NaN where none)."""
+    known = points.index[points["latitude"].notna().to_numpy()]
+    rows = known[found.loc[known, "latitude"].isna().to_numpy()]
+    found.loc[rows, "latitude"] = points.loc[rows, "latitude"]
+    found.loc[rows, "longitude"] = points.loc[rows, "longitude"]
+    found.loc[rows, "basis"] = basis.loc[rows]
 
 
 ACCEPTED_AREAS = (
@@ -391,8 +322,6 @@ def area_codes(text: str) -> tuple[list[str], str]:
     >>> area_codes("E06000001; NHS Fife; Cardiff")
     (['E06000001', 'S08000029', 'W06000015'], '')
     """
-    from gapmap import areas
-
     t = areas.table()
     pieces = [p.strip() for p in text.split(";") if p.strip()]
     codes: list[str] = []
@@ -422,11 +351,3 @@ def area_codes(text: str) -> tuple[list[str], str]:
         f"Expected areas a team serves: {ACCEPTED_AREAS}; not recognised: {', '.join(bad)}.{why} "
         "Fix: use the codes or names of the areas served, separated by ';'."
     )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
