@@ -159,3 +159,39 @@ def test_about_the_data_renders_every_table_whole():
         table_lines = [ln for ln in lines if ln.startswith("|") and not re.match(r"^\|[-|: ]+\|$", ln)]
         rendered = md.render(part)
         assert rendered.count("<tr>") == len(table_lines), part[:60]
+
+
+@pytest.mark.parametrize(("what", "fmt", "magic"), [("map", "png", b"\x89PNG"), ("chart", "svg", b"<?xml")])
+def test_downloads_are_the_files_the_cli_makes(app_settings, sample, survey_view, what, fmt, magic):
+    view = webapp.View(indicator="services_0_2_definitely")
+    if what == "map":
+        data = views.map_file(view, survey_view.table, app_settings, views.team_layer(app_settings), fmt)
+    else:
+        data = views.chart_file(survey_view.table, fmt)
+    assert data.startswith(magic)
+
+
+def test_profile_download_is_a_spine_chart_pdf(app_settings, sample):
+    profile = pipeline.area_profile(app_settings, "E12000007", sample)
+    assert views.profile_file(profile, sample, app_settings, None, "pdf").startswith(b"%PDF")
+
+
+def test_streamlit_is_imported_only_by_the_app_and_its_pages():
+    import ast
+
+    from tests.conftest import ROOT
+
+    importers = set()
+    for path in [ROOT / "app.py", *sorted((ROOT / "src" / "gapmap").rglob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
+                importers.add(path.relative_to(ROOT).as_posix())
+    assert importers and all(p == "app.py" or p.startswith("src/gapmap/pages/") for p in importers), importers

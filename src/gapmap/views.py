@@ -13,7 +13,10 @@ The pages (``gapmap.pages``) only lay these out; tests and scripts can build the
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -190,3 +193,39 @@ def profile_tidy(
     every = pipeline.all_indicators(responses, s, store=store, level=profile.level)
     frame = every.frame()
     return frame.loc[frame["area_code"].isin([profile.area_code, UK_CODE])].reset_index(drop=True)
+
+
+def _image_bytes(write: Callable[[Path], object], fmt: str) -> bytes:
+    """The image an exports.write_* call makes, read back (its alt text and CSV are offered separately)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        image = Path(tmp) / f"gapmap.{fmt}"
+        write(image)
+        return image.read_bytes()
+
+
+def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, fmt: str) -> bytes:
+    """The map as the CLI's ``gapmap render`` draws it (full-detail boundaries), as PNG, SVG or PDF bytes."""
+    from gapmap import exports
+
+    spec = print_spec(view, table, settings, teams)
+    return _image_bytes(lambda path: exports.write_map(table, spec, path, fmt), fmt)
+
+
+def chart_file(table: IndicatorTable, fmt: str) -> bytes:
+    """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes."""
+    from gapmap import exports
+
+    return _image_bytes(lambda path: exports.write_chart(table, path, fmt), fmt)
+
+
+def profile_file(
+    profile: Profile, responses: Responses, settings: Settings, store: Store | None, fmt: str
+) -> bytes:
+    """The area's spine chart as ``gapmap profile`` draws it, as PNG, SVG or PDF bytes."""
+    from dataclasses import replace
+
+    from gapmap import exports
+
+    s = replace(settings, comparison_level=profile.comparison_level).check()
+    tables = pipeline.all_indicators(responses, s, store=store, level=profile.level).tables
+    return _image_bytes(lambda path: exports.write_profile(profile, tables, path, fmt), fmt)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -143,12 +142,20 @@ def map_style(key: str, _view: views.MapView, focus: tuple[str, ...]) -> str:
 
 
 @st.cache_data(show_spinner="Preparing the file…", max_entries=32)
-def export_file(key: str, fmt: str, _view: webapp.View, _table: Any, _teams: views.TeamLayer) -> bytes:
-    """A PNG/SVG/PDF of the map with full-detail boundaries, made only when its button is pressed."""
-    spec = views.print_spec(_view, _table, settings(), _teams)
-    with tempfile.TemporaryDirectory() as tmp:
-        out, _ = pipeline.render(spec, Path(tmp) / f"gapmap.{fmt}", fmt)
-        return out.read_bytes()
+def export_file(
+    key: str, what: str, fmt: str, _view: webapp.View, _table: Any, _teams: views.TeamLayer
+) -> bytes:
+    """A PNG/SVG/PDF of the map (full-detail boundaries) or of the ranked chart, the same file the CLI makes,
+    made only when its button is pressed."""
+    if what == "chart":
+        return views.chart_file(_table, fmt)
+    return views.map_file(_view, _table, settings(), _teams, fmt)
+
+
+@st.cache_data(show_spinner="Preparing the file…", max_entries=16)
+def profile_file(key: str, fmt: str, _profile: Any, teams_version: int, url: str) -> bytes:
+    """The area's spine chart as a PNG/SVG/PDF, as `gapmap profile` makes it."""
+    return views.profile_file(_profile, sample_responses(), settings(), get_store(url), fmt)
 
 
 @st.cache_resource(show_spinner="Comparing every indicator…", max_entries=32)

@@ -293,15 +293,22 @@ def below_the_map(
     teams = common.team_layer(view.known_by, version, url)
     export_key = f"{data_key}|{view.computed()}|{version}"
 
-    def export(fmt: str) -> Callable[[], bytes]:
-        return lambda: common.export_file(export_key, fmt, view.computed(), table, teams)
+    def export(what: str, fmt: str) -> Callable[[], bytes]:
+        return lambda: common.export_file(export_key, what, fmt, view.computed(), table, teams)
 
-    for i, (fmt, mime) in enumerate(
-        (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
-    ):
-        cols[i].download_button(
-            f"Download map ({fmt.upper()})", export(fmt), f"{stem}.{fmt}", mime, key=f"dl_{fmt}"
-        )
+    # The same files `gapmap render` and `gapmap chart` make for this selection, each with its alt text and CSV.
+    for what, label in (("map", "map"), ("chart", "ranked chart")):
+        row = st.columns(3)
+        for i, (fmt, mime) in enumerate(
+            (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
+        ):
+            row[i].download_button(
+                f"Download {label} ({fmt.upper()})",
+                export(what, fmt),
+                f"{stem}{'' if what == 'map' else '.chart'}.{fmt}",
+                mime,
+                key=f"dl_{what}_{fmt}",
+            )
     st.text_area("Alt text (copy for reports and social media)", spec.alt_text, height=150)
 
     with st.expander("Parent-infant teams on the map"):

@@ -3,6 +3,8 @@ and a spine chart (the level's range, its middle half, the UK at the centre, the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from gapmap import areas, io, pipeline, safetext, views, webapp
@@ -94,7 +96,24 @@ def page() -> None:
     st.dataframe(views.profile_display(prof), hide_index=True, width="stretch")
     for missing in prof.unavailable:
         st.caption(safetext.markdown(f"Not available: {missing}."))
-    st.download_button(
+
+    def spine(fmt: str) -> Callable[[], bytes]:
+        return lambda: common.profile_file(
+            f"{prof.area_code}|{comparison}|{version}|{fmt}", fmt, prof, version, url
+        )
+
+    cols = st.columns(4)
+    for i, (fmt, mime) in enumerate(
+        (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
+    ):
+        cols[i + 1].download_button(
+            f"Download spine chart ({fmt.upper()})",
+            spine(fmt),
+            f"gapmap_profile_{prof.area_code}.{fmt}",
+            mime,
+            key=f"dl_profile_{fmt}",
+        )
+    cols[0].download_button(
         "Download profile (CSV)",
         lambda: io.csv_text(views.profile_tidy(prof, common.sample_responses(), common.settings(), store)),
         f"gapmap_profile_{prof.area_code}.csv",
