@@ -9,11 +9,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gapmap import io, pipeline, safetext
+from gapmap import exports, io, pipeline, safetext
 from gapmap.geography import LEVELS
-from gapmap.indicators import INDICATORS
+from gapmap.indicators import INDICATORS, IndicatorTable
+from gapmap.mapspec import MapSpec
 from gapmap.problems import InputError, Issue, format_issues
 from gapmap.render import RENDERERS
+from gapmap.render.names import export_name
+from gapmap.render.sizes import SIZES
 from gapmap.settings import Settings, from_env, settings_help
 from gapmap.survey import Responses
 
@@ -92,9 +95,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
         for table in result.tables:
             spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
-            name = f"{table.indicator.id}.{table.level}.{fmt}"
-            out, alt = pipeline.render(spec, Path(args.out_dir) / name, fmt)
-            print(f"wrote {out} and {alt.name}")
+            name = export_name(table, fmt, args.size, getattr(args, "known_by", None))
+            _write_map(args, table, spec, Path(args.out_dir) / name, fmt)
         for miss in result.unavailable:
             print(f"unavailable: {miss}", file=sys.stderr)
         return EXIT_OK
@@ -120,9 +122,18 @@ def cmd_render(args: argparse.Namespace) -> int:
     )
     spec = pipeline.map_spec(table, settings, boundaries, teams, teams_note)
     fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
-    out, alt = pipeline.render(spec, args.out, fmt)
-    print(f"wrote {out} and {alt.name}")
+    _write_map(args, table, spec, Path(args.out), fmt)
     return EXIT_OK
+
+
+def _write_map(args: argparse.Namespace, table: IndicatorTable, spec: MapSpec, path: Path, fmt: str) -> None:
+    """A static map with its alt text and data CSV beside it; an HTML map with its alt text."""
+    if fmt.lower() in exports.STATIC_FORMATS:
+        written = exports.write_map(table, spec, path, fmt, args.size, args.title, args.subtitle)
+        print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
+    else:
+        out, alt = pipeline.render(spec, path, fmt)
+        print(f"wrote {out} and {alt.name}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -180,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code-field", default="code", help="area-code field of --boundaries (default code)")
     p.add_argument("--no-teams", action="store_true", help="leave the parent-infant team points off")
     p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
+    p.add_argument("--size", choices=list(SIZES), default=None, help="export size (default a4-portrait)")
+    p.add_argument("--title", help="headline to print instead of the indicator's title")
+    p.add_argument(
+        "--subtitle", help="subtitle to print instead of the question (which then goes in the notes)"
+    )
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", help="check a survey file and list every problem")
@@ -197,8 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:  # the teams commands arrive with the teams module
         pass
     from gapmap.areas_cli import add_parsers as add_areas
+    from gapmap.exports_cli import add_parsers as add_exports
 
-    extra.append(add_areas)
+    extra += [add_areas, add_exports]
     for add in extra:
         add(sub)
     return parser

@@ -278,11 +278,12 @@ def assign_regions(lk: Lookups, lats: Any, lons: Any) -> pd.DataFrame:
     """
     reg = lk.regions_lonlat
     found = _containing(lats, lons, reg, lambda: lk.regions)
-    out = pd.DataFrame(index=range(len(found)))
-    for col, src in (("region_code", "area_code"), ("region_name", "area_name"), ("nation", "nation")):
-        values = np.append(reg[src].to_numpy(dtype=object), "")
-        out[col] = values[found]  # -1 picks the '' appended last
-    return out
+    columns = {"region_code": "area_code", "region_name": "area_name", "nation": "nation"}
+    # -1 (no region) picks the '' appended last.
+    return pd.DataFrame(
+        {col: np.append(reg[src].to_numpy(dtype=object), "")[found] for col, src in columns.items()},
+        dtype=object,
+    )
 
 
 def local_authorities(settings: Settings, lats: list[float], lons: list[float]) -> list[str]:

@@ -1,7 +1,8 @@
 """The teams database (SQLAlchemy: embedded SQLite by default, PostgreSQL for shared use): batches, undo, history.
 
 Every import is one transaction and one recorded batch; writers are serialised (SQLite BEGIN IMMEDIATE,
-PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind.
+PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind. A batch's
+rows are loaded in bulk through the driver (COPY on PostgreSQL, one executemany on SQLite), not row by row.
 """
 
 from __future__ import annotations

@@ -176,7 +176,9 @@ def check(
         index=cells.index,
     )[["row", *RECORD_FIELDS]]
     good = ~records.index.isin(list(rejected))
-    records = records.loc[good].reset_index(drop=True)
+    if not good.all():
+        records = records.loc[good]
+    records = records.reset_index(drop=True)
     unlocated = int(records["latitude"].isna().sum())
     if unlocated:
         notes.append(f"{unlocated} team(s) have no location: listed, not mapped.")
@@ -184,7 +186,7 @@ def check(
         records=records,
         issues=issues,
         rejected=rejected,
-        raw=table.frame.set_axis(table.row_numbers()),  # indexed by spreadsheet row, for the rejects file
+        raw=table.frame.set_axis(np.asarray(table.row_numbers(), dtype=np.int64)),  # for the rejects file
         notes=notes,
         keys=found["key"][good].reset_index(drop=True),
     )
@@ -225,7 +227,7 @@ def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     if table.blank_rows:
         notes.append(f"Skipped {len(table.blank_rows)} blank row(s): {row_ranges(table.blank_rows)}.")
     position = {h: i for i, h in enumerate(headings) if h in known}  # a heading given twice: the last one
-    index = pd.Index(table.row_numbers(), name="row")
+    index = pd.Index(np.asarray(table.row_numbers(), dtype=np.int64), name="row")
     blank = np.full(len(index), "", dtype=object)
     text = {c: _text(table.frame.iloc[:, position[c]]) if c in position else blank for c in known}
     given = pd.DataFrame(text, index=index, dtype=object)
@@ -234,7 +236,9 @@ def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
         for c in known
     }
     cells = pd.DataFrame(trimmed, index=index, dtype=object)
-    keep = (cells[list(position)] != "").any(axis=1)
+    keep = np.zeros(len(index), dtype=bool)
+    for col in position:
+        keep |= trimmed[col] != ""
     if keep.all():
         return given, cells, notes
     return given.loc[keep], cells.loc[keep], notes
@@ -249,7 +253,8 @@ def _read(cells: pd.DataFrame, lk: geocode.Lookups, trust_location_basis: bool) 
     lat, lon = found["lat_num"], found["lon_num"]
     usable = lat.notna() & lon.notna() & geocode.in_box(lat, lon)
     found["latitude"], found["longitude"] = lat.where(usable), lon.where(usable)
-    found["basis"] = pd.Series(np.where(usable, "coordinates", "none"), index=cells.index, dtype=object)
+    basis = np.array(["none", "coordinates"], dtype=object)[usable.to_numpy(dtype=np.int8)]
+    found["basis"] = pd.Series(basis, index=cells.index, dtype=object)
     # Then, for rows still without a point: the postcode (full, else its district), then the areas served.
     found["postcode"] = geocode.normalise_postcodes(cells["postcode"])
     by_postcode = geocode.postcode_points(lk, found["postcode"])

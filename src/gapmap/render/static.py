@@ -1,210 +1,382 @@
-"""Print-quality static maps (PNG at 300 dpi, SVG with real text, PDF) drawn with matplotlib via geopandas."""
+"""Static maps (PNG, SVG with real text, PDF) at any export size, laid out in measured boxes.
+
+:func:`map_figure` returns the laid-out matplotlib Figure and the texts that must stay on the canvas and clear of
+each other (the export tests check both from the drawn figure); :func:`render` saves it. Heavy libraries are
+imported inside the functions that draw.
+"""
 
 from __future__ import annotations
 
-import textwrap
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gapmap import output
 from gapmap.classify import SUPPRESSED_COLOUR
 from gapmap.mapspec import MapSpec
+from gapmap.render import labels as labelling
+from gapmap.render import prepared
+from gapmap.render.layout import (
+    BANNER,
+    Box,
+    Fitted,
+    Laid,
+    Page,
+    Swatch,
+    draw_legend,
+    header,
+    legend_height,
+    rc,
+)
+from gapmap.render.save import Meta, write_figure
+from gapmap.render.sizes import ExportSize, get_size
 
 if TYPE_CHECKING:
-    import geopandas as gpd
+    pass
 
-BNG = "EPSG:27700"  # British National Grid: the UK's own projection, so Shetland is not stretched
-DPI = 300
+BNG = prepared.BNG
+DPI = 300  # print resolution of the A4 sizes
+TEAM_COLOUR = "#b2182b"
+# Short forms of the source lines for social images (the full lines are on every A4 export), by their start.
+SHORT_SOURCES = {
+    "Survey:": "Survey: Parent-Infant Foundation (2021).",
+    "Boundaries:": "Boundaries: ONS, Open Government Licence v.3.0; contains OS data © Crown copyright and database right 2024.",
+    "Teams:": "Teams: gapmap teams database; Parent-Infant Foundation counts; postcodes ONS NSPL (OGL v3.0).",
+    "Population aged 0-2:": "Population: ONS mid-2019 (OGL v3.0).",
+    "Provision:": "Provision: DfE/DHSC; Scottish health boards (OGL v3.0).",
+}
 
 
-def render(spec: MapSpec, path: str | Path, fmt: str) -> Path:
-    """Draw the map to ``path`` (written atomically) and return it."""
-    import matplotlib
+def _indicator(spec: MapSpec) -> Any:
+    """The indicator a spec maps (its id is on every joined row), or None for a spec without one."""
+    from gapmap import indicators
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    ids = spec.areas["indicator"].dropna().unique() if "indicator" in spec.areas else []
+    return indicators.INDICATORS.get(str(ids[0])) if len(ids) else None
 
-    path = Path(path)
-    with matplotlib.rc_context(
-        {
-            "svg.fonttype": "none",  # real <text> in SVG, so legends and attribution stay searchable
-            "pdf.fonttype": 42,
-            "font.family": "DejaVu Sans",
-            "hatch.color": "#6e6e6e",
-            # Text is data: a '$' in a file name, profession or team name must not reach the maths parser.
-            "text.usetex": False,
-            "text.parse_math": False,
-        }
-    ):
-        fig = plt.figure(figsize=(8.27, 11.0))
-        ax = fig.add_axes((0.03, 0.17, 0.62, 0.70))
-        areas = spec.areas.to_crs(BNG)
-        shown = areas.loc[~areas["suppressed"]]
-        hidden = areas.loc[areas["suppressed"]]
-        if len(shown):
-            shown.plot(ax=ax, color=shown["colour"].tolist(), edgecolor="#404040", linewidth=0.5)
-        if len(hidden):
-            hidden.plot(ax=ax, color=SUPPRESSED_COLOUR, edgecolor="#404040", linewidth=0.5, hatch="///")
-        _place_labels(fig, ax, areas)
-        handles: list[Patch | Line2D] = [
-            Patch(facecolor=colour, edgecolor="#404040", label="\n".join(textwrap.wrap(label, 34)))
-            for label, colour in spec.legend
-        ]
-        if spec.suppressed_label:
-            handles.append(
-                Patch(
-                    facecolor=SUPPRESSED_COLOUR,
-                    edgecolor="#404040",
-                    hatch="///",
-                    label="\n".join(textwrap.wrap(spec.suppressed_label, 34)),
-                )
-            )
-        if spec.teams is not None and len(spec.teams):
-            teams = spec.teams.to_crs(BNG)
-            exact = teams.loc[teams["exact"]]
-            centre = teams.loc[~teams["exact"]]
-            if len(centre):
-                centre.plot(
-                    ax=ax, marker="D", markersize=22, facecolor="white", edgecolor="#b2182b", linewidth=1.1
-                )
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        marker="D",
-                        linestyle="",
-                        markerfacecolor="white",
-                        markeredgecolor="#b2182b",
-                        label="Team: centre of area served\nor postcode district",
-                    )
-                )
-            if len(exact):
-                exact.plot(
-                    ax=ax, marker="o", markersize=26, color="#b2182b", edgecolor="white", linewidth=0.6
-                )
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        marker="o",
-                        linestyle="",
-                        markerfacecolor="#b2182b",
-                        markeredgecolor="white",
-                        label="Team: postcode or exact location",
-                    )
-                )
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        title_lines = textwrap.wrap(spec.title, 62)
-        fig.text(0.04, 0.965, "\n".join(title_lines), fontsize=15, weight="bold", va="top")
-        top = 0.935 - 0.022 * (len(title_lines) - 1)
-        sub_lines = textwrap.wrap(spec.subtitle, 105)
-        fig.text(0.04, top, "\n".join(sub_lines), fontsize=8.5, va="top", color="#333333")
-        if spec.synthetic:
-            fig.text(
-                0.04,
-                top - 0.0135 * len(sub_lines) - 0.01,
-                "SYNTHETIC SAMPLE: not real survey answers",
-                fontsize=10,
-                weight="bold",
-                color="#b2182b",
-                va="top",
-            )
-        legend = fig.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(0.66, 0.82),
-            fontsize=8,
-            title="Legend",
-            title_fontsize=9,
-            frameon=False,
+
+def is_survey(spec: MapSpec) -> bool:
+    """Whether the map shows survey answers (only those carry the synthetic-sample label)."""
+    ind = _indicator(spec)
+    return bool(ind is None or ind.from_survey)
+
+
+def source_text(spec: MapSpec, compact: bool) -> str:
+    """The source and licence line: every footer line on A4, their short forms on social images."""
+    lines = [f for f in spec.footer if not (f.startswith("SYNTHETIC SAMPLE") and not is_survey(spec))]
+    if compact:
+        short = []
+        for line in lines:
+            if line.startswith("SYNTHETIC SAMPLE"):
+                continue  # the banner under the title says it
+            key = next((k for k in SHORT_SOURCES if line.startswith(k)), None)
+            short.append(SHORT_SOURCES[key] if key else line)
+        lines = short
+    return " ".join(lines)
+
+
+def _swatches(spec: MapSpec, has_exact: bool, has_centre: bool) -> list[Swatch]:
+    out = [Swatch(label, colour) for label, colour in spec.legend]
+    if spec.suppressed_label:
+        out.append(Swatch(spec.suppressed_label, SUPPRESSED_COLOUR, hatch="///"))
+    if has_centre:
+        out.append(
+            Swatch("Team: centre of area served or postcode district", "white", TEAM_COLOUR, marker="D")
         )
-        legend.set_in_layout(False)
-        side = [spec.uk_note, spec.base_note]
+    if has_exact:
+        out.append(Swatch("Team: postcode or exact location", TEAM_COLOUR, "white", marker="o"))
+    return out
+
+
+def _sentences(text: str, n: int) -> str:
+    parts = text.split(". ")
+    return ". ".join(parts[:n]).rstrip(".") + "." if text else ""
+
+
+def _notes(
+    spec: MapSpec,
+    compact: bool,
+    question: str,
+    omitted: list[tuple[str, str]],
+    csv_name: str,
+    survey: bool,
+) -> list[tuple[str, bool]]:
+    """The notes in reading order, each with whether it may be left out when space runs short."""
+    data = csv_name or "the data table"
+    notes: list[tuple[str, bool]] = [(spec.uk_note, False)]
+    limit = 3 if compact else 10
+    if omitted and len(omitted) <= limit:
+        listed = "; ".join(f"{name} {value}" for name, value in omitted)
+        notes.append((f"Not labelled on the map (no room): {listed}.", False))
+    elif omitted:
+        notes.append(
+            (f"{len(omitted)} areas are not labelled on the map (no room): every value is in {data}.", False)
+        )
+    if compact:
+        if "could not be placed" in spec.base_note:
+            notes.append((_sentences(spec.base_note, 2), False))
+        who = re.search(r"Respondents: .* only\.", spec.base_note)
+        if who:  # a profession filter changes what every value means: never left off
+            notes.append((who.group(0), False))
+        if survey and spec.suppressed_label:
+            notes.append(("Labels show values; 95% intervals and n for every area are in the data.", True))
         if spec.teams_note:
-            side.append(spec.teams_note)
-        fig.text(
-            0.67, 0.50, "\n\n".join("\n".join(textwrap.wrap(s, 38)) for s in side if s), fontsize=8, va="top"
-        )
-        fig.text(
-            0.04,
-            0.15,
-            "\n".join(line for s in spec.footer for line in textwrap.wrap(s, 150)),
-            fontsize=6.2,
-            va="top",
-            color="#333333",
-        )
-        try:
-            output.write_with(
-                path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(spec, fmt))
+            notes.append((_sentences(spec.teams_note, 1), True))
+        if question:
+            notes.append((question, True))
+    else:
+        if question:
+            notes.append((question, False))
+        notes.append((spec.base_note, False))
+        if spec.teams_note:
+            notes.append((spec.teams_note, True))
+    if csv_name:
+        notes.append((f"Full data and notes: {csv_name}", False))
+    return [(_keep_together(text), optional) for text, optional in notes if text]
+
+
+def _keep_together(text: str) -> str:
+    """No line break inside 'n = 283'."""
+    return re.sub(r"\bn = (\d)", "n\u00a0=\u00a0\\1", text)
+
+
+def _fit_column(
+    page: Page, notes: list[tuple[str, bool]], width: float, height: float, pt: float, min_pt: float
+) -> Fitted | None:
+    """The notes as one text block that fits the box: largest type first, then without the optional ones."""
+    kept = list(notes)
+    while True:
+        text = "\n\n".join(t for t, _ in kept)
+        fitted = page.fit(text, width, pt, min_pt=min_pt, max_height=height)
+        if fitted is not None or not any(opt for _, opt in kept):
+            return fitted
+        last = max(i for i, (_, opt) in enumerate(kept) if opt)
+        kept.pop(last)
+
+
+def map_figure(
+    spec: MapSpec,
+    size: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    csv_name: str = "",
+) -> Laid:
+    """Lay out the map of ``spec`` at an export size; nothing is written.
+
+    ``title`` and ``subtitle`` replace the spec's (the question wording then moves to the notes); ``csv_name``
+    is the data file written beside the export, named in the notes.
+
+    >>> from gapmap import pipeline
+    >>> laid = map_figure(pipeline.map_spec(pipeline.indicator_table("respondents")), "social")
+    >>> [round(v * laid.fig.dpi) for v in laid.fig.get_size_inches()]
+    [1200, 675]
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    sz = get_size(size)
+    survey = is_survey(spec)
+    head_title = spec.title if title is None else title
+    head_sub = spec.subtitle if subtitle is None else subtitle
+    question = ""
+    if subtitle is not None and spec.subtitle and subtitle != spec.subtitle:
+        question = f"{'Question' if survey else 'Measure'}: {spec.subtitle}"
+    with rc():
+        fig = Figure(figsize=(sz.width_in, sz.height_in), dpi=sz.dpi)
+        FigureCanvasAgg(fig)
+        page = Page(fig, sz)
+        w, h, m = sz.width_in, sz.height_in, sz.margin_in
+        gap = 0.08 if sz.compact else 0.12
+        side = w > 1.2 * h  # landscape: the map takes the full height, the words go beside it
+        # Source and licence line, full width at the bottom.
+        src = page.fit(source_text(spec, sz.compact), w - 2 * m, sz.source_pt, sz.min_pt, max_height=0.16 * h)
+        src = src or page.fit(source_text(spec, True), w - 2 * m, sz.min_pt)
+        assert src is not None  # a width of inches always fits text at some size (words are broken)
+        page.place(src, m, m, va="bottom", color="#333333")
+        bottom = m + src.height + gap
+        top = h - m
+        header_width = w - 2 * m
+        if not side:
+            top = header(
+                page,
+                head_title,
+                head_sub,
+                m,
+                top,
+                header_width,
+                BANNER if survey and spec.synthetic else "",
+                gap,
             )
-        finally:
-            plt.close(fig)
+        # Map box: as tall as the body allows, at the map's own aspect, within a share of the width.
+        areas = spec.areas
+        geoms = prepared.to_bng(areas.geometry)
+        minx, miny, maxx, maxy = geoms.total_bounds
+        padx, pady = 0.01 * (maxx - minx), 0.01 * (maxy - miny)
+        minx, maxx, miny, maxy = minx - padx, maxx + padx, miny - pady, maxy + pady
+        aspect = (maxx - minx) / (maxy - miny)
+        body_h = top - gap - bottom
+        map_w = min(body_h * aspect, (0.45 if side else 0.62) * (w - 2 * m))
+        map_h = map_w / aspect
+        box = Box(m, top - gap - map_h, m + map_w, top - gap)
+        ax = fig.add_axes((box.x0 / w, box.y0 / h, box.width / w, box.height / h))
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+        ax.set_axis_off()
+        ax.set_aspect("auto")  # the box already has the map's aspect, so one metre is as long in x as in y
+        tolerance = (maxx - minx) / (map_w * sz.dpi) / 2  # half a pixel
+        shapes = prepared.paths(areas.geometry, tolerance)
+        many = len(areas) > labelling.LEADERS_UP_TO
+        lw = 0.25 if len(areas) > 100 else 0.45
+        suppressed = areas["suppressed"].to_numpy(dtype=bool)
+        _areas(
+            ax,
+            [p for p, s in zip(shapes, suppressed, strict=True) if not s],
+            areas.loc[~suppressed, "colour"].tolist(),
+            lw,
+            "",
+        )
+        _areas(
+            ax,
+            [p for p, s in zip(shapes, suppressed, strict=True) if s],
+            [SUPPRESSED_COLOUR] * int(suppressed.sum()),
+            lw,
+            "///",
+        )
+        obstacles, has_exact, has_centre = _teams(ax, spec, page, sz)
+        framed = areas
+        if sz.compact:
+            framed = framed.assign(
+                label=[_compact_label(t, s) for t, s in zip(framed["label"], suppressed, strict=True)]
+            )
+        pt = sz.label_pt - (1.0 if many and not sz.compact else 0.0)
+        placed = labelling.place_labels(page, ax, framed, pt, obstacles)
+        # Beside the map: (landscape: the title and subtitle,) legend, notes.
+        cx0 = box.x1 + (0.3 if not sz.compact else 0.2)
+        cw = w - m - cx0
+        ctop = top
+        if side:
+            ctop = header(
+                page, head_title, head_sub, cx0, top, cw, BANNER if survey and spec.synthetic else "", gap
+            )
+        entries = _swatches(spec, has_exact, has_centre)
+        notes = _notes(spec, sz.compact, question, placed.omitted, csv_name, survey)
+        _column(page, sz, entries, notes, cx0, ctop - gap, cw, bottom)
+    desc_title = head_title if not head_sub else f"{head_title}. {head_sub}"
+    meta = Meta(desc_title, spec.alt_text, _keywords(spec), source_text(spec, False))
+    return Laid(fig, page.texts, sz, placed.omitted, meta)
+
+
+def _areas(ax: Any, shapes: list[Any], colours: list[str], lw: float, hatch: str) -> None:
+    """Fill the areas' outlines (prepared Paths, in British National Grid) with their colours."""
+    from matplotlib.collections import PathCollection
+
+    if shapes:
+        ax.add_collection(
+            PathCollection(
+                shapes, facecolors=colours, edgecolors="#404040", linewidths=lw, hatch=hatch or None
+            ),
+            autolim=False,
+        )
+
+
+def _compact_label(text: str, suppressed: bool) -> str:
+    """On a social image a label is the value alone (the hatching and legend say which areas are hidden)."""
+    return "" if suppressed or not text else text.split("\n")[0]
+
+
+def _column(
+    page: Page,
+    sz: ExportSize,
+    entries: list[Swatch],
+    notes: list[tuple[str, bool]],
+    x: float,
+    top: float,
+    width: float,
+    bottom: float,
+) -> None:
+    """The legend and notes beside the map: side by side when the column is wide, else one above the other."""
+    title = "Key"
+    pt = sz.body_pt
+    wide = width > 4.4
+    legend_w = 0.42 * width if wide else width
+    room = (top - bottom) * (1.0 if wide else 0.55)
+    while pt > sz.min_pt and legend_height(page, entries, legend_w, pt, title) > room:
+        pt -= 0.5
+    lh = draw_legend(page, entries, x, top, legend_w, pt, title)
+    if wide:
+        nx, ntop, nw = x + legend_w + 0.25, top, width - legend_w - 0.25
+    else:
+        nx, ntop, nw = x, top - lh - 0.15, width
+    fitted = _fit_column(page, notes, nw, ntop - bottom, sz.body_pt, sz.min_pt)
+    if fitted is not None:
+        page.place(fitted, nx, ntop)
+
+
+def _teams(ax: Any, spec: MapSpec, page: Page, sz: ExportSize) -> tuple[list[labelling.Rect], bool, bool]:
+    """Draw the team points; returns their boxes in pixels (labels keep off them) and which kinds are drawn."""
+    if spec.teams is None or not len(spec.teams):
+        return [], False, False
+    teams = spec.teams.to_crs(BNG)
+    exact = teams.loc[teams["exact"].astype(bool)]
+    centre = teams.loc[~teams["exact"].astype(bool)]
+    scale = 1.0
+    if len(centre):
+        ax.scatter(
+            centre.geometry.x,
+            centre.geometry.y,
+            marker="D",
+            s=22 * scale,
+            facecolor="white",
+            edgecolor=TEAM_COLOUR,
+            linewidths=1.1,
+            zorder=4,
+        )
+    if len(exact):
+        ax.scatter(
+            exact.geometry.x,
+            exact.geometry.y,
+            marker="o",
+            s=26 * scale,
+            color=TEAM_COLOUR,
+            edgecolor="white",
+            linewidths=0.6,
+            zorder=4,
+        )
+    radius = (26 * scale) ** 0.5 / 2 * page.fig.dpi / 72 + 1
+    pts = ax.transData.transform([[g.x, g.y] for g in teams.geometry])
+    boxes = [labelling.Rect(px - radius, py - radius, px + radius, py + radius) for px, py in pts]
+    return boxes, bool(len(exact)), bool(len(centre))
+
+
+def _keywords(spec: MapSpec) -> list[str]:
+    ind = _indicator(spec)
+    words = ["infant mental health", "parent-infant teams", "UK"]
+    if ind is not None:
+        words.append(ind.id)
+    if spec.extra.get("level_label"):
+        words.append(spec.extra["level_label"])
+    if spec.synthetic and is_survey(spec):
+        words.append("synthetic sample")
+    return words
+
+
+def save(laid: Laid, path: str | Path, fmt: str) -> Path:
+    """Write a laid-out export atomically (PNG at the size's resolution; SVG and PDF at its physical size)."""
+    path = Path(path)
+    assert laid.meta is not None
+    meta = laid.meta
+    output.write_with(path, lambda tmp: write_figure(laid.fig, tmp, fmt, laid.size.dpi, meta))
     return path
 
 
-def _place_labels(fig: Any, ax: Any, areas: gpd.GeoDataFrame) -> None:
-    """Label areas, largest first, only where the label fits: inside its own area when there are many small
-    areas, and never over another label. A value left unlabelled is still in the table, CSV and alt text."""
-    import shapely
-
-    ax.set_aspect("equal")
-    ax.autoscale_view()
-    if not hasattr(fig.canvas, "get_renderer"):
-        # A figure made in a thread without a GUI backend (Streamlit's) has a bare canvas: give it Agg's.
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(fig)
-    fig.canvas.draw()  # fixes the axes transform so label sizes can be measured
-    renderer = fig.canvas.get_renderer()
-    many = len(areas) > 20
-    kept: list[Any] = []
-    order = areas.assign(_a=areas.geometry.area).sort_values("_a", ascending=False)
-    for _, row in order.iterrows():
-        text = str(row["label"])
-        if not text:
-            continue
-        geom = row.geometry.buffer(0)
-        for pt in _candidates(geom, 4 if many else 12):
-            label = ax.annotate(
-                text,
-                (pt.x, pt.y),
-                ha="center",
-                va="center",
-                fontsize=5.5 if many else 6.5,
-                color="#111111",
-                annotation_clip=True,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
-            box = label.get_window_extent(renderer).expanded(1.05, 1.1)
-            corners = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
-            rect = shapely.box(corners[0][0], corners[0][1], corners[1][0], corners[1][1])
-            fits = geom.contains(rect) if many else geom.intersection(rect).area > 0.5 * rect.area
-            if fits and not any(box.overlaps(other) for other in kept):
-                kept.append(box)
-                break
-            label.remove()
-
-
-def _candidates(geom: Any, limit: int) -> list[Any]:
-    """Points inside an area to try a label at: its representative point, then a grid, nearest first."""
-    import numpy as np
-    import shapely
-
-    first = geom.representative_point()
-    minx, miny, maxx, maxy = geom.bounds
-    xs, ys = np.meshgrid(np.linspace(minx, maxx, 7)[1:-1], np.linspace(miny, maxy, 7)[1:-1])
-    grid = shapely.points(xs.ravel(), ys.ravel())
-    inside = [p for p in grid[shapely.contains(geom, grid)]]
-    inside.sort(key=lambda p: p.distance(first))
-    return [first, *inside][:limit]
-
-
-def _metadata(spec: MapSpec, fmt: str) -> dict[str, str]:
-    if fmt == "png":
-        return {"Title": spec.title, "Description": spec.alt_text, "Source": " ".join(spec.footer)}
-    if fmt == "svg":
-        return {"Title": spec.title, "Description": spec.alt_text}
-    return {"Title": spec.title, "Subject": spec.alt_text}
+def render(
+    spec: MapSpec,
+    path: str | Path,
+    fmt: str,
+    size: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    csv_name: str = "",
+) -> Path:
+    """Draw the map to ``path`` (written atomically) at an export size (A4 portrait by default)."""
+    return save(map_figure(spec, size, title, subtitle, csv_name), path, fmt)
