@@ -108,9 +108,8 @@ def _sqlite(folder: Path) -> Fresh:
 
 
 def _postgres(base: str) -> Fresh:
-    if base.startswith(
-        "postgresql://"
-    ):  # the driver gapmap installs, for the baseline too (as the store does)
+    # The driver gapmap installs, for the baseline too (as the store does).
+    if base.startswith("postgresql://"):
         base = "postgresql+psycopg://" + base.removeprefix("postgresql://")
 
     @contextmanager
