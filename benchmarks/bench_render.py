@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from _common import Measure, Result, best_of, measure, table  # noqa: E402
+from _common import Measure, Result, measure, table  # noqa: E402
 
 ROWS = 0  # rendering does not depend on the survey's size
 SMOKE_ROWS = 0
@@ -97,11 +97,19 @@ def _bare_next(gdf: Any, colours: list[str], out: Path, size: tuple[float, float
     return time.perf_counter() - t0
 
 
-def _timed(fn: Any, *args: Any) -> Measure:
-    """Best of a few fresh-process runs of a callable that returns the seconds of its own timed part."""
-    runs = [measure(fn, *args) for _ in range(2)]
-    best = min(runs, key=lambda m: m.value)
-    return Measure(float(best.value), best.peak_mb)
+def _pair(
+    repeats: int, ours: tuple[Any, ...], bare: tuple[Any, ...], inner: bool = False
+) -> tuple[Measure, Measure]:
+    """The fastest of ``repeats`` fresh-process runs of each side, run alternately so that other work on the
+    machine falls on both alike. ``inner``: the callables return the seconds of their own timed part."""
+    a, b = [], []
+    for _ in range(max(1, repeats)):
+        a.append(measure(*ours))
+        b.append(measure(*bare))
+    if inner:
+        a = [Measure(float(m.value), m.peak_mb) for m in a]
+        b = [Measure(float(m.value), m.peak_mb) for m in b]
+    return min(a, key=lambda m: m.seconds), min(b, key=lambda m: m.seconds)
 
 
 def _cli(argv: list[str]) -> None:
@@ -148,7 +156,7 @@ def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
 
     _setup()
     level = "region" if smoke else "nhs"
-    repeats = 1 if smoke else 3
+    repeats = 1 if smoke else 5
     tmp = Path(tempfile.mkdtemp(prefix="bench-render-out-"))
     table_, spec = _spec(level)
     size = get_size(None)
@@ -156,30 +164,39 @@ def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
     boundaries_path = from_env().level_path(level)
     gdf = geography.load_boundaries(boundaries_path)
     colours = spec.areas["colour"].tolist()
+    ours, bare = _pair(
+        repeats,
+        (_ours_once, table_, spec, tmp / "ours.png"),
+        (_bare_plot, gdf, colours, tmp / "bare.png", fig_size, size.dpi),
+    )
     results = [
         Result(
             f"one PNG map ({level}, A4, {size.dpi} dpi) from a ready spec",
-            best_of(repeats, _ours_once, table_, spec, tmp / "ours.png"),
-            best_of(repeats, _bare_plot, gdf, colours, tmp / "bare.png", fig_size, size.dpi),
+            ours,
+            bare,
             goal=1.3,
             note="gapmap also writes the alt text and the CSV beside the PNG",
         )
     ]
     if not smoke:
-        results.append(
-            Result(
-                "next PNG map in the same process (caches warm)",
-                _timed(_ours_next, table_, spec, tmp / "ours-next.png"),
-                _timed(_bare_next, gdf, colours, tmp / "bare-next.png", fig_size, size.dpi),
-                goal=1.3,
-            )
+        ours, bare = _pair(
+            repeats,
+            (_ours_next, table_, spec, tmp / "ours-next.png"),
+            (_bare_next, gdf, colours, tmp / "bare-next.png", fig_size, size.dpi),
+            inner=True,
         )
+        results.append(Result("next PNG map in the same process (caches warm)", ours, bare, goal=1.3))
     argv = ["render", "--indicator", INDICATOR, "--level", level, "--out", str(tmp / "cli.png")]
+    ours, bare = _pair(
+        repeats,
+        (_cli, argv),
+        (_bare_file, boundaries_path, colours, tmp / "bare-file.png", fig_size, size.dpi),
+    )
     results.append(
         Result(
             f"`gapmap render` one map ({level}), command line",
-            best_of(repeats, _cli, argv),
-            best_of(repeats, _bare_file, boundaries_path, colours, tmp / "bare-file.png", fig_size, size.dpi),
+            ours,
+            bare,
             note="gapmap: survey, teams store, indicator, map, alt text and CSV; bare: read_file + plot + savefig",
         )
     )

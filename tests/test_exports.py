@@ -360,3 +360,10 @@ def test_chart_and_profile_commands_write_image_alt_text_and_csv(tmp_path: Path,
     )
     assert main(["profile", "--area", "Atlantis"]) == 1
     assert "No area or postcode district called 'Atlantis'" in capsys.readouterr().err
+
+
+def test_a_typed_headline_shows_control_characters_rather_than_obeying_them():
+    spec = spec_for("respondents", "region")
+    laid = static.map_figure(spec, "social", title="Gap map\u202e txt.exe", subtitle="line\x1b[31m red")
+    shown = [t.get_text() for t in laid.texts]
+    assert "Gap map[U+202E] txt.exe" in shown and any("line[U+001B][31m red" in s for s in shown)

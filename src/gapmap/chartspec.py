@@ -261,8 +261,8 @@ def ranked_spec(
     order = "best first" if ind.polarity else "highest first"
     default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the UK value."
     return RankedSpec(
-        title=table.title if title is None else title,
-        subtitle=default_sub if subtitle is None else subtitle,
+        title=table.title if title is None else safetext.visible(title),
+        subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
         banner=BANNER if table.synthetic and ind.from_survey else "",
         bars=bars,
         style=style,
@@ -378,8 +378,10 @@ def spine_spec(
         f"{level.plural}."
     )
     return SpineSpec(
-        title=f"{profile.area_name}: infant mental health profile" if title is None else title,
-        subtitle=default_sub if subtitle is None else subtitle,
+        title=f"{profile.area_name}: infant mental health profile"
+        if title is None
+        else safetext.visible(title),
+        subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
         banner=BANNER if synthetic else "",
         rows=rows,
         legend=legend,

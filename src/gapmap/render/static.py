@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gapmap import output
+from gapmap import output, safetext
 from gapmap.classify import SUPPRESSED_COLOUR
 from gapmap.mapspec import MapSpec
 from gapmap.render import labels as labelling
@@ -176,8 +176,9 @@ def map_figure(
 
     sz = get_size(size)
     survey = is_survey(spec)
-    head_title = spec.title if title is None else title
-    head_sub = spec.subtitle if subtitle is None else subtitle
+    # A headline typed by a user is shown as typed, with any bidi override or control character made visible.
+    head_title = spec.title if title is None else safetext.visible(title)
+    head_sub = spec.subtitle if subtitle is None else safetext.visible(subtitle)
     question = ""
     if subtitle is not None and spec.subtitle and subtitle != spec.subtitle:
         question = f"{'Question' if survey else 'Measure'}: {spec.subtitle}"
