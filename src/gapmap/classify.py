@@ -1,12 +1,10 @@
-"""Class breaks, labels and colours for a choropleth (mapclassify does the classing; this picks the breaks)."""
+"""Class breaks, labels and colours for a choropleth: fixed breaks for shares and ratings, round steps for counts."""
 
 from __future__ import annotations
 
 import itertools
 import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from gapmap.indicators import Indicator
 
@@ -45,15 +43,13 @@ def _nice_step(raw: float) -> float:
 
 
 def _nice_count_bins(values: list[float], integer: bool = True) -> tuple[float, ...]:
-    import mapclassify
-
     top = max(values) if values else 1.0
     top = max(1.0 if integer else 1e-6, float(top))
     k = int(min(5, max(1, len(set(values)))))
     step = max(1, math.ceil(top / k)) if integer else _nice_step(top / k)
-    bins = tuple(float(step * (i + 1)) for i in range(k))
-    # mapclassify.UserDefined validates and extends the bins to cover every value.
-    return tuple(float(b) for b in mapclassify.UserDefined(np.asarray(values or [0.0]), bins=list(bins)).bins)
+    # The last bin (step × k, step ≥ top / k) covers every value by construction, so no value needs a class of
+    # its own (mapclassify.UserDefined added one here; importing it pulls in scikit-learn, 40 MB in the app).
+    return tuple(float(step * (i + 1)) for i in range(k))
 
 
 def classes_for(indicator: Indicator, values: list[float], palette: str = "YlGnBu") -> Classes:

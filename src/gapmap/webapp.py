@@ -32,6 +32,8 @@ class View:
     known_by: int = 0  # 0 = any year
     source: str = "sample"  # 'sample' or 'upload'
     tiles: bool = False
+    colour_by: str = "value"  # 'value' or 'comparison' (with the UK)
+    comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
@@ -59,6 +61,12 @@ class View:
             known_by=known_by if FIRST_TEAM_YEAR <= known_by <= dt.date.today().year else 0,
             source=query.get("source", d.source) if query.get("source") in ("sample", "upload") else d.source,
             tiles=query.get("tiles", "0") == "1",
+            colour_by=query.get("colour_by", d.colour_by)
+            if query.get("colour_by") in COLOUR_BY
+            else d.colour_by,
+            comparison=query.get("comparison", d.comparison)
+            if query.get("comparison") in COMPARISON_LEVELS
+            else d.comparison,
         )
 
     def to_query(self) -> dict[str, str]:
@@ -77,6 +85,26 @@ class View:
     @property
     def level_or_default(self) -> str:
         return self.level or default_level(self.indicator)
+
+    def computed(self) -> View:
+        """The part of the view its numbers depend on (a cache key): not the area zoomed to or the background.
+
+        >>> View(area="Fife", tiles=True, level="nhs").computed() == View()
+        True
+        """
+        from dataclasses import replace
+
+        level = self.level if self.level != default_level(self.indicator) else ""
+        return replace(self, area="", tiles=False, source="sample", level=level)
+
+    @property
+    def comparison_level(self) -> float:
+        """The comparison level as Settings takes it (0.95 or 0.998)."""
+        return COMPARISON_LEVELS[self.comparison]
+
+
+COLOUR_BY = {"value": "value", "comparison": "compared with UK"}
+COMPARISON_LEVELS = {"95": 0.95, "99.8": 0.998}  # percent in the URL -> Settings.comparison_level
 
 
 def default_level(indicator_id: str) -> str:
@@ -193,15 +221,22 @@ def about_markdown(root: Path) -> str:
     return "\n\n---\n\n".join(parts)
 
 
+WARM_MESSAGE = "gapmap: caches warm"  # printed by the server once its background warm-up has finished
+
+
 def start_server(
-    root: Path, env: dict[str, str] | None = None, timeout_s: float = 90.0
-) -> tuple[object, str]:
+    root: Path, env: dict[str, str] | None = None, timeout_s: float = 180.0, warm: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start `streamlit run app.py` on a free localhost port and wait until it is healthy.
 
-    Returns (the process, its base URL). For the browser test and benchmark; stop it with ``.terminate()``.
+    With ``warm`` (the default) it also asks for Streamlit's script health check, which runs the app once and so
+    starts its background warm-up, and waits until the server says the caches are warm: what a deployment whose
+    health probe uses /_stcore/script-health-check gets before its first visitor. Returns (the process, its base
+    URL); for tests, benchmarks and scripts. Stop it with ``.terminate()``.
     """
     import socket
     import sys
+    import tempfile
     import time
     import urllib.request
 
@@ -210,17 +245,30 @@ def start_server(
         port = int(sock.getsockname()[1])
     cmd = [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open with the process: its console, read for the warm line
     proc = subprocess.Popen(  # noqa: S603 - our own app, fixed arguments
-        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+
+    def get(path: str) -> bool:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:  # noqa: S310 - localhost only
-                if r.status == 200:
-                    return proc, url
+            with urllib.request.urlopen(f"{url}{path}", timeout=timeout_s) as r:  # noqa: S310 - localhost only
+                return bool(r.status == 200)
         except OSError:
+            return False
+
+    while time.monotonic() < deadline and not get("/_stcore/health"):
+        time.sleep(0.5)
+    if time.monotonic() < deadline and warm:
+        get("/_stcore/script-health-check")
+        while time.monotonic() < deadline:
+            log.seek(0)
+            if WARM_MESSAGE.encode() in log.read():
+                return proc, url
             time.sleep(0.5)
+    elif time.monotonic() < deadline:
+        return proc, url
     proc.kill()
-    raise RuntimeError(f"the app did not start within {timeout_s:.0f} s")
+    raise RuntimeError(f"the app did not start{' and warm up' if warm else ''} within {timeout_s:.0f} s")

@@ -1,9 +1,16 @@
-"""The browser map (folium/Leaflet) of a MapSpec: choropleth, team points, legend; every text escaped."""
+"""The browser map (folium/Leaflet) of a MapSpec: the level's areas once, restyled per indicator; every text escaped.
+
+A map is a *base* (the level's area shapes, team points, layer control: the same for every indicator of a level)
+and an *overlay* (colours, hatching, tooltips, legend, source line, focus: one indicator). The app keeps the base
+in the browser and swaps only the overlay when the indicator changes; a standalone HTML file holds both.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import shutil
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +21,43 @@ from gapmap.mapspec import MapSpec
 
 if TYPE_CHECKING:
     import folium
+    import geopandas as gpd
 
 HATCH_ID = "gapmap-hatch"
 TEAM_COLOUR = "#b2182b"
+LEGEND_WIDTH = 184  # px: the legend's column beside the map
+TEAMS_LAYER = "Parent-infant teams"
+RUNTIME_JS = Path(__file__).with_name("gapmap_map.js")
+COMPONENT_JS = Path(__file__).with_name("gapmap_component.js")
+# The short source line in the map's corner; the full sources and licences are in the legend column.
+ATTRIBUTION = "Boundaries © ONS, OS (OGL v3.0)"
 
 
 def esc(value: Any) -> str:
     """HTML-escape, and neutralise template-literal characters (folium puts popups inside JS backquotes)."""
     text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element (no '</script>', no HTML-significant characters)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def areas_geojson(areas: gpd.GeoDataFrame) -> str:
+    """The areas' shapes with their codes only (names and values travel in the overlay), as script-safe JSON.
+
+    Coordinates are rounded to 5 decimal places (about a metre), far finer than the web copies' simplification.
+    """
+    import shapely
+
+    shapes = shapely.transform(areas.geometry.to_numpy(), lambda xy: xy.round(5))
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{"area_code":{script_json(str(code))}}},"geometry":{shapely.to_geojson(g)}}}'
+        for code, g in zip(areas["area_code"], shapes, strict=True)
+    )
+    return '{"type":"FeatureCollection","features":[' + features + "]}"
 
 
 def _team_record(t: Any) -> dict[str, Any]:
@@ -52,206 +87,302 @@ def _team_record(t: Any) -> dict[str, Any]:
     }
 
 
-def _team_points_class() -> Any:
+def team_records(teams: gpd.GeoDataFrame | None) -> list[dict[str, Any]]:
+    """Every mappable team as the browser draws it (escaped)."""
+    return [] if teams is None else [_team_record(t) for _, t in teams.iterrows()]
+
+
+@lru_cache(maxsize=1)
+def _element_classes() -> tuple[Any, Any]:
+    """The map's own elements (built on first use: branca and jinja2 load only when a map is drawn)."""
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class TeamPoints(MacroElement):
-        """All team markers from one JSON array (compact; folium.Popup would need jQuery, which we do not load)."""
+    class Base(MacroElement):
+        """The level's areas, the teams and the controls, drawn by the runtime (gapmap_map.js) from one JSON."""
+
+        _template = Template(
+            """{% macro script(this, kwargs) %}
+{{ this.runtime }}
+gapmapBase({{ this._parent.get_name() }}, {{ this.base }});
+{% endmacro %}"""
+        )
+
+        def __init__(self, base: str, runtime: str):
+            super().__init__()
+            self._name = "GapmapBase"
+            self.base = base
+            self.runtime = runtime
+
+    class Style(MacroElement):
+        """One indicator's colours, tooltips and legend, applied while its layer is on the map."""
 
         _template = Template(
             """{% macro script(this, kwargs) %}
 (function () {
-  var teams = {{ this.records|tojson }};
-  var layer = {{ this._parent.get_name() }};
-  teams.forEach(function (t) {
-    var m = L.circleMarker([t.lat, t.lon], {radius: 6, color: "#b2182b", weight: 2,
-      dashArray: t.exact ? null : "3,2", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
-      className: "gapmap-team"});
-    m.bindPopup(t.popup, {maxWidth: 320});
-    m.bindTooltip(t.tip);
-    layer.addLayer(m);
-  });
+  var layer = {{ this._parent.get_name() }}, style = {{ this.style }};
+  layer.on("add", function (e) { gapmapApply(e.target._map, style); });
+  layer.on("remove", function (e) { if (e.target._map) gapmapClear(e.target._map); });
+  if (layer._map) gapmapApply(layer._map, style);
 })();
 {% endmacro %}"""
         )
 
-        def __init__(self, records: list[dict[str, Any]]):
+        def __init__(self, style: str):
             super().__init__()
-            self._name = "TeamPoints"
-            self.records = records
+            self._name = "GapmapStyle"
+            self.style = style
 
-    return TeamPoints
-
-
-def _TeamPoints(records: list[dict[str, Any]]) -> Any:
-    return _team_points_class()(records)
+    return Base, Style
 
 
-def _legend_html(spec: MapSpec) -> str:
-    rows = "".join(
-        f'<div><span class="sw" style="background:{esc(c)}"></span>{esc(label)}</div>'
-        for label, c in spec.legend
-    )
-    if spec.suppressed_label:
-        rows += (
-            f'<div><svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{HATCH_ID})" '
-            f'stroke="#404040"/></svg>{esc(spec.suppressed_label)}</div>'
-        )
-    if spec.teams is not None and len(spec.teams):
-        rows += (
-            f'<div><svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="5" fill="{TEAM_COLOUR}"/></svg>'
-            "Team: postcode or exact location</div>"
-            f'<div><svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="5" fill="white" '
-            f'stroke="{TEAM_COLOUR}" stroke-width="2" stroke-dasharray="2,1"/></svg>'
-            "Team: centre of area served or postcode district</div>"
-        )
-    synthetic = (
-        '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
-    )
-    return f"""
+CSS = f"""
+<style>
+ #map_div, .folium-map {{ position: absolute !important; left: {LEGEND_WIDTH}px !important; right: 0;
+   top: 0 !important; bottom: 0; width: auto !important; height: auto !important; }}
+ .gapmap-legend {{ position: fixed; left: 0; top: 0; bottom: 0; width: {LEGEND_WIDTH}px; overflow-y: auto;
+   box-sizing: border-box; padding: 6px; background: #ffffff; font: 11px/1.35 system-ui, sans-serif; color: #222;
+   border-right: 1px solid #ccc; }}
+ @media (max-width: 520px) {{
+  #map_div, .folium-map {{ left: 0 !important; bottom: 40% !important; }}
+  .gapmap-legend {{ top: 60%; width: auto; right: 0; border-right: none; border-top: 1px solid #ccc; }}
+ }}
+ .gapmap-legend .title {{ font-weight: bold; margin-bottom: 3px; }}
+ .gapmap-legend .row {{ display: flex; align-items: flex-start; gap: 6px; margin: 1px 0; }}
+ .gapmap-legend .sw {{ flex: none; display: inline-block; width: 16px; height: 12px; margin-top: 1px;
+   border: 1px solid #404040; }}
+ .gapmap-legend svg.sw {{ border: none; }}
+ .gapmap-legend .synthetic {{ color: #b2182b; font-weight: bold; margin-bottom: 4px; }}
+ .gapmap-legend .note {{ color: #333; margin-top: 5px; }}
+ .gapmap-legend .sources {{ color: #555; margin-top: 6px; font-size: 10px; }}
+ .gapmap-legend .sources p {{ margin: 2px 0; }}
+ .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
+ .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
+ .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
+   border-radius: 50%; color: #ffffff; font: bold 10px system-ui, sans-serif; text-align: center; }}
+ .gapmap-cluster span {{ display: block; line-height: 17px !important; }}
+ .leaflet-control-attribution {{ font-size: 10px; }}
+</style>"""
+
+HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
   <rect width="8" height="8" fill="#bdbdbd"/><line x1="0" y1="0" x2="0" y2="8" stroke="#6e6e6e" stroke-width="3"/>
  </pattern></defs></svg>
-<style>
- .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
- .gapmap-legend {{ position:absolute; z-index:1000; top:80px; left:10px; background:rgba(255,255,255,0.92);
-   padding:6px 8px; font:11px/1.35 system-ui, sans-serif; border:1px solid #999; border-radius:4px; max-width:210px; }}
- .gapmap-legend .sw {{ display:inline-block; width:16px; height:12px; margin-right:6px; vertical-align:middle;
-   border:1px solid #404040; }}
- .gapmap-legend svg.sw {{ border:none; }}
- .gapmap-legend .synthetic {{ color:#b2182b; font-weight:bold; margin-bottom:4px; }}
- .gapmap-legend .note {{ color:#333; margin-top:4px; }}
- .marker-cluster {{ background-color: rgba(178,24,43,0.25) !important; }}
- .marker-cluster div {{ background-color: rgba(178,24,43,0.9) !important; color: #ffffff; font-weight: bold; }}
-</style>
-<div class="gapmap-legend" role="region" aria-label="Map legend">
- {synthetic}<div><b>{esc(spec.title)}</b></div>{rows}
- <div class="note">{esc(spec.uk_note)}</div>
-</div>"""
+<div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
+
+
+TILES = {  # the optional background, for users online: only in maps that ask for it
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "© OpenStreetMap contributors",
+    "name": "OpenStreetMap background (needs internet)",
+}
+ASSET_NAMES = (
+    "leaflet.js",
+    "leaflet.css",
+    "leaflet.markercluster.js",
+    "MarkerCluster.css",
+    "MarkerCluster.Default.css",
+)
+
+
+def base_data(geojson: str, teams: list[dict[str, Any]], tiles: bool = False) -> dict[str, Any]:
+    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``)."""
+    return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
+
+
+def base_map(
+    geojson: str,
+    teams: list[dict[str, Any]],
+    tiles: bool = False,
+    inline_assets: bool = False,
+    title: str = "",
+) -> folium.Map:
+    """The part of the map shared by every indicator of a level: area shapes, team points, controls.
+
+    ``geojson`` is :func:`areas_geojson` of the level's boundaries; ``teams`` is :func:`team_records`.
+    """
+    import folium
+    from branca.element import Element
+
+    base_cls, _ = _element_classes()
+    m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
+    # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
+    m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
+    root: Any = m.get_root()
+    if inline_assets:
+        m.default_js, m.default_css = [], []
+        root.header.add_child(
+            Element(f"<style>{assets.inline('css', ASSET_NAMES)}</style>"), name="gapmap_css"
+        )
+        root.header.add_child(
+            Element(f"<script>{assets.inline('js', ASSET_NAMES)}</script>"), name="gapmap_js"
+        )
+        root.header.add_child(Element(f"<title>{esc(title)}</title>"), name="gapmap_title")
+    else:
+        m.default_js = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".js")]
+        m.default_css = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".css")]
+    root.header.add_child(Element(CSS), name="gapmap_style")
+    root.html.add_child(Element(HTML), name="gapmap_legend")
+    base = base_data("__GEOJSON__", teams, tiles)
+    base_cls(
+        script_json(base).replace('"__GEOJSON__"', geojson), RUNTIME_JS.read_text(encoding="utf-8")
+    ).add_to(m)
+    return m
+
+
+def install_component(folder: Path) -> Path:
+    """The map as a Streamlit component: index.html, Leaflet and the runtime, in ``folder`` (served as is)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for asset in assets.ASSETS:
+        target = folder / asset.name
+        if not target.exists():
+            shutil.copyfile(assets.source(asset), target)
+    images = assets.source(assets.ASSETS[0]).parent / "images"
+    if images.is_dir() and not (folder / "images").exists():
+        shutil.copytree(images, folder / "images")
+    links = "".join(f'<link rel="stylesheet" href="{n}">' for n in ASSET_NAMES if n.endswith(".css"))
+    scripts = "".join(f'<script src="{n}"></script>' for n in ASSET_NAMES if n.endswith(".js"))
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>gapmap map</title>{links}{CSS}'
+        f"{scripts}<script>{RUNTIME_JS.read_text(encoding='utf-8')}</script></head><body>{HTML}"
+        f'<div id="map_div"></div><script>{COMPONENT_JS.read_text(encoding="utf-8")}</script></body></html>'
+    )
+    index = folder / "index.html"
+    if not index.exists() or index.read_text(encoding="utf-8") != page:
+        tmp = folder / "index.html.tmp"
+        tmp.write_text(page, encoding="utf-8")
+        tmp.replace(index)
+    return folder
+
+
+def _comparison_sentence(word: str, spec: MapSpec) -> str:
+    level = float(spec.extra.get("comparison_level", "95%").rstrip("%")) / 100
+    return comparison.sentence(word, level)
+
+
+def _n_meaning(spec: MapSpec) -> str:
+    """What n counts on this map ('respondents', 'children aged 0-2', 'teams')."""
+    from gapmap.indicators import INDICATORS
+
+    ids = spec.areas["indicator"] if "indicator" in spec.areas else pd.Series(dtype=str)
+    ind = INDICATORS.get(str(ids.iloc[0])) if len(ids) else None
+    return ind.n_meaning if ind else ""
+
+
+def _tooltips(spec: MapSpec) -> list[str]:
+    """Each area's tooltip: name, value and interval (or why none is shown), n and the comparison with the UK."""
+    a = spec.areas
+    reasons = a.get("suppressed_reason", pd.Series("", index=a.index)).fillna("")
+    categories = a.get("category", pd.Series("", index=a.index)).fillna("")
+    n_meaning = _n_meaning(spec)
+    survey = bool(spec.suppressed_label)
+    out = []
+    for (_, row), reason, cat in zip(a.iterrows(), reasons, categories, strict=True):
+        lines = [f"<b>{esc(row['area_name'])}</b>"]
+        if row["suppressed"]:
+            lines.append(
+                "Suppressed to protect a neighbouring area: no value shown"
+                if reason == "secondary"
+                else "Fewer than {} responses: no value shown".format(esc(spec.extra.get("min_base", "10")))
+            )
+        elif cat:
+            lines.append(esc(cat))
+        elif str(row["label"]).strip():
+            head = "Value (95% interval)" if survey and "(" in str(row["label"]) else "Value"
+            lines.append(f"{head}: {esc(str(row['label']).replace(chr(10), ' '))}")
+        else:
+            lines.append("No value")
+        lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
+        if row.get("comparison", ""):
+            lines.append(esc(_comparison_sentence(str(row["comparison"]), spec)))
+        out.append("<br>".join(lines))
+    return out
+
+
+def _legend_html(spec: MapSpec) -> str:
+    def row(swatch: str, label: str) -> str:
+        return f'<div class="row">{swatch}<span>{esc(label)}</span></div>'
+
+    rows = "".join(
+        row(f'<span class="sw" style="background:{esc(c)}"></span>', label) for label, c in spec.legend
+    )
+    if spec.suppressed_label:
+        rows += row(
+            f'<svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{HATCH_ID})" '
+            'stroke="#404040"/></svg>',
+            spec.suppressed_label,
+        )
+    if spec.teams is not None and len(spec.teams):
+        rows += row(
+            f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="{TEAM_COLOUR}"/></svg>',
+            "Team: postcode or exact location",
+        ) + row(
+            f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
+            f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
+            "Team: centre of area served or postcode district",
+        )
+    synthetic = (
+        '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
+    )
+    sources = "".join(f"<p>{esc(f)}</p>" for f in spec.footer)
+    return (
+        f'{synthetic}<div class="title">{esc(spec.title)}</div>{rows}'
+        f'<div class="note">{esc(spec.uk_note)}</div>'
+        f'<div class="sources"><b>Sources</b>{sources}</div>'
+    )
+
+
+def _attribution(spec: MapSpec) -> str:
+    """The short source line Leaflet shows in the corner (the full sources are in the legend column)."""
+    parts = [ATTRIBUTION]
+    if spec.synthetic:
+        parts.append("Survey: SYNTHETIC sample")
+    elif _n_meaning(spec) == "respondents":
+        parts.append("Survey: PIF 2021")
+    if spec.teams is not None and len(spec.teams):
+        parts.append("Teams: gapmap")
+    return " | ".join(parts)
+
+
+def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip], legend, source line, focus."""
+    a = spec.areas
+    tips = _tooltips(spec)
+    styles = {
+        str(code): [str(colour), bool(sup), tip]
+        for code, colour, sup, tip in zip(a["area_code"], a["colour"], a["suppressed"], tips, strict=True)
+    }
+    payload: dict[str, Any] = {
+        "areas": styles,
+        "legend": _legend_html(spec),
+        "attribution": _attribution(spec),
+        "focus": [c for c in (focus or []) if c in styles],
+    }
+    chosen = a.loc[a["area_code"].isin(payload["focus"])]
+    if len(chosen) == 1:
+        pt = chosen.geometry.iloc[0].representative_point()
+        payload["popup"] = {"at": [round(pt.y, 5), round(pt.x, 5)], "html": styles[payload["focus"][0]][2]}
+    return payload
+
+
+def overlay(spec: MapSpec, focus: list[str] | None = None) -> folium.FeatureGroup:
+    """One indicator's styling as a layer: added to a base map it colours the areas, removed it clears them."""
+    import folium
+
+    _, style_cls = _element_classes()
+    group = folium.FeatureGroup(name="gapmap style", control=False)
+    group.add_child(style_cls(script_json(style_payload(spec, focus))))
+    return group
 
 
 def build(
     spec: MapSpec, inline_assets: bool = False, tiles: bool = False, focus: list[str] | None = None
 ) -> folium.Map:
-    """A folium map of the spec. JS/CSS come from the app's own static files (or inline, for a file).
-
-    ``focus`` (area codes) zooms to those areas and, for one area, opens its values in a popup.
-    """
-    import folium
-    from branca.element import Element
-    from folium.plugins import MarkerCluster
-
-    js = [("leaflet", assets.url("leaflet.js"))]
-    css = [("leaflet_css", assets.url("leaflet.css"))]
-    m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None, control_scale=True)
-    m.options.update(
-        {"maxZoom": 13, "minZoom": 4}
-    )  # without tiles Leaflet has no maxZoom; clustering needs one
-    m.default_js = [] if inline_assets else js
-    m.default_css = [] if inline_assets else css
-    root: Any = m.get_root()
-    if inline_assets:
-        names = (
-            "leaflet.js",
-            "leaflet.css",
-            "leaflet.markercluster.js",
-            "MarkerCluster.css",
-            "MarkerCluster.Default.css",
-        )
-        root.header.add_child(Element(f"<style>{assets.inline('css', names)}</style>"), name="gapmap_css")
-        root.header.add_child(Element(f"<script>{assets.inline('js', names)}</script>"), name="gapmap_js")
-        root.header.add_child(Element(f"<title>{esc(spec.title)}</title>"), name="gapmap_title")
-    if tiles:
-        folium.TileLayer(
-            "OpenStreetMap", name="OpenStreetMap background (needs internet)", show=True, control=True
-        ).add_to(m)
-
-    cols = ["area_code", "area_name", "n", "suppressed", "colour", "label", "comparison", "geometry"]
-    areas = spec.areas[cols].copy()
-    reasons = spec.areas.get("suppressed_reason", pd.Series("", index=areas.index))
-    categories = spec.areas.get("category", pd.Series("", index=areas.index)).fillna("")
-    areas["tip_value"] = [
-        (
-            "suppressed to protect a neighbouring area: no value shown"
-            if reason == "secondary"
-            else "fewer than {} responses: no value shown".format(spec.extra.get("min_base", "10"))
-        )
-        if s
-        else (cat or lab.replace("\n", " "))
-        for s, lab, reason, cat in zip(areas["suppressed"], areas["label"], reasons, categories, strict=True)
-    ]
-    areas["tip_n"] = areas["n"].astype(int).astype(str)
-    areas["tip_cmp"] = [comparison.LABELS[c].lower() if c else "—" for c in areas["comparison"]]
-    for col in ("area_name", "tip_value"):
-        areas[col] = areas[col].map(esc)
-    data = areas.drop(columns=["label", "comparison"])
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        p = feature["properties"]
-        if p["suppressed"]:
-            return {
-                "fillColor": "#bdbdbd",
-                "color": "#404040",
-                "weight": 0.8,
-                "fillOpacity": 1,
-                "className": "gapmap-area gapmap-suppressed",
-            }
-        return {
-            "fillColor": p["colour"],
-            "color": "#404040",
-            "weight": 0.8,
-            "fillOpacity": 0.85,
-            "className": "gapmap-area",
-        }
-
-    folium.GeoJson(
-        data,
-        name=spec.title,
-        style_function=style,
-        highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["area_name", "tip_value", "tip_n", "tip_cmp"],
-            aliases=["Area", "Value (95% interval)", "Responses (n)", "Compared with UK"],
-            sticky=True,
-        ),
-    ).add_to(m)
-
-    if spec.teams is not None and len(spec.teams):
-        cluster = MarkerCluster(name="Parent-infant teams", options={"maxClusterRadius": 35})
-        if not inline_assets:
-            cluster.default_js = [("markercluster", assets.url("leaflet.markercluster.js"))]
-            cluster.default_css = [
-                ("markercluster_css", assets.url("MarkerCluster.css")),
-                ("markercluster_default_css", assets.url("MarkerCluster.Default.css")),
-            ]
-        else:
-            cluster.default_js = []
-            cluster.default_css = []
-        cluster.add_to(m)
-        cluster.add_child(_TeamPoints([_team_record(t) for _, t in spec.teams.iterrows()]))
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    chosen = spec.areas.loc[spec.areas["area_code"].isin(focus or [])]
-    if len(chosen):
-        minx, miny, maxx, maxy = chosen.total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-        if len(chosen) == 1:
-            row = areas.loc[chosen.index[0]]
-            pt = chosen.geometry.iloc[0].representative_point()
-            html = (
-                f"<b>{row['area_name']}</b><br>{row['tip_value']}<br>n = {esc(row['tip_n'])}"
-                f"<br>Compared with UK: {esc(row['tip_cmp'])}"
-            )
-            script = (
-                f"L.popup({{maxWidth: 260, autoPan: true}}).setLatLng([{pt.y:.5f}, {pt.x:.5f}])"
-                f".setContent({json.dumps(html)}).openOn({m.get_name()});"
-            )
-            root.script.add_child(Element(script), name="gapmap_focus")
-    else:
-        m.fit_bounds([[49.85, -8.2], [60.9, 1.8]])  # the whole UK, Shetland and Scilly included
-    root.html.add_child(Element(_legend_html(spec)), name="gapmap_legend")
-
+    """A folium map of the spec: base and overlay together. JS/CSS come from the app's own static files (or
+    inline, for a file). ``focus`` (area codes) zooms to those areas and, for one area, opens its values."""
+    m = base_map(areas_geojson(spec.areas), team_records(spec.teams), tiles, inline_assets, spec.title)
+    overlay(spec, focus).add_to(m)
     return m
 
 

@@ -1,0 +1,263 @@
+"""The app in headless Chromium, each path beside a bare baseline in the same run: a static page with a folium
+map of the same GeoJSON and team points, served by `python -m http.server`, opened in the same Chromium.
+
+Paths, at region and at local-authority level:
+  first visit   a fresh browser (nothing cached) opens the page of a freshly started, warmed-up server until the
+                map's areas are drawn and coloured (bare: the static page until its areas are drawn);
+  warm visit    the same browser opens the page again (bare: reloads the static page);
+  switch        the indicator is changed in the sidebar until the map shows the new one (bare: the browser opens
+                the static page of the other indicator);
+and the servers' peak memory (VmHWM of the streamlit process, beside the http.server's). Also printed: the
+server's time from start to healthy and to warm, and a first visit with no warm-up at all. Asserts nothing.
+
+Run: python benchmarks/bench_app.py   (needs Debian's chromium; GAPMAP_CHROMIUM for another binary)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import Measure, Result, table  # noqa: E402
+
+FRAME = 'iframe[title="gapmap.pages.map.folium_map"]'
+TARGETS = {"first visit": 3.0, "warm visit": 3.0, "switch": 1.0}  # seconds (issue 9.4)
+RSS_TARGET_MB = 350
+LEVELS = {  # level: (areas, first indicator, the indicator switched to, its option label)
+    "region": (
+        12,
+        "services_0_2_definitely",
+        "referrals_age_2_or_under",
+        "Local CYPMHS takes referrals at age two or under",
+    ),
+    "la": (
+        361,
+        "children_0_2_no_team",
+        "teams_per_10k_age_0_2",
+        "Parent-infant teams per 10,000 children aged 0-2",
+    ),
+}
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bare_pages(folder: Path, level: str) -> dict[str, str]:
+    """The baseline: for each indicator of the level, a folium map of the same web GeoJSON and team points,
+    coloured by value, with Leaflet served from the same folder (no CDN). Returns indicator -> file name."""
+    import folium
+    import folium.plugins
+
+    from gapmap import assets, geography, pipeline, teams_layer
+    from gapmap.settings import from_env
+
+    s = from_env()
+    for a in assets.ASSETS:
+        shutil.copyfile(assets.source(a), folder / a.name)
+    points, _ = teams_layer.for_map(s)
+    boundaries = geography.web_boundaries(s.level_path(level))
+    out = {}
+    for ind in LEVELS[level][1:3]:
+        table = pipeline.indicator_table(ind, settings=s, level=level)
+        spec = pipeline.map_spec(table, s, boundaries, points, "")
+        m = folium.Map(location=[55, -3.2], zoom_start=5, tiles=None)
+        m.default_js = [("leaflet", "leaflet.js")]
+        m.default_css = [("leaflet_css", "leaflet.css")]
+        colours = dict(zip(spec.areas["area_code"], spec.areas["colour"], strict=True))
+        folium.GeoJson(
+            spec.areas[["area_code", "area_name", "geometry"]],
+            style_function=lambda f, c=colours: {"fillColor": c[f["properties"]["area_code"]], "weight": 0.8},
+            tooltip=folium.GeoJsonTooltip(["area_name"]),
+        ).add_to(m)
+        cluster = folium.plugins.MarkerCluster()
+        cluster.default_js = [("mc", "leaflet.markercluster.js")]
+        cluster.default_css = [("mc_css", "MarkerCluster.css"), ("mc_d", "MarkerCluster.Default.css")]
+        for _, t in points.iterrows():
+            folium.CircleMarker([t.geometry.y, t.geometry.x], radius=4, tooltip=str(t["name"])).add_to(
+                cluster
+            )
+        cluster.add_to(m)
+        m.fit_bounds([[49.85, -8.2], [60.9, 1.8]])
+        name = f"{level}_{ind}.html"
+        (folder / name).write_text(m.get_root().render(), encoding="utf-8")
+        out[ind] = name
+    return out
+
+
+@contextmanager
+def http_server(folder: Path) -> Iterator[tuple[str, int]]:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    proc = subprocess.Popen(  # our own baseline server, fixed arguments
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    try:
+        yield f"http://127.0.0.1:{port}", proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def app_paths(browser: Any, url: str, level: str, server_pid: int) -> dict[str, Measure]:
+    areas, first, _, label = LEVELS[level]
+    query = f"?indicator={first}" + ("&level=la" if level == "la" else "")
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+
+    def open_map() -> None:
+        page.goto(f"{url}/{query}", wait_until="domcontentloaded")
+        frame = page.frame_locator(FRAME).last
+        frame.locator("path.gapmap-area").nth(areas - 1).wait_for(state="attached", timeout=180_000)
+        frame.locator(".gapmap-legend .title").wait_for(timeout=180_000)
+
+    out = {"first visit": timed(open_map)}
+    page.wait_for_timeout(1500)
+    out["warm visit"] = timed(open_map)
+    page.wait_for_timeout(2500)
+
+    def switch() -> None:
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first.click()
+        page.get_by_role("option", name=label).click()
+        frame = page.frame_locator(FRAME).last
+        frame.locator(".gapmap-legend .title", has_text=label[:30]).wait_for(timeout=180_000)
+        frame.locator("path.gapmap-area").nth(areas - 1).wait_for(state="attached", timeout=180_000)
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first.wait_for()
+    out["switch"] = timed(switch)
+    ctx.close()
+    rss = peak_rss_mb(server_pid)
+    return {k: Measure(v, rss) for k, v in out.items()}
+
+
+def bare_paths(browser: Any, base: str, pages: dict[str, str], level: str, pid: int) -> dict[str, Measure]:
+    areas, first, second, _ = LEVELS[level]
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+
+    def open_page(name: str) -> Callable[[], None]:
+        def go() -> None:
+            page.goto(f"{base}/{name}", wait_until="domcontentloaded")
+            page.locator("path.leaflet-interactive").nth(areas - 1).wait_for(
+                state="attached", timeout=180_000
+            )
+
+        return go
+
+    out = {"first visit": timed(open_page(pages[first]))}
+    out["warm visit"] = timed(open_page(pages[first]))
+    out["switch"] = timed(open_page(pages[second]))
+    ctx.close()
+    rss = peak_rss_mb(pid)
+    return {k: Measure(v, rss) for k, v in out.items()}
+
+
+def run(rows: int = 0, smoke: bool = False) -> list[Result]:
+    """One Result per path and level, and one for the servers' peak memory. ``rows`` is unused (the app serves
+    the bundled data); ``smoke`` measures the region level only."""
+    from playwright.sync_api import sync_playwright
+
+    from gapmap import webapp
+
+    tmp = Path(tempfile.mkdtemp(prefix="gapmap-bench-app-"))
+    db = f"sqlite:///{tmp / 'teams.db'}"
+    os.environ["GAPMAP_DATABASE_URL"] = db
+    from gapmap.settings import Settings
+    from gapmap.store import Store
+
+    Store(Settings(database_url=db))  # a deployment's database exists before its server starts
+    levels = ["region"] if smoke else list(LEVELS)
+    static = tmp / "bare"
+    static.mkdir()
+    pages = {lv: bare_pages(static, lv) for lv in levels}
+    chromium = os.environ.get("GAPMAP_CHROMIUM") or shutil.which("chromium")
+    env = dict(os.environ)
+    results: list[Result] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+
+        # The same first visit on a server that has not warmed up (for the record: the cost warming removes).
+        t0 = time.perf_counter()
+        proc, url = webapp.start_server(ROOT, env, warm=False)
+        healthy = time.perf_counter() - t0
+        cold = app_paths(browser, url, "region", proc.pid)["first visit"].seconds
+        proc.terminate()
+        proc.wait(timeout=20)
+
+        t0 = time.perf_counter()
+        proc, url = webapp.start_server(ROOT, env)
+        warmed = time.perf_counter() - t0
+        try:
+            with http_server(static) as (base, bare_pid):
+                for lv in levels:
+                    ours = app_paths(browser, url, lv, proc.pid)
+                    bare = bare_paths(browser, base, pages[lv], lv, bare_pid)
+                    for path, target in TARGETS.items():
+                        met = "met" if ours[path].seconds <= target else "NOT met"
+                        results.append(
+                            Result(
+                                f"{path} ({lv})", ours[path], bare[path], note=f"target ≤ {target:g} s: {met}"
+                            )
+                        )
+                server_mb, bare_mb = peak_rss_mb(proc.pid), peak_rss_mb(bare_pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        browser.close()
+    met = "met" if server_mb <= RSS_TARGET_MB else "NOT met"
+    results.append(
+        Result(
+            "server peak memory (VmHWM)",
+            Measure(0.0, server_mb),
+            Measure(0.0, bare_mb),
+            note=f"target ≤ {RSS_TARGET_MB} MB: {met}",
+        )
+    )
+    print(
+        f"server start -> healthy: {healthy:.1f} s; start -> caches warm: {warmed:.1f} s; first visit (region) "
+        f"to a server that has not warmed up: {cold:.2f} s"
+    )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="region level only")
+    args = parser.parse_args()
+    results = run(0, args.smoke)
+    print(table(results))
+    for r in results:
+        print(f"{r.path}: {r.note}")
+
+
+if __name__ == "__main__":
+    main()

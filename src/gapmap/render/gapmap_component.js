@@ -1,0 +1,30 @@
+/* The map as a Streamlit component (no build step, no framework): Streamlit sends the base (a level's areas,
+ * the teams) and the style (one indicator); the base is drawn only when it changes, the style is swapped in place.
+ * Protocol: Streamlit components v1 (streamlit:componentReady, streamlit:render, streamlit:setFrameHeight).
+ */
+(function () {
+  function send(type, data) {
+    window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, data || {}), "*");
+  }
+  var map = null, baseKey = null, styleKey = null;
+  window.addEventListener("message", function (event) {
+    var d = event.data;
+    if (!d || d.type !== "streamlit:render") return;
+    var a = d.args;
+    send("streamlit:setFrameHeight", {height: a.height});
+    if (a.base_key !== baseKey) {
+      if (map) map.remove();  // another level, teams list or background: a new map in the same frame
+      map = L.map("map_div", {center: [55, -3.2], zoom: 5, zoomSnap: 0.25, maxZoom: 13, minZoom: 4});
+      var base = a.base;
+      base.geojson = JSON.parse(base.geojson);
+      gapmapBase(map, base);
+      baseKey = a.base_key;
+      styleKey = null;
+    }
+    if (a.style_key !== styleKey) {
+      gapmapApply(map, JSON.parse(a.style));
+      styleKey = a.style_key;
+    }
+  });
+  send("streamlit:componentReady", {apiVersion: 1});
+})();

@@ -1,0 +1,145 @@
+/* gapmap's browser map: one areas layer per geography level, restyled for each indicator without reloading.
+ *
+ * gapmapBase(map, base) draws a level's areas once (grey until styled), fitted to the frame, and the layers every
+ * indicator shares: team points (clustered only where they would overlap), the optional background tiles and the
+ * layer control. base = {geojson, teams: [{lat, lon, exact, popup, tip}], teams_layer, tiles: {url, attribution,
+ * name} or null}.
+ * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
+ * legend (in its own column beside the map, never over it), the source line and the area to focus on.
+ * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
+ */
+(function () {
+  if (window.gapmapInit) return;
+
+  // Tooltips stay inside the map: Leaflet places a tooltip beside the pointer ('auto' picks the side towards the
+  // map's centre); near an edge a wide tooltip could still be cut off by the frame, so it is moved back inside.
+  var place = L.Tooltip.prototype._setPosition;
+  L.Tooltip.prototype._setPosition = function (pos) {
+    place.call(this, pos);
+    var map = this._map, el = this._container;
+    if (!map || !el) return;
+    var box = el.getBoundingClientRect(), frame = map.getContainer().getBoundingClientRect(), m = 4;
+    var dx = Math.max(0, frame.left + m - box.left) - Math.max(0, box.right - (frame.right - m));
+    var dy = Math.max(0, frame.top + m - box.top) - Math.max(0, box.bottom - (frame.bottom - m));
+    if (dx || dy) L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy]));
+  };
+
+  // Room at the foot for the source line, so it never covers an area when the map opens.
+  var FIT = {paddingTopLeft: [6, 6], paddingBottomRight: [6, 22]};
+  var BASE = {fillColor: "#eeeeee", fillOpacity: 1, color: "#404040", weight: 0.8, opacity: 1};
+
+  window.gapmapBase = function (map, base) {
+    var layer = window.gapmapInit(map, base.geojson, {});
+    var overlays = {};
+    if (base.tiles) {
+      overlays[base.tiles.name] = L.tileLayer(base.tiles.url, {attribution: base.tiles.attribution, maxZoom: 19})
+        .addTo(map);
+    }
+    if (base.teams && base.teams.length) {
+      var cluster = L.markerClusterGroup({
+        maxClusterRadius: 20,  // px: only points that would overlap are grouped
+        disableClusteringAtZoom: 9,
+        showCoverageOnHover: false,
+        spiderfyOnMaxZoom: true,
+        iconCreateFunction: function (c) {  // small, so a cluster does not hide the areas beneath it
+          return L.divIcon({html: "<span>" + c.getChildCount() + "</span>",
+            className: "marker-cluster gapmap-cluster", iconSize: L.point(20, 20)});
+        },
+      });
+      base.teams.forEach(function (t) {
+        var m = L.circleMarker([t.lat, t.lon], {radius: 4, color: "#b2182b", weight: 1.5,
+          dashArray: t.exact ? null : "2,1.5", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
+          className: "gapmap-team"});
+        m.bindPopup(t.popup, {maxWidth: 320, autoPanPadding: [24, 24]});
+        m.bindTooltip(t.tip, {direction: "auto"});
+        cluster.addLayer(m);
+      });
+      overlays[base.teams_layer] = cluster.addTo(map);
+      map.gapmap.teams = cluster;
+    }
+    // Collapsed to a button in the corner, so it never sits over an area when the map opens.
+    if (Object.keys(overlays).length) L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+    return layer;
+  };
+
+  window.gapmapInit = function (map, geojson, options) {
+    var byCode = {};
+    var layer = L.geoJSON(geojson, {
+      style: function () { return L.extend({className: "gapmap-area"}, BASE); },
+      onEachFeature: function (f, l) {
+        byCode[f.properties.area_code] = l;
+        l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#000000"}); });
+        l.on("mouseout", function () { l.setStyle({weight: BASE.weight, color: BASE.color}); });
+      },
+    }).addTo(map);
+    var g = map.gapmap = {areas: layer, byCode: byCode, options: options, focus: null, popup: null, moved: false};
+    window.gapmapMap = map;  // for tests and scripts: the map and its areas layer
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>');
+    }
+    // The frame may get its size only after the map is made (Streamlit sets a component's height later), so the
+    // areas are fitted again whenever the size changes, until the user moves the map themselves.
+    var container = map.getContainer();
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
+      container.addEventListener(ev, function () { g.moved = true; }, {passive: true});
+    });
+    map.on("resize", function () { if (!g.moved) fit(map); });
+    fit(map);
+    return layer;
+  };
+
+  function fit(map) {
+    var g = map.gapmap, size = map.getSize();
+    if (!size.x || !size.y) return;  // not laid out yet: the resize that follows fits it
+    if (g.focus && g.focus.length) {
+      var bounds = L.latLngBounds([]);
+      g.focus.forEach(function (l) { bounds.extend(l.getBounds()); });
+      map.fitBounds(bounds, {padding: [20, 20], maxZoom: 10});
+    } else {
+      map.fitBounds(g.areas.getBounds(), FIT);
+    }
+  }
+
+  window.gapmapApply = function (map, d) {
+    var g = map.gapmap;
+    window.gapmapClear(map);
+    g.style = d;
+    g.areas.eachLayer(function (l) {
+      var s = d.areas[l.feature.properties.area_code];
+      if (!s) return;
+      l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
+      if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
+      l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
+    });
+    var legend = document.querySelector(".gapmap-legend");
+    if (legend) legend.innerHTML = d.legend;
+    if (d.attribution) map.attributionControl.addAttribution(d.attribution);
+    var focus = (d.focus || []).map(function (c) { return g.byCode[c]; }).filter(Boolean);
+    var before = (g.focus || []).length;
+    g.focus = focus;
+    if (focus.length || before) {  // zoom to the area found, or back out to every area once it is cleared
+      g.moved = false;
+      fit(map);
+    }
+    if (focus.length && d.popup && map.getSize().x) {
+      g.popup = L.popup({maxWidth: 260, autoPan: true, autoPanPadding: [24, 24]})
+        .setLatLng(d.popup.at).setContent(d.popup.html).openOn(map);
+    }
+  };
+
+  window.gapmapClear = function (map) {
+    var g = map.gapmap, d = g.style;
+    if (!d) return;
+    g.areas.eachLayer(function (l) {
+      l.unbindTooltip();
+      l.setStyle(BASE);
+      if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+    });
+    if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
+    if (g.popup) map.closePopup(g.popup);
+    g.popup = null;
+    var legend = document.querySelector(".gapmap-legend");
+    if (legend) legend.innerHTML = "";
+    g.style = null;
+  };
+})();

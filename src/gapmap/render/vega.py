@@ -1,0 +1,320 @@
+"""Vega-Lite specifications (plain dicts) of the app's charts: areas ranked against the UK, and an area's spine chart.
+
+Both are drawn by the Vega library Streamlit ships (no request leaves the machine); this module only lays out
+numbers that gapmap.tables computed: it computes no statistic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from gapmap import comparison
+from gapmap.indicators import INDICATORS, format_value
+
+if TYPE_CHECKING:
+    from gapmap.tables import Profile, Ranked
+
+ROW_PX = 19  # height of one area's row in a ranked chart
+INTERVAL_COLOUR = "#333333"
+UK_COLOUR = "#000000"
+RANGE_COLOURS = (
+    "#e3e3e3",
+    "#a9a9a9",
+)  # the level's range (min-max) and its middle half (25th-75th percentile)
+# Ends of a spine: the better side is on the right; for indicators with no polarity, the higher side.
+SPINE_LABELS = "datum.value == 0 ? '◀ worse (or lower)' : datum.value == 1 ? 'better (or higher) ▶' : 'UK'"
+SHORT_NAMES = (
+    (" Integrated Care Board", " ICB"),
+    (" Health and Social Care Trust", " HSC Trust"),
+    ("University Health Board", "UHB"),
+)
+
+
+def short_name(name: str) -> str:
+    """An area's name as a chart axis shows it (the full name is in the tooltip).
+
+    >>> short_name("NHS Leicester, Leicestershire and Rutland Integrated Care Board")
+    'NHS Leicester, Leicestershire and Rutland ICB'
+    """
+    for long, short in SHORT_NAMES:
+        name = name.replace(long, short)
+    return name
+
+
+def _num(x: Any) -> float | None:
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _interval_text(ind: Any, lo: Any, hi: Any) -> str:
+    if _num(lo) is None or _num(hi) is None:
+        return ""
+    return f"{format_value(ind, lo)}–{format_value(ind, hi)}"
+
+
+def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[str, Any]:
+    """A horizontal chart of the areas with a value, best first, interval bars, the UK value as a rule.
+
+    Bars are coloured by comparison with the UK; where no area is compared (counts of services and children,
+    which have no interval) they take the map's colours (``colours``: area code -> colour).
+    """
+    table = ranked.table
+    ind = table.indicator
+    level = comparison.level_label(table.comparison_level)
+    compared = bool((ranked.shown["comparison"] != "").any())
+    rows = []
+    for _, r in ranked.shown.iterrows():
+        word = str(r["comparison"])
+        rows.append(
+            {
+                "area": short_name(str(r["area_name"])),
+                "area_name": str(r["area_name"]),
+                "value": _num(r["value"]),
+                "lo": _num(r["lo"]),
+                "hi": _num(r["hi"]),
+                "shown": format_value(ind, r["value"]),
+                "interval": _interval_text(ind, r["lo"], r["hi"]) or "none (not a sample)",
+                "n": f"{int(r['n']):,} {ind.n_meaning}",
+                "comparison": comparison.LABELS[word] if compared else "Not compared",
+                "says": comparison.sentence(word, table.comparison_level)
+                if word
+                else "Not compared with the UK",
+                "colour": (colours or {}).get(str(r["area_code"]), comparison.COLOURS[""]),
+            }
+        )
+    percent = ind.unit == "proportion"
+    x_axis: dict[str, Any] = {  # on top: with many areas the chart scrolls, and the scale stays in view
+        "orient": "top",
+        "title": _x_title(ranked),
+        "format": ".0%" if percent else ",.2~f",
+        "grid": True,
+    }
+    tooltip = [
+        {"field": "area_name", "title": "Area"},
+        {"field": "shown", "title": "Value"},
+        {"field": "interval", "title": "95% interval"},
+        {"field": "n", "title": "n"},
+        {"field": "says", "title": "Compared with the UK"},
+    ]
+    if compared:
+        words = [w for w in comparison.WORDS[ind.polarity] if (ranked.shown["comparison"] == w).any()]
+        colour: dict[str, Any] = {
+            "field": "comparison",
+            "type": "nominal",
+            "title": f"Compared with the UK ({level} interval)",
+            "scale": {
+                "domain": [comparison.LABELS[w] for w in words],
+                "range": [comparison.COLOURS[w] for w in words],
+            },
+            "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 160, "titleLimit": 320},
+        }
+    else:
+        colour = {"field": "colour", "type": "nominal", "scale": None, "legend": None}
+    bar_like = ind.unit in ("proportion", "count", "per 10,000")
+    mark: dict[str, Any] = (
+        {"type": "bar", "height": {"band": 0.72}, "stroke": "#555555", "strokeWidth": 0.4}
+        if bar_like
+        else {"type": "point", "filled": True, "size": 70, "stroke": "#333333", "strokeWidth": 0.6}
+    )
+    y = {
+        "field": "area",
+        "type": "nominal",
+        "sort": [r["area"] for r in rows],
+        "title": None,
+        "axis": {"labelLimit": 190, "labelFontSize": 11, "labelOverlap": False, "labelFlush": False},
+    }
+    x = {"field": "value", "type": "quantitative", "axis": x_axis}
+    layers: list[dict[str, Any]] = [
+        {"mark": mark, "encoding": {"y": y, "x": x, "color": colour, "tooltip": tooltip}}
+    ]
+    if any(r["lo"] is not None for r in rows):
+        layers.append(
+            {
+                "transform": [{"filter": "isValid(datum.lo)"}],
+                "mark": {"type": "rule", "color": INTERVAL_COLOUR, "strokeWidth": 1.3},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "lo", "type": "quantitative"},
+                    "x2": {"field": "hi"},
+                    "tooltip": tooltip,
+                },
+            }
+        )
+    uk = _num(ranked.uk_value)
+    if uk is not None:
+        layers.append(
+            {
+                "data": {"values": [{"uk": uk, "label": f"UK {format_value(ind, uk)}"}]},
+                "mark": {"type": "rule", "color": UK_COLOUR, "strokeDash": [4, 3], "strokeWidth": 1.5},
+                "encoding": {
+                    "x": {"field": "uk", "type": "quantitative"},
+                    "tooltip": [{"field": "label", "title": "Dashed line"}],
+                },
+            }
+        )
+        x_axis["title"] += f" · dashed line: UK {format_value(ind, uk)}"
+    return {
+        "data": {"values": rows},
+        "height": {"step": ROW_PX},
+        "layer": layers,
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 11, "titleFontSize": 11}},
+    }
+
+
+def _x_title(ranked: Ranked) -> str:
+    ind = ranked.table.indicator
+    order = {"higher_better": "higher is better", "lower_better": "lower is better"}.get(ind.polarity, "")
+    return f"{ind.unit} ({order})" if order else ind.unit
+
+
+def spine_position(value: float, uk: float, low: float, high: float, polarity: str) -> float:
+    """Where a value sits on a spine, 0 to 1, with the UK at 0.5 and the better side on the right.
+
+    The scale of each indicator runs as far each side of the UK as the farthest area (as Fingertips draws it).
+
+    >>> spine_position(0.5, 0.5, 0.2, 0.6, "higher_better"), spine_position(0.2, 0.5, 0.2, 0.6, "higher_better")
+    (0.5, 0.0)
+    >>> spine_position(0.2, 0.5, 0.2, 0.6, "lower_better")
+    1.0
+    """
+    reach = max(abs(uk - low), abs(high - uk), 1e-12)
+    pos = 0.5 + (value - uk) / (2 * reach)
+    return 1.0 - pos if polarity == "lower_better" else pos
+
+
+def spine_chart(profile: Profile) -> dict[str, Any]:
+    """Fingertips-style spine chart: per indicator, the level's range (min-max, 25th-75th percentile darker), the UK
+    at the centre line and the area's value as a dot coloured by comparison with the UK."""
+    rows, dots = [], []
+    for _, r in profile.frame.iterrows():
+        spread = [_num(r[c]) for c in ("area_min", "area_q25", "area_q75", "area_max", "uk_value")]
+        if any(v is None for v in spread):
+            continue  # no area of the level has a value for it
+        low, q25, q75, high, uk = (float(v) for v in spread if v is not None)
+        value = _num(r["value"])
+        span = [low, high, uk] + ([value] if value is not None else [])
+        lo_all, hi_all = min(span), max(span)
+        polarity = str(r["polarity"])
+
+        def pos(x: float, uk: float = uk, lo: float = lo_all, hi: float = hi_all, p: str = polarity) -> float:
+            return round(spine_position(x, uk, lo, hi, p), 4)
+
+        label = str(r["title"]) + (" (synthetic sample)" if bool(r["synthetic"]) else "")
+        a, b = sorted((pos(low), pos(high)))
+        c, d = sorted((pos(q25), pos(q75)))
+        ind_like = INDICATORS[str(r["indicator"])]
+        rows.append(
+            {
+                "indicator": label,
+                "a": a,
+                "b": b,
+                "c": c,
+                "d": d,
+                "range": f"{format_value(ind_like, low)}–{format_value(ind_like, high)}",
+                "middle": f"{format_value(ind_like, q25)}–{format_value(ind_like, q75)}",
+                "uk": format_value(ind_like, uk),
+            }
+        )
+        if value is not None:
+            word = str(r["comparison"])
+            dots.append(
+                {
+                    "indicator": label,
+                    "x": pos(value),
+                    "shown": format_value(ind_like, value),
+                    "interval": _interval_text(ind_like, r["lo"], r["hi"]) or "none (not a sample)",
+                    "n": f"{int(r['n']):,} {r['n_meaning']}",
+                    "uk": format_value(ind_like, uk),
+                    "comparison": comparison.LABELS[word],
+                    "says": comparison.sentence(word, profile.comparison_level) if word else "Not compared",
+                }
+            )
+    order = [r["indicator"] for r in rows]
+    y = {
+        "field": "indicator",
+        "type": "nominal",
+        "sort": order,
+        "title": None,
+        "axis": {"labelLimit": 420, "labelOverlap": False, "labelFlush": False},
+    }
+    x = {
+        "type": "quantitative",
+        "scale": {"domain": [0, 1]},
+        "axis": {"values": [0, 0.5, 1], "labelExpr": SPINE_LABELS, "title": None, "grid": False},
+    }
+    shown = {d["comparison"] for d in dots}
+    words = [
+        w for w in ("better", "similar", "worse", "higher", "lower", "") if comparison.LABELS[w] in shown
+    ]
+    return {
+        "height": {"step": 24},
+        "layer": [
+            {
+                "data": {"values": rows},
+                "mark": {"type": "bar", "color": RANGE_COLOURS[0], "height": {"band": 0.7}},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "a", **x},
+                    "x2": {"field": "b"},
+                    "tooltip": [
+                        {"field": "indicator", "title": "Indicator"},
+                        {"field": "range", "title": "Range of areas"},
+                        {"field": "middle", "title": "Middle half of areas"},
+                        {"field": "uk", "title": "UK"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": rows},
+                "mark": {"type": "bar", "color": RANGE_COLOURS[1], "height": {"band": 0.7}},
+                "encoding": {"y": y, "x": {"field": "c", **x}, "x2": {"field": "d"}},
+            },
+            {
+                "data": {"values": [{"x": 0.5}]},
+                "mark": {"type": "rule", "color": UK_COLOUR, "strokeWidth": 1.5},
+                "encoding": {"x": {"field": "x", **x}},
+            },
+            {
+                "data": {"values": dots},
+                "mark": {
+                    "type": "point",
+                    "filled": True,
+                    "size": 110,
+                    "stroke": "#222222",
+                    "strokeWidth": 0.8,
+                },
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "x", **x},
+                    "color": {
+                        "field": "comparison",
+                        "type": "nominal",
+                        "title": f"Compared with the UK ({comparison.level_label(profile.comparison_level)} interval)",
+                        "scale": {
+                            "domain": [comparison.LABELS[w] for w in words],
+                            "range": [comparison.COLOURS[w] for w in words],
+                        },
+                        "legend": {
+                            "orient": "top",
+                            "direction": "horizontal",
+                            "labelLimit": 160,
+                            "titleLimit": 320,
+                        },
+                    },
+                    "tooltip": [
+                        {"field": "indicator", "title": "Indicator"},
+                        {"field": "shown", "title": "Value"},
+                        {"field": "interval", "title": "95% interval"},
+                        {"field": "n", "title": "n"},
+                        {"field": "uk", "title": "UK"},
+                        {"field": "says", "title": "Compared with the UK"},
+                    ],
+                },
+            },
+        ],
+        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 11}},
+    }
