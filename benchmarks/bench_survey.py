@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -58,32 +60,49 @@ def make_survey(path: Path, rows: int, seed: int = 1) -> Path:
     return path
 
 
-def gapmap_indicators(path: Path, out: Path) -> int:
+def cpu_seconds(fn: Callable[..., object]) -> Callable[..., float]:
+    """``fn`` returning the CPU time it used (all threads): steadier than wall time on a busy machine."""
+
+    @functools.wraps(fn)
+    def timed(*args: object) -> float:
+        start = time.process_time()
+        fn(*args)
+        return time.process_time() - start
+
+    return timed
+
+
+@cpu_seconds
+def gapmap_indicators(path: Path, out: Path) -> None:
     """`gapmap indicators --survey FILE --out OUT` as the command line runs it; its exit code must be 0."""
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = gapmap.cli.main(["indicators", "--survey", str(path), "--out", str(out)])
     if code:
         raise RuntimeError(f"gapmap indicators exited {code}")
-    return code
 
 
-def bare_counts(path: Path) -> int:
+@cpu_seconds
+def bare_counts(path: Path) -> None:
     """pandas alone: read the file, count every question's answers per region."""
     frame = pd.read_csv(path)
-    cells = 0
     for column in frame.columns:
         if column not in (AREA, "synthetic"):
-            cells += len(frame.groupby(AREA)[column].value_counts())
-    return cells
+            frame.groupby(AREA)[column].value_counts()
 
 
-def gapmap_validate(path: Path) -> int:
-    """Read and validate the file as every command does (pipeline.load_survey): the responses it holds."""
-    return len(gapmap.pipeline.load_survey(path).frame)
+@cpu_seconds
+def gapmap_validate(path: Path) -> None:
+    """Read and validate the file as every command does (pipeline.load_survey)."""
+    gapmap.pipeline.load_survey(path)
 
 
-def bare_read(path: Path) -> int:
-    return len(pd.read_csv(path))
+@cpu_seconds
+def bare_read(path: Path) -> None:
+    pd.read_csv(path)
+
+
+def cpu_note(ours: Measure, bare: Measure) -> str:
+    return f"CPU {ours.value:.2f} s vs {bare.value:.2f} s ({ours.value / bare.value:.2f}×)"
 
 
 @contextlib.contextmanager
@@ -114,7 +133,8 @@ def _end_to_end(path: Path, out: Path, rows: int, repeats: int, label: str) -> R
         ours,
         bare,
         goal=2.0,
-        note=f"{per_row:.1f} µs per response; bare: read_csv + per-region value_counts of every question",
+        note=f"{per_row:.1f} µs per response; {cpu_note(ours, bare)}; "
+        "bare: read_csv + per-region value_counts of every question",
     )
 
 
@@ -140,7 +160,8 @@ def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
                     f"read + validate {big:,} responses (peak memory)",
                     ours,
                     bare,
-                    note=f"peak {ours.peak_mb:,.0f} MB; goal ≤ {MEMORY_GOAL_MB:,} MB {met}; bare: read_csv",
+                    note=f"peak {ours.peak_mb:,.0f} MB; goal ≤ {MEMORY_GOAL_MB:,} MB {met}; {cpu_note(ours, bare)}; "
+                    "bare: read_csv",
                 )
             )
             for n in (rows // 20, rows // 2, big):

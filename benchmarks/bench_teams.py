@@ -33,6 +33,7 @@ from gapmap.settings import Settings
 from gapmap.store import Store
 
 ROWS = 100_000  # about 60 s for both databases on 2 cores: three runs of each path, the fastest kept
+SMOKE_ROWS = 2_000  # benchmarks/run.py --smoke: every path once, a few rows rejected
 INVALID_EVERY = 1_000  # one row in a thousand has a problem gapmap reports (bad postcode, swapped, no name)
 
 
@@ -107,6 +108,10 @@ def _sqlite(folder: Path) -> Fresh:
 
 
 def _postgres(base: str) -> Fresh:
+    # The driver gapmap installs, for the baseline too (as the store does).
+    if base.startswith("postgresql://"):
+        base = "postgresql+psycopg://" + base.removeprefix("postgresql://")
+
     @contextmanager
     def fresh() -> Iterator[str]:
         name = f"gapmap_bench_{uuid.uuid4().hex[:10]}"

@@ -163,7 +163,8 @@ def _ticks(lo: float, hi: float, fmt: object) -> list[tuple[float, str]]:
     import numpy as np
     from matplotlib.ticker import MaxNLocator
 
-    values = [float(v) for v in MaxNLocator(5).tick_values(lo, hi) if lo - 1e-9 <= v <= hi + 1e-9]
+    ticks = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(lo, hi)  # 0, 20, 40%…; ratings 1, 2, 3…
+    values = [float(v) for v in ticks if lo - 1e-9 <= v <= hi + 1e-9]
     return [(v, fmt(v)) for v in values if not np.isnan(v)]  # type: ignore[operator]
 
 

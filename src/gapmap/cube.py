@@ -125,20 +125,22 @@ def build(
         }
         for m in tot:
             tot[m][:, -1] = tot[m][:, :-1].sum(axis=1)
+        # As lists: the loop below reads each cell once, and numpy's per-element access is slow.
+        n_, k_, s_, s2_ = (tot[m].tolist() for m in ("n", "k", "s", "s2"))
         for i, code in enumerate(area_names):
             if not code:
                 continue
             for j, p in enumerate(labels):
-                if tot["n"][i, j] or p == ALL:
+                if n_[i][j] or p == ALL:
                     key = (code, p)
                     if key not in sums:  # Wales is a nation and a region: one cell
-                        sums[key] = (int(tot["n"][i, j]), tot["k"][i, j], tot["s"][i, j], tot["s2"][i, j])
+                        sums[key] = (int(n_[i][j]), k_[i][j], s_[i][j], s2_[i][j])
     hidden: dict[tuple[str, str], str] = {}
     if suppress:
         professions = tuple(p for p in where.professions if p)
         n: dict[tuple[str, str], int] = {key: v[0] for key, v in sums.items()}
         # Every area of every level is a cell, answered or not: an empty area hides nothing but counts.
-        for code in t.frame["code"]:
+        for code in t.frame["code"].tolist():  # a list: iterating pandas' string column is slow
             for p in (ALL, *professions):
                 n.setdefault((code, p), 0)
         n.pop(("", ALL), None)

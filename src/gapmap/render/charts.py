@@ -126,9 +126,12 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         pitch = min(rows_avail / max(n_rows, 1), pt * 3.0 / 72)
         names_w = min(max((page.line_width(b.name, pt) for b in bars), default=1.0), 0.34 * (w - 2 * m))
         value_w = max(
-            [page.line_width(b.value_text, pt) for b in bars] + [page.line_width(spec.value_header, pt)]
+            [page.line_width(b.value_text, pt) for b in bars]
+            + [page.line_width(spec.value_header, pt, "bold")]
         )
-        n_w = max([page.line_width(b.n_text, pt) for b in bars] + [page.line_width(spec.n_header, pt)])
+        n_w = max(
+            [page.line_width(b.n_text, pt) for b in bars] + [page.line_width(spec.n_header, pt, "bold")]
+        )
         x0 = m + names_w + 0.1
         x1 = w - m - n_w - value_w - 0.3
         rows_h = pitch * max(n_rows, 1)
@@ -203,7 +206,7 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         head_y = rows_top + 0.3 * strip
         vh = _one_line(page, spec.value_header, value_w, pt, sz.min_pt, strip, "bold")
         page.place(vh, x1 + 0.12, head_y, va="bottom", color="#333333")
-        nh = _one_line(page, spec.n_header, n_w + 0.2, pt, sz.min_pt, strip)
+        nh = _one_line(page, spec.n_header, n_w, pt, sz.min_pt, strip, "bold")
         page.place(nh, w - m, head_y, va="bottom", ha="right", color="#333333")
         if not math.isnan(spec.uk_value):
             ax.axvline(spec.uk_value, color=INK, linewidth=1.1, zorder=5)

@@ -78,6 +78,7 @@ def place_labels(
     points = prepared.label_points(areas.geometry, 8 if many else 12)
     land = prepared.land(areas.geometry) if not many else None
     kept: list[Rect] = []
+    leaders: list[Any] = []  # leader lines drawn so far (data coordinates): no label or leader crosses one
     omitted: list[tuple[str, str]] = []
     drawn = 0
     sizes = [g.area if g is not None else 0.0 for g in geoms]
@@ -98,18 +99,22 @@ def place_labels(
             ):
                 continue
             box = shapely.box(x - hw, y - hh, x + hw, y + hh)
+            if any(box.intersects(line) for line in leaders):
+                continue
             # Many small areas: the label lies (almost) wholly inside its own area; few: mostly inside.
             fits = geom.intersection(box).area > (0.9 if many else 0.5) * box.area
             if fits:
                 spot = (x, y, r, None)
                 break
         if spot is None and not many and len(points[i]):
-            spot = _beside(points[i][0], w, h, px_per_m, to_px, frame_rect, kept, obstacles, land)
+            spot = _beside(points[i][0], w, h, px_per_m, to_px, frame_rect, kept, obstacles, land, leaders)
         if spot is None:
             omitted.append((str(name), text.replace("\n", " ")))
             continue
         x, y, rect, anchor = spot
         kept.append(rect)
+        if anchor is not None:
+            leaders.append(shapely.LineString(list(zip(*anchor, strict=True))))
         label = ax.text(
             x,
             y,
@@ -147,6 +152,7 @@ def _beside(
     kept: list[Rect],
     obstacles: list[Rect],
     land: Any,
+    leaders: list[Any],
 ) -> tuple[float, float, Rect, tuple[list[float], list[float]]] | None:
     """A spot beside a small area for its label, joined to ``anchor`` (a point inside it) by a short leader
     line: off the land where it can be, near where it cannot, never over another label, marker or leader."""
@@ -194,6 +200,8 @@ def _beside(
             continue
         seg = shapely.LineString([tuple(anchor), (bx, by)]).difference(box)
         if seg.is_empty or any(o.intersects(seg) for o in others):
+            continue
+        if any(line.intersects(seg) or line.intersects(box) for line in leaders):
             continue
         line = seg if seg.geom_type == "LineString" else seg.geoms[0]
         (x0, y0), (x1, y1) = line.coords[0], line.coords[-1]
