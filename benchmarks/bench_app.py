@@ -3,10 +3,11 @@ map of the same GeoJSON and team points, served by `python -m http.server`, open
 
 Paths, at region and at local-authority level:
   first visit   a fresh browser (nothing cached) opens the page of a freshly started, warmed-up server until the
-                map's areas are drawn and coloured (bare: the static page until its areas are drawn);
+                map's areas are drawn and coloured (bare: the static page until its areas are drawn), and until
+                the ranked chart, which follows the map, is drawn too;
   warm visit    the same browser opens the page again (bare: reloads the static page);
-  switch        the indicator is changed in the sidebar until the map shows the new one (bare: the browser opens
-                the static page of the other indicator);
+  switch        from choosing another indicator in the sidebar's list until the map shows it (bare: the browser
+                opens the static page of the other indicator);
 and the servers' peak memory (VmHWM of the streamlit process, beside the http.server's). Also printed: the
 server's time from start to healthy and to warm, and a first visit with no warm-up at all. Asserts nothing.
 
@@ -33,7 +34,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks._common import Measure, Result, table  # noqa: E402
 
 FRAME = 'iframe[title="gapmap.pages.map.folium_map"]'
-TARGETS = {"first visit": 3.0, "warm visit": 3.0, "switch": 1.0}  # seconds (issue 9.4)
+TARGETS = {  # seconds (issue 9.4; the chart has no target of its own)
+    "first visit": 3.0,
+    "first visit, map and chart": None,
+    "warm visit": 3.0,
+    "switch": 1.0,
+}
 RSS_TARGET_MB = 350
 LEVELS = {  # level: (areas, first indicator, the indicator switched to, its option label)
     "region": (
@@ -140,19 +146,26 @@ def app_paths(browser: Any, url: str, level: str, server_pid: int) -> dict[str, 
         frame.locator("path.gapmap-area").nth(areas - 1).wait_for(state="attached", timeout=180_000)
         frame.locator(".gapmap-legend .title").wait_for(timeout=180_000)
 
-    out = {"first visit": timed(open_map)}
+    t0 = time.perf_counter()
+    open_map()
+    out = {"first visit": time.perf_counter() - t0}
+    # The ranked chart follows the map on a session's first page (pages/map.py): the time until it is there too.
+    page.locator(".st-key-ranked [data-testid='stVegaLiteChart']").first.wait_for(timeout=180_000)
+    out["first visit, map and chart"] = time.perf_counter() - t0
     page.wait_for_timeout(1500)
     out["warm visit"] = timed(open_map)
     page.wait_for_timeout(2500)
+    # The switch is timed from choosing the new indicator in the open list until the map shows it.
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first.click()
+    option = page.get_by_role("option", name=label)
+    option.wait_for()
 
     def switch() -> None:
-        page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first.click()
-        page.get_by_role("option", name=label).click()
+        option.click()
         frame = page.frame_locator(FRAME).last
         frame.locator(".gapmap-legend .title", has_text=label[:30]).wait_for(timeout=180_000)
         frame.locator("path.gapmap-area").nth(areas - 1).wait_for(state="attached", timeout=180_000)
 
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first.wait_for()
     out["switch"] = timed(switch)
     ctx.close()
     rss = peak_rss_mb(server_pid)
@@ -174,6 +187,7 @@ def bare_paths(browser: Any, base: str, pages: dict[str, str], level: str, pid: 
         return go
 
     out = {"first visit": timed(open_page(pages[first]))}
+    out["first visit, map and chart"] = out["first visit"]  # the bare page has no chart
     out["warm visit"] = timed(open_page(pages[first]))
     out["switch"] = timed(open_page(pages[second]))
     ctx.close()
