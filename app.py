@@ -16,7 +16,7 @@ from gapmap.pages.common import show_error as show_error
 from gapmap.pages.common import show_problems as show_problems
 
 st.set_page_config(page_title="gapmap: infant mental-health provision", page_icon="🗺️", layout="wide")
-assets.install(Path(__file__).parent / "static")  # Leaflet etc. from xstatic packages, served at /app/static/
+assets.install(Path(__file__).parent / "static")  # Leaflet from xstatic packages at /app/static/ (no CDN)
 common.start_warming()  # once per server: the first views people open, computed in the background
 
 # ?page=teams (or profile) opens that page directly (also how AppTest reaches it).

@@ -65,10 +65,13 @@ def offline_context(browser: Any, width: int, height: int, blocked: list[str]) -
 
 
 def wait_for_map(page: Any, areas: int, timeout_ms: int = 120_000) -> Any:
-    """The map's frame once the areas are drawn and styled (the legend filled) and Streamlit has settled."""
+    """The map's frame once the areas are drawn and styled (the legend filled), the ranked chart and the table that
+    follow the map are there, and Streamlit has settled."""
     frame = page.frame_locator(MAP_FRAME).last
     frame.locator("path.gapmap-area").nth(areas - 1).wait_for(state="attached", timeout=timeout_ms)
     frame.locator(".gapmap-legend .title").wait_for(timeout=timeout_ms)
+    page.locator(".st-key-ranked [data-testid='stVegaLiteChart']").first.wait_for(timeout=timeout_ms)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=timeout_ms)
     settle(page)
     return frame
 

@@ -200,13 +200,19 @@ _warming: threading.Thread | None = None
 _warm_lock = threading.Lock()
 
 
+def real_server() -> bool:
+    """True in a Streamlit server with browsers attached; False under AppTest, whose runtime is a stand-in."""
+    from streamlit import runtime
+
+    # AppTest's stand-in is a Mock made to pass isinstance(…, Runtime): its exact type tells them apart.
+    return runtime.exists() and type(runtime.get_instance()) is runtime.Runtime
+
+
 def start_warming() -> None:
     """Start :func:`warm` once per server process (later calls, and runs under AppTest, do nothing)."""
     global _warming
-    from streamlit import runtime
-
-    if not runtime.exists() or not isinstance(runtime.get_instance(), runtime.Runtime):
-        return  # AppTest's stand-in runtime: each test builds only what it shows
+    if not real_server():
+        return  # each test builds only what it shows
     with _warm_lock:
         if _warming is not None:
             return

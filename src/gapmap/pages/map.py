@@ -210,7 +210,16 @@ def page() -> None:
     st.subheader(safetext.markdown(spec.title))  # names the chosen age group
     left, right = st.columns([11, 9], gap="small")
     with left:
-        draw_map(mv, new_view, found.codes, version, url, data_key)
+        drawn = draw_map(mv, new_view, found.codes, version, url, data_key)
+    # On a session's first page the map goes first: the chart library is heavy for a browser to load, so the chart
+    # and everything below follow once the map says it is drawn (the rerun its signal brings). Under AppTest, which
+    # runs no browser, everything is drawn at once.
+    if drawn or st.session_state.get("map_drawn") or not common.real_server():
+        st.session_state["map_drawn"] = True
+    else:
+        with right:
+            st.caption("The ranked chart follows once the map is drawn.")
+        return
     with right, st.container(height=MAP_HEIGHT, border=False, key="ranked"):
         from gapmap.render import vega
 
@@ -221,30 +230,27 @@ def page() -> None:
         )
         if mv.hidden_note:
             st.caption(safetext.markdown(mv.hidden_note))
-
-    if not st.session_state.get("map_page_drawn"):
-        # A session's first visit: what is above the fold goes to the browser first, and the rest (tables,
-        # files, lists) follows in an immediate second run, so the map is not kept waiting behind them.
-        st.session_state["map_page_drawn"] = True
-        st.rerun()
     below_the_map(mv, new_view, responses, data_key, version, url, found.codes)
 
 
-def draw_map(mv: Any, view: webapp.View, focus: list[str], version: int, url: str, data_key: str) -> None:
-    """The map: the level's shapes and the teams are drawn once in the browser; only the styling changes."""
+def draw_map(mv: Any, view: webapp.View, focus: list[str], version: int, url: str, data_key: str) -> bool:
+    """The map: the level's shapes and the teams are drawn once in the browser; only the styling changes.
+
+    True once the browser has drawn it in this session (the component says so once, after its first drawing)."""
     level = view.level_or_default
     shapes = common.level_shapes(level)
     teams = common.team_layer(view.known_by, version, url)
     style = common.map_style(f"{data_key}|{view.computed()}|{version}", mv, tuple(focus))
-    _map_component(
+    drawn = _map_component(
         base=web.base_data(shapes.geojson, teams.records, view.tiles),
         base_key=f"{level}|{view.known_by}|{version}|{view.tiles}",
         style=style,
         style_key=webapp.digest(style.encode()),
         height=MAP_HEIGHT,
         key="map",
-        default=None,
+        default=False,
     )
+    return bool(drawn)
 
 
 def below_the_map(

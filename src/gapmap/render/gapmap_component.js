@@ -6,7 +6,7 @@
   function send(type, data) {
     window.parent.postMessage(Object.assign({isStreamlitMessage: true, type: type}, data || {}), "*");
   }
-  var map = null, baseKey = null, styleKey = null;
+  var map = null, baseKey = null, styleKey = null, told = false;
   window.addEventListener("message", function (event) {
     var d = event.data;
     if (!d || d.type !== "streamlit:render") return;
@@ -24,6 +24,10 @@
     if (a.style_key !== styleKey) {
       gapmapApply(map, JSON.parse(a.style));
       styleKey = a.style_key;
+    }
+    if (!told) {  // once per page: the app then draws what it held back for the map (the ranked chart, tables)
+      told = true;
+      requestAnimationFrame(function () { send("streamlit:setComponentValue", {value: true, dataType: "json"}); });
     }
   });
   send("streamlit:componentReady", {apiVersion: 1});
