@@ -36,9 +36,9 @@ def _indicator_changed() -> None:
         st.session_state["level"] = webapp.default_level(st.session_state["indicator"])
 
 
-def controls(view: webapp.View) -> dict[str, Any]:
-    """The sidebar: every choice the URL holds, in the order people make them."""
-    with st.sidebar:
+def controls(view: webapp.View, where: Any) -> dict[str, Any]:
+    """The sidebar (``where``: its container): every choice the URL holds, in the order people make them."""
+    with where:
         ids = list(INDICATORS)
         indicator = st.selectbox(
             "Indicator",
@@ -141,15 +141,49 @@ def controls(view: webapp.View) -> dict[str, Any]:
     }
 
 
+def from_view(view: webapp.View) -> dict[str, Any]:
+    """What :func:`controls` returns on a session's first run, when every widget starts from the link."""
+    years = [0, *range(dt.date.today().year, webapp.FIRST_TEAM_YEAR - 1, -1)]
+    return {
+        "indicator": view.indicator,
+        "colour_by": view.colour_by,
+        "comparison": view.comparison,
+        "level": view.level_or_default,
+        "area": view.area,
+        "age": view.age,
+        "source": view.source,
+        "upload": None,
+        "min_base": int(view.min_base),
+        "known_by": int(view.known_by) if view.known_by in years else 0,
+        "tiles": bool(view.tiles),
+    }
+
+
 def page() -> None:
     common.page_style()
-    settings = common.settings()
     view = webapp.View.from_query(dict(st.query_params))
+    st.title("Where are the gaps for babies and toddlers?")
+    sidebar = st.sidebar.container()  # the controls' place, filled before or after the map (below)
+    # A session's first run draws the map before the sidebar's controls: the browser then fetches the map's code
+    # first rather than behind every widget's. Its choices are the link's, which the controls start from; should
+    # they differ all the same, the page runs again with the controls' values.
+    first = "indicator" not in st.session_state
+    c = from_view(view) if first else controls(view, sidebar)
+    shown = False
+    try:
+        main_area(view, c)
+        shown = True
+    finally:
+        if first and (controls(view, sidebar) != c) and shown:
+            st.rerun()
+
+
+def main_area(view: webapp.View, c: dict[str, Any]) -> None:
+    """Everything but the controls, for the choices ``c``."""
+    settings = common.settings()
     _, version = common.store_and_version()
     url = settings.teams_db_url
-    st.title("Where are the gaps for babies and toddlers?")
     headline = st.empty()  # filled once the controls are read, so it never shows the previous choice
-    c = controls(view)
     level = c["level"] if c["level"] in LEVELS else view.level_or_default
     headline.markdown(f"**{common.headline(level, c['known_by'], version, url)}**")
 
