@@ -13,13 +13,16 @@ from gapmap.indicators import INDICATORS, IndicatorTable, Unavailable, format_va
 from gapmap.mapspec import MapSpec
 from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
-from gapmap.tables import TIDY_COLUMNS, now_stamp, source_text, tidy_frame
 
 # Re-exported: the app and CLI reach every step through pipeline.
+from gapmap.tables import TIDY_COLUMNS as TIDY_COLUMNS
 from gapmap.tables import Profile as Profile
 from gapmap.tables import Ranked as Ranked
 from gapmap.tables import area_profile as area_profile
+from gapmap.tables import now_stamp as now_stamp
 from gapmap.tables import ranked as ranked
+from gapmap.tables import source_text, tidy_frames
+from gapmap.tables import tidy_frame as tidy_frame
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -79,10 +82,7 @@ class AllIndicators:
 
     def frame(self, generated_at: str | None = None) -> pd.DataFrame:
         """All tables stacked in the one tidy shape (``tables.TIDY_COLUMNS``), each with its UK row last."""
-        if not self.tables:
-            return pd.DataFrame(columns=TIDY_COLUMNS)
-        stamp = generated_at or now_stamp()
-        return pd.concat([tidy_frame(t, stamp) for t in self.tables], ignore_index=True)
+        return tidy_frames(self.tables, generated_at)
 
 
 def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:

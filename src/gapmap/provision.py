@@ -94,8 +94,8 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
     ind = INDICATORS[indicator_id]
     lv = geography.get_level(level)
     t = areas.table(settings.boundaries_dir)
-    la_cat = la_categories(indicator_id, settings)
-    pop = t.level_frame("la").set_index("code")["pop_age0to2"].astype(int)
+    la_cat = la_categories(indicator_id, settings).to_dict()
+    pop = t.level_frame("la").set_index("code")["pop_age0to2"].astype(int).to_dict()
     outside = list(CATEGORIES[indicator_id])[-1]
     prefix = NATION_PREFIX[indicator_id]
     positive = POSITIVE[indicator_id]
@@ -103,9 +103,9 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
     rows: list[tuple[str, int, object, float, str]] = []
     for code in [*t.codes(lv.id), UK_CODE]:
         members = t.members(code, "la")
-        n = int(pop.loc[members].sum())
-        member_cats = set(la_cat.loc[members])
-        k = int(pop.loc[[m for m in members if la_cat[m] in positive]].sum())
+        n = sum(pop[m] for m in members)
+        member_cats = {la_cat[m] for m in members}
+        k = sum(pop[m] for m in members if la_cat[m] in positive)
         category = ""
         if code != UK_CODE and (t.rank[lv.id] >= native or len(member_cats) == 1):
             category = member_cats.pop() if len(member_cats) == 1 else ""
@@ -113,7 +113,7 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
         if not inside:
             rows.append((code, n, pd.NA, np.nan, outside))
             continue
-        n = int(pop.loc[inside].sum())  # the share is of the children in the nation the source covers
+        n = sum(pop[m] for m in inside)  # the share is of the children in the nation the source covers
         rows.append((code, n, k, k / n if n else np.nan, category))
     out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "category"])
     out.insert(0, "indicator", ind.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -81,42 +81,74 @@ def now_stamp() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.DataFrame:
-    """The table in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places; the UK row last."""
+def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
+    """The table's rows in the tidy shape, as plain column lists (the UK row last)."""
     ind = table.indicator
     f = table.frame
+    uk_last = (f["area_code"] == UK_CODE).to_numpy()
+    order = np.concatenate([np.flatnonzero(~uk_last), np.flatnonzero(uk_last)])
+    rows = len(order)
+
+    def col(name: str) -> np.ndarray:
+        return f[name].to_numpy()[order]
+
+    def rounded(name: str) -> list[float]:
+        return np.round(f[name].to_numpy(dtype=float, na_value=np.nan)[order], DECIMALS).tolist()
+
     has_interval = ind.from_survey and ind.kind != "count"
-    out = pd.DataFrame(
-        {
-            "indicator": ind.id,
-            "indicator_title": table.title,
-            "level": table.level,
-            "area_code": f["area_code"],
-            "area_name": f["area_name"],
-            "unit": ind.unit,
-            "value": f["value"].astype(float).round(DECIMALS),
-            "lower": f["lo"].astype(float).round(DECIMALS),
-            "upper": f["hi"].astype(float).round(DECIMALS),
-            "confidence_level": table.confidence if has_interval else np.nan,
-            "n": f["n"].astype("int64"),
-            "n_meaning": ind.n_meaning,
-            "k": f["k"],
-            "comparison": f["comparison"],
-            "comparison_level": [table.comparison_level if c else np.nan for c in f["comparison"]],
-            "polarity": ind.polarity or "none",
-            "suppressed": f["suppressed"].astype(bool),
-            "suppressed_reason": f["suppressed_reason"],
-            "category": f["category"],
-            "age_group": table.age_group or "",
-            "profession": table.profession or "",
-            "filters": _filters(table),
-            "source": source_text(table),
-            "synthetic": table.synthetic,
-            "generated_at": generated_at or now_stamp(),
-        }
-    )
-    uk_last = (out["area_code"] == UK_CODE).to_numpy()
-    return pd.concat([out.loc[~uk_last], out.loc[uk_last]], ignore_index=True)[TIDY_COLUMNS]
+    comparison = [str(c) for c in col("comparison")]
+    k = f["k"].astype("Int64")
+    return {
+        "indicator": [ind.id] * rows,
+        "indicator_title": [table.title] * rows,
+        "level": [table.level] * rows,
+        "area_code": col("area_code").tolist(),
+        "area_name": col("area_name").tolist(),
+        "unit": [ind.unit] * rows,
+        "value": rounded("value"),
+        "lower": rounded("lo"),
+        "upper": rounded("hi"),
+        "confidence_level": [table.confidence if has_interval else np.nan] * rows,
+        "n": f["n"].to_numpy(dtype="int64")[order].tolist(),
+        "n_meaning": [ind.n_meaning] * rows,
+        "k": [None if v is pd.NA else int(v) for v in k.to_numpy(dtype=object)[order]],
+        "comparison": comparison,
+        "comparison_level": [table.comparison_level if c else np.nan for c in comparison],
+        "polarity": [ind.polarity or "none"] * rows,
+        "suppressed": col("suppressed").astype(bool).tolist(),
+        "suppressed_reason": [str(v) for v in col("suppressed_reason")],
+        "category": [str(v) for v in col("category")],
+        "age_group": [table.age_group or ""] * rows,
+        "profession": [table.profession or ""] * rows,
+        "filters": [_filters(table)] * rows,
+        "source": [source_text(table)] * rows,
+        "synthetic": [bool(table.synthetic)] * rows,
+        "generated_at": [stamp] * rows,
+    }
+
+
+def tidy_frames(tables: list[IndicatorTable], generated_at: str | None = None) -> pd.DataFrame:
+    """Tables stacked in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places, each with
+    its UK row last. Built column by column in one go (a frame per table and a concatenation cost more than the
+    computing for a whole survey's indicators)."""
+    stamp = generated_at or now_stamp()
+    columns: dict[str, list[Any]] = {c: [] for c in TIDY_COLUMNS}
+    for table in tables:
+        for name, values in _tidy_columns(table, stamp).items():
+            columns[name].extend(values)
+    out = pd.DataFrame(columns)
+    for name in ("value", "lower", "upper", "confidence_level", "comparison_level"):
+        out[name] = out[name].astype(float)
+    out["n"] = out["n"].astype("int64")
+    out["k"] = out["k"].astype("Int64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out["synthetic"] = out["synthetic"].astype(bool)
+    return out
+
+
+def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.DataFrame:
+    """The table in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places; the UK row last."""
+    return tidy_frames([table], generated_at)
 
 
 @dataclass(frozen=True)

@@ -149,12 +149,13 @@ def _la_frame(settings: Settings, served: list[set[str]]) -> pd.DataFrame:
     """Per local authority: children aged 0-2 and the number of teams serving it."""
     t = areas.table(settings.boundaries_dir)
     la = t.level_frame("la").set_index("code")
-    counts = pd.Series(0, index=la.index)
+    position = {code: i for i, code in enumerate(la.index)}
+    counts = np.zeros(len(la), dtype="int64")
     for las in served:
         for code in las:
-            if code in counts.index:
-                counts[code] += 1
-    return pd.DataFrame({"pop": la["pop_age0to2"].astype(int), "teams": counts})
+            if code in position:
+                counts[position[code]] += 1
+    return pd.DataFrame({"pop": la["pop_age0to2"].astype(int), "teams": counts}, index=la.index)
 
 
 def compute(
@@ -181,15 +182,22 @@ def compute(
     t = areas.table(settings.boundaries_dir)
     served = served_las(frame, settings)
     la = _la_frame(settings, served)
+    # Whole-array sums: children per local authority, and which local authorities each team serves.
+    position = {code: i for i, code in enumerate(la.index)}
+    pop = la["pop"].to_numpy(dtype="int64")
+    unserved_pop = np.where(la["teams"].to_numpy() == 0, pop, 0)
+    serves = np.zeros((len(served), len(position)), dtype=bool)
+    for row, las in enumerate(served):
+        serves[row, [position[c] for c in las if c in position]] = True
     rows = []
     for code in [*t.codes(lv.id), UK_CODE]:
-        members = set(t.members(code, "la"))
-        n_children = int(la.loc[list(members), "pop"].sum())
+        idx = [position[c] for c in t.members(code, "la") if c in position]
+        n_children = int(pop[idx].sum())
         if ind.kind == "coverage":
-            unserved = int(la.loc[list(members)].query("teams == 0")["pop"].sum())
+            unserved = int(unserved_pop[idx].sum())
             rows.append((code, n_children, unserved, unserved / n_children if n_children else np.nan))
             continue
-        k = sum(1 for las in served if las & members)
+        k = int(serves[:, idx].any(axis=1).sum())
         if ind.kind == "team_count":
             rows.append((code, k, k, float(k)))
         else:
