@@ -31,6 +31,7 @@ class Result:
     bare: Measure
     goal: float | None = None
     note: str = ""
+    target: str = ""  # a goal that is not a ratio ("≤ 3 s met"), shown in the goal column instead
 
     @property
     def ratio(self) -> float:
@@ -83,9 +84,12 @@ def table(results: list[Result]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for r in results:
-        goal = "—" if r.goal is None else f"≤ {r.goal:g}× {'met' if r.met else 'NOT met'}"
+        goal = r.target or ("—" if r.goal is None else f"≤ {r.goal:g}× {'met' if r.met else 'NOT met'}")
+        if r.gapmap.seconds or r.bare.seconds:
+            times = f"{r.gapmap.seconds:.2f} s | {r.bare.seconds:.2f} s | {r.ratio:.2f}×"
+        else:  # a memory-only row
+            times = "— | — | —"
         lines.append(
-            f"| {r.path} | {r.gapmap.seconds:.2f} s | {r.bare.seconds:.2f} s | {r.ratio:.2f}× | {goal} | "
-            f"{r.gapmap.peak_mb:,.0f} MB / {r.bare.peak_mb:,.0f} MB |"
+            f"| {r.path} | {times} | {goal} | {r.gapmap.peak_mb:,.0f} MB / {r.bare.peak_mb:,.0f} MB |"
         )
     return "\n".join(lines)

@@ -110,8 +110,19 @@ def all_indicators(
 ) -> AllIndicators:
     """Every indicator the file supports; those whose question is missing are listed as unavailable."""
     tables, missing = [], []
-    for ind_id in ids or list(INDICATORS):
+    wanted = ids or list(INDICATORS)
+    teams_ids = [i for i in wanted if indicators.get(i).from_teams]
+    teams_tables: dict[str, IndicatorTable] = {}
+    if teams_ids:  # the store read and the teams placed once for all of them
+        from gapmap import teams_layer
+
+        found = teams_layer.compute_many(teams_ids, settings or from_env(), known_by, store, level)
+        teams_tables = dict(zip(teams_ids, found, strict=True))
+    for ind_id in wanted:
         ind = indicators.get(ind_id)
+        if ind_id in teams_tables:
+            tables.append(teams_tables[ind_id])
+            continue
         if not ind.from_survey:
             tables.append(indicator_table(ind_id, responses, settings, None, None, known_by, store, level))
             continue

@@ -173,15 +173,37 @@ def compute(
     >>> int(t.uk["n"])
     2252744
     """
+    return compute_many([indicator_id], settings, known_by, store, level)[0]
+
+
+def compute_many(
+    indicator_ids: list[str],
+    settings: Settings,
+    known_by: int | None = None,
+    store: Store | None = None,
+    level: str | None = None,
+) -> list[IndicatorTable]:
+    """:func:`compute` for several indicators, reading the store and placing the teams once."""
     from gapmap.store import Store
 
-    ind = INDICATORS[indicator_id]
-    lv = geography.get_level(level)
     store = store or Store(settings)
     frame = store.list_teams(known_by=known_by)
-    t = areas.table(settings.boundaries_dir)
     served = served_las(frame, settings)
     la = _la_frame(settings, served)
+    return [_table(i, settings, known_by, level, served, la) for i in indicator_ids]
+
+
+def _table(
+    indicator_id: str,
+    settings: Settings,
+    known_by: int | None,
+    level: str | None,
+    served: list[set[str]],
+    la: pd.DataFrame,
+) -> IndicatorTable:
+    ind = INDICATORS[indicator_id]
+    lv = geography.get_level(level)
+    t = areas.table(settings.boundaries_dir)
     # Whole-array sums: children per local authority, and which local authorities each team serves.
     position = {code: i for i, code in enumerate(la.index)}
     pop = la["pop"].to_numpy(dtype="int64")

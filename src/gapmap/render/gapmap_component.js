@@ -27,7 +27,11 @@
     }
     if (!told) {  // once per page: the app then draws what it held back for the map (the ranked chart, tables)
       told = true;
-      requestAnimationFrame(function () { send("streamlit:setComponentValue", {value: true, dataType: "json"}); });
+      // After the frame that shows the map is painted (a timeout after the animation frame), not before it: the
+      // rest of the page keeps the browser busy for a while, and the map should be on screen meanwhile.
+      requestAnimationFrame(function () {
+        setTimeout(function () { send("streamlit:setComponentValue", {value: true, dataType: "json"}); }, 50);
+      });
     }
   });
   send("streamlit:componentReady", {apiVersion: 1});
