@@ -271,7 +271,7 @@ def run(rows: int = 0, smoke: bool = False) -> list[Result]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
 
-        floor = min(streamlit_floor(browser, static) for _ in range(repeats))
+        floor = streamlit_floor(browser, static)
         # The same first visit on a server that has not warmed up (for the record: the cost warming removes).
         t0 = time.perf_counter()
         proc, url = webapp.start_server(ROOT, env, warm=False)

@@ -172,7 +172,7 @@ def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
 
     _setup()
     level = "region" if smoke else "nhs"
-    repeats = 1 if smoke else 5
+    repeats = 1 if smoke else 3
     tmp = Path(tempfile.mkdtemp(prefix="bench-render-out-"))
     table_, spec = _spec(level)
     size = get_size(None)

@@ -9,18 +9,20 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
-from scipy import stats as _sp
+# scipy.special's quantile functions are what scipy.stats.norm.ppf and t.ppf call; importing them alone takes a
+# fifth of the time of scipy.stats, which every gapmap command would otherwise pay at start.
+from scipy.special import ndtri, stdtrit
 
 
 @lru_cache(maxsize=64)
 def z_for(confidence: float) -> float:
     """Two-sided normal quantile: 1.959964 for 0.95."""
-    return float(_sp.norm.ppf(0.5 + confidence / 2))
+    return float(ndtri(0.5 + confidence / 2))
 
 
 @lru_cache(maxsize=4096)
 def _t_for(confidence: float, df: int) -> float:
-    return float(_sp.t.ppf(0.5 + confidence / 2, df))
+    return float(stdtrit(df, 0.5 + confidence / 2))
 
 
 def wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
