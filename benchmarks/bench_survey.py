@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -164,8 +165,24 @@ def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
                     "bare: read_csv",
                 )
             )
-            for n in (rows // 20, rows // 2, big):
-                results.append(_end_to_end(files[n], out, n, 1 if n == big else repeats, "scaling: "))
+            scaling = [
+                _end_to_end(files[n], out, n, 1 if n == big else repeats, "scaling: ")
+                for n in (rows // 20, rows // 2, big)
+            ]
+    # Growth: the time each added response costs between the sizes (linear growth keeps it level).
+    sizes = (rows // 20, rows // 2, big)
+    steps = [
+        (scaling[i + 1].gapmap.seconds - scaling[i].gapmap.seconds) / (sizes[i + 1] - sizes[i])
+        for i in (0, 1)
+    ]
+    linear = steps[1] <= 1.5 * steps[0]
+    judged = "" if smoke else "linear " + ("met" if linear else "NOT met")  # tiny files: start-up dominates
+    growth = (
+        f"each added response costs {1e6 * steps[0]:.1f} µs ({sizes[0]:,} to {sizes[1]:,}) and "
+        f"{1e6 * steps[1]:.1f} µs ({sizes[1]:,} to {sizes[2]:,})"
+    )
+    for r in scaling:
+        results.append(replace(r, goal=None, target=judged or "—", note=f"{r.note}; {growth}"))
     return results
 
 
