@@ -46,8 +46,6 @@ CASES: dict[str, list[list[str]]] = {
         ["indicators", "--level", "la", "--indicator", "children_0_2_no_team", "--out", "la.csv"],
     ],
     "gapmap render": [["render", "--indicator", "respondents", "--out", "r.png"]],
-    "gapmap chart": [["chart", "--indicator", "teams", "--level", "nation", "--out", "ranked.png"]],
-    "gapmap profile": [["profile", "--area", "Wales", "--out", "wales.png"]],
     "gapmap render --all --out-dir maps": [["render", "--all", "--out-dir", "maps"]],
     "gapmap render --all --out-dir DIR [--level L] [--format svg]": [
         ["render", "--all", "--out-dir", "svgs", "--format", "svg"],
