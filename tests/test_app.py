@@ -197,3 +197,48 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo").click().run()
     assert any("Undid batch 1: 38 team(s)" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {
+            "indicator": "services_0_2_definitely",
+            "level": "la",
+            "colour_by": "comparison",
+            "comparison": "99.8",
+        },
+        {
+            "indicator": "understanding_mean",
+            "age": "3-4",
+            "min_base": "500",
+            "known_by": "2021",
+            "tiles": "1",
+        },
+        {"area": "Cardiff", "source": "upload"},
+    ],
+)
+def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
+    """A session's first run draws the map from the link before the sidebar exists (pages/map.py); the controls
+    made afterwards must hold the same choices, or the map would have shown something else."""
+    from gapmap import webapp
+    from gapmap.pages import map as map_page
+
+    at = run(query)
+    assert not at.exception
+    expected = map_page.from_view(webapp.View.from_query(query))
+    shown = {
+        "indicator": at.selectbox(key="indicator").value,
+        "colour_by": at.radio(key="colour_by").value,
+        "comparison": at.radio(key="comparison").value,
+        "level": at.selectbox(key="level").value,
+        "area": at.text_input(key="area").value,
+        "age": at.selectbox(key="age").value,
+        "source": at.radio(key="source").value,
+        "upload": None,
+        "min_base": at.number_input(key="min_base").value,
+        "known_by": at.selectbox(key="known_by").value,
+        "tiles": at.toggle(key="tiles").value,
+    }
+    assert shown == expected

@@ -101,6 +101,10 @@ def test_assets_install_from_packages(tmp_path: Path):
         ),
         ({"indicator": "nope", "min_base": "x", "known_by": "1066"}, webapp.View()),
         ({"min_base": "1"}, webapp.View(min_base=5)),
+        (
+            {"min_base": "500"},
+            webapp.View(min_base=100),
+        ),  # the control's maximum: a link never breaks the page
         ({"tiles": "1", "known_by": "2021"}, webapp.View(tiles=True, known_by=2021)),
         ({"level": "la"}, webapp.View(level="la")),
         ({"level": "nhs"}, webapp.View()),  # the coverage indicator's own default: links stay short

@@ -16,6 +16,8 @@ from gapmap.indicators import INDICATORS
 from gapmap.questions import AGE_GROUP_BY_ID
 from gapmap.settings import MIN_BASE_FLOOR
 
+MIN_BASE_MAX = 100  # the app's control goes no higher; a link asking for more gets this
+
 FIRST_TEAM_YEAR = 1998  # OXPIP, the earliest evidence year in the bundled list
 
 
@@ -57,7 +59,7 @@ class View:
             area=str(query.get("area", ""))[:100],
             age=age if age in AGE_GROUP_BY_ID else d.age,
             profession=query.get("profession", ""),
-            min_base=max(MIN_BASE_FLOOR, as_int("min_base", d.min_base)),
+            min_base=min(MIN_BASE_MAX, max(MIN_BASE_FLOOR, as_int("min_base", d.min_base))),
             known_by=known_by if FIRST_TEAM_YEAR <= known_by <= dt.date.today().year else 0,
             source=query.get("source", d.source) if query.get("source") in ("sample", "upload") else d.source,
             tiles=query.get("tiles", "0") == "1",

@@ -111,7 +111,7 @@ def controls(view: webapp.View, where: Any) -> dict[str, Any]:
         min_base = st.number_input(
             "Minimum responses per area",
             min_value=5,
-            max_value=100,
+            max_value=webapp.MIN_BASE_MAX,
             value=view.min_base,
             step=1,
             key="min_base",
