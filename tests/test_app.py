@@ -242,3 +242,20 @@ def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
         "tiles": at.toggle(key="tiles").value,
     }
     assert shown == expected
+
+
+def test_map_page_holds_back_the_chart_only_on_a_sessions_first_run(monkeypatch):
+    """In a real server the first run shows the map and waits for its 'drawn' signal before the chart and tables;
+    if that signal never comes (a failed map, a tab in the background), the next run draws them all the same."""
+    from gapmap.pages import common
+
+    monkeypatch.setattr(common, "real_server", lambda: True)
+    monkeypatch.setattr(common, "start_warming", lambda: None)
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert any("follows once the map is drawn" in c.value for c in at.caption)
+    assert not at.dataframe
+    at.run()  # the user's next action, with no signal from the map
+    assert not at.exception
+    assert not any("follows once the map is drawn" in c.value for c in at.caption)
+    assert at.dataframe

@@ -95,8 +95,14 @@ def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
     def rounded(name: str) -> list[float]:
         return np.round(f[name].to_numpy(dtype=float, na_value=np.nan)[order], DECIMALS).tolist()
 
+    def text(name: str) -> list[str]:  # a missing text is an empty cell, as in every other column
+        return [
+            "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+            for v in col(name)
+        ]
+
     has_interval = ind.from_survey and ind.kind != "count"
-    comparison = [str(c) for c in col("comparison")]
+    comparison = text("comparison")
     k = f["k"].astype("Int64")
     return {
         "indicator": [ind.id] * rows,
@@ -116,8 +122,8 @@ def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
         "comparison_level": [table.comparison_level if c else np.nan for c in comparison],
         "polarity": [ind.polarity or "none"] * rows,
         "suppressed": col("suppressed").astype(bool).tolist(),
-        "suppressed_reason": [str(v) for v in col("suppressed_reason")],
-        "category": [str(v) for v in col("category")],
+        "suppressed_reason": text("suppressed_reason"),
+        "category": text("category"),
         "age_group": [table.age_group or ""] * rows,
         "profession": [table.profession or ""] * rows,
         "filters": [_filters(table)] * rows,

@@ -248,9 +248,11 @@ def main_area(view: webapp.View, c: dict[str, Any]) -> None:
     # On a session's first page the map goes first: the chart library is heavy for a browser to load, so the chart
     # and everything below follow once the map says it is drawn (the rerun its signal brings). Under AppTest, which
     # runs no browser, everything is drawn at once.
-    if drawn or st.session_state.get("map_drawn") or not common.real_server():
-        st.session_state["map_drawn"] = True
-    else:
+    # Only a session's first run of the page holds them back: any later run (the map's own signal, or the user's
+    # next choice if the map never sends one) draws them.
+    first_run = not st.session_state.get("map_page_run")
+    st.session_state["map_page_run"] = True
+    if first_run and not drawn and common.real_server():
         with right:
             st.caption("The ranked chart follows once the map is drawn.")
         return

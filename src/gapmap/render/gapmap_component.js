@@ -12,26 +12,36 @@
     if (!d || d.type !== "streamlit:render") return;
     var a = d.args;
     send("streamlit:setFrameHeight", {height: a.height});
-    if (a.base_key !== baseKey) {
-      if (map) map.remove();  // another level, teams list or background: a new map in the same frame
-      map = L.map("map_div", {center: [55, -3.2], zoom: 5, zoomSnap: 0.25, maxZoom: 13, minZoom: 4});
-      var base = a.base;
-      base.geojson = JSON.parse(base.geojson);
-      gapmapBase(map, base);
-      baseKey = a.base_key;
-      styleKey = null;
-    }
-    if (a.style_key !== styleKey) {
-      gapmapApply(map, JSON.parse(a.style));
-      styleKey = a.style_key;
-    }
-    if (!told) {  // once per page: the app then draws what it held back for the map (the ranked chart, tables)
-      told = true;
-      // After the frame that shows the map is painted (a timeout after the animation frame), not before it: the
-      // rest of the page keeps the browser busy for a while, and the map should be on screen meanwhile.
-      requestAnimationFrame(function () {
-        setTimeout(function () { send("streamlit:setComponentValue", {value: true, dataType: "json"}); }, 50);
-      });
+    try {
+      if (a.base_key !== baseKey) {
+        if (map) map.remove();  // another level, teams list or background: a new map in the same frame
+        map = L.map("map_div", {center: [55, -3.2], zoom: 5, zoomSnap: 0.25, maxZoom: 13, minZoom: 4});
+        var base = a.base;
+        base.geojson = JSON.parse(base.geojson);
+        gapmapBase(map, base);
+        baseKey = a.base_key;
+        styleKey = null;
+      }
+      if (a.style_key !== styleKey) {
+        gapmapApply(map, JSON.parse(a.style));
+        styleKey = a.style_key;
+      }
+    } finally {
+      // Once per page the app is told the map is drawn, and then draws what it held back (the ranked chart,
+      // tables): after the frame showing the map is painted (a timeout after the animation frame), so the map is
+      // on screen while the rest keeps the browser busy; at the latest after a second, as a tab in the
+      // background paints no frames; and even if drawing failed, so the rest of the page never waits on the map.
+      if (!told) {
+        told = true;
+        var sent = false;
+        var tell = function () {
+          if (sent) return;
+          sent = true;
+          send("streamlit:setComponentValue", {value: true, dataType: "json"});
+        };
+        requestAnimationFrame(function () { setTimeout(tell, 50); });
+        setTimeout(tell, 1000);
+      }
     }
   });
   send("streamlit:componentReady", {apiVersion: 1});
