@@ -21,6 +21,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Result, table
@@ -78,30 +79,60 @@ def rows_for(module: object, rows: int | None, smoke: bool) -> int:
     return int(getattr(module, "ROWS", DEFAULT_ROWS))
 
 
+def _module_run(module_name: str, rows: int | None, smoke: bool, conn: Any) -> None:
+    """In a freshly started Python: import one benchmark module, run it, and send back (size, results) or the
+    traceback as text."""
+    sys.path.insert(0, str(HERE))
+    try:
+        module = importlib.import_module(module_name)
+        size = rows_for(module, rows, smoke)
+        conn.send(("size", size))
+        conn.send(("done", module.run(size, smoke)))
+    except Exception:
+        conn.send(("failed", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
 def run_all(
     names: Sequence[str], rows: int | None, smoke: bool, registry: dict[str, tuple[str, str]] = BENCHMARKS
 ) -> tuple[list[Result], list[str]]:
-    """Run the named benchmarks in order; (results, names of the benchmarks that failed)."""
+    """Run the named benchmarks in order, each in its own freshly started Python process (so one benchmark's
+    imports and data do not weigh on the next one's fresh-process runs); (results, names of those that failed)."""
+    import multiprocessing as mp
+
     results: list[Result] = []
     failed: list[str] = []
+    ctx = mp.get_context("spawn")
     for name in names:
         module_name, what = registry[name]
         if not (HERE / f"{module_name}.py").exists():
             print(f"{name}: skipped ({module_name}.py is not in benchmarks/ yet)", flush=True)
             continue
+        t0 = time.perf_counter()
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_module_run, args=(module_name, rows, smoke, child))
+        proc.start()
+        child.close()
+        outcome: tuple[str, Any] = ("failed", f"the benchmark process for {name} ended without a result")
         try:
-            module = importlib.import_module(module_name)
-            size = rows_for(module, rows, smoke)
-            print(f"{name}: {what}, size {size:,}{' (smoke)' if smoke else ''} …", flush=True)
-            t0 = time.perf_counter()
-            found = module.run(size, smoke)
+            while True:
+                kind, value = parent.recv()
+                if kind == "size":
+                    print(f"{name}: {what}, size {value:,}{' (smoke)' if smoke else ''} …", flush=True)
+                    continue
+                outcome = (kind, value)
+                break
+        except EOFError:
+            pass
+        proc.join()
+        if outcome[0] == "done":
             print(f"{name}: done in {time.perf_counter() - t0:.0f} s", flush=True)
-        except Exception:
+            results.extend(outcome[1])
+        else:
             print(f"{name}: FAILED", flush=True)
-            traceback.print_exc()
+            print(outcome[1], file=sys.stderr, flush=True)
             failed.append(name)
-            continue
-        results.extend(found)
     return results, failed
 
 
