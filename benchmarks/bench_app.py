@@ -8,7 +8,7 @@ Paths, at region and at local-authority level:
   warm visit    the same browser opens the page again (bare: reloads the static page);
   switch        from choosing another indicator in the sidebar's list until the map shows it (bare: the browser
                 opens the static page of the other indicator);
-each the best of three (one with --smoke), and the servers' peak memory (VmHWM of the streamlit process, beside
+each the best of two (one with --smoke), and the servers' peak memory (VmHWM of the streamlit process, beside
 the http.server's). Also printed: the
 server's time from start to healthy and to warm, and a first visit with no warm-up at all. Asserts nothing.
 
@@ -261,7 +261,7 @@ def run(rows: int = 0, smoke: bool = False) -> list[Result]:
 
     Store(Settings(database_url=db))  # a deployment's database exists before its server starts
     levels = ["region"] if smoke else list(LEVELS)
-    repeats = 1 if smoke else 3
+    repeats = 1 if smoke else 2
     static = tmp / "bare"
     static.mkdir()
     pages = {lv: bare_pages(static, lv) for lv in levels}

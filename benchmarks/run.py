@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_app imports benchmarks._common
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Result, table
 
@@ -82,7 +83,7 @@ def rows_for(module: object, rows: int | None, smoke: bool) -> int:
 def _module_run(module_name: str, rows: int | None, smoke: bool, conn: Any) -> None:
     """In a freshly started Python: import one benchmark module, run it, and send back (size, results) or the
     traceback as text."""
-    sys.path.insert(0, str(HERE))
+    sys.path[:0] = [str(HERE), str(HERE.parent)]  # modules import _common directly or as benchmarks._common
     try:
         module = importlib.import_module(module_name)
         size = rows_for(module, rows, smoke)
@@ -123,8 +124,8 @@ def run_all(
                     continue
                 outcome = (kind, value)
                 break
-        except EOFError:
-            pass
+        except Exception:  # the process died, or sent what this process cannot read: that benchmark failed
+            outcome = ("failed", traceback.format_exc())
         proc.join()
         if outcome[0] == "done":
             print(f"{name}: done in {time.perf_counter() - t0:.0f} s", flush=True)
