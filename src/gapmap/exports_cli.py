@@ -4,25 +4,15 @@ alt text and data CSV beside it (a thin shell over gapmap.exports and gapmap.pip
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from gapmap import exports, pipeline, safetext
+from gapmap import exports, pipeline
+from gapmap.cli import _responses  # the survey read as every command reads it, notes on stderr
 from gapmap.geography import LEVELS
 from gapmap.indicators import INDICATORS
 from gapmap.render.names import export_name, profile_name
 from gapmap.render.sizes import SIZES
-from gapmap.settings import Settings, from_env
-from gapmap.survey import Responses
-
-
-def _responses(args: argparse.Namespace, settings: Settings) -> Responses:
-    responses = pipeline.load_survey(args.survey, settings=settings)
-    for note in responses.notes:
-        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
-    if responses.synthetic:
-        print("note: this is the bundled SYNTHETIC SAMPLE, not real survey answers.", file=sys.stderr)
-    return responses
+from gapmap.settings import from_env
 
 
 def _report(written: exports.Written) -> None:
