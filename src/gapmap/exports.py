@@ -7,10 +7,10 @@ The CLI's ``render``, ``chart`` and ``profile`` commands and the app's downloads
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -86,16 +86,32 @@ def write_all(image: Path, draw: Callable[[Path], object], alt_text: str, rows: 
 def release(laid: Laid) -> None:
     """Free a saved figure's pixel buffer now (an A4 page at 300 dpi holds 35 MB) rather than when the garbage
     collector next finds the figure's reference cycles: `render --all` draws fifteen in a row."""
-    from matplotlib.text import Text
-
     # Each drawn Text keeps the renderer (matplotlib's private _renderer): while any does, so does the buffer.
-    for text in laid.fig.findobj(Text):
+    for text in _drawn_texts(laid.fig):
         if hasattr(text, "_renderer"):
             text._renderer = None
     canvas = laid.fig.canvas
     if hasattr(canvas, "renderer"):
         del canvas.renderer
     laid.fig.clear()
+
+
+def _drawn_texts(fig: Any) -> Iterator[Any]:
+    """Every Text in the figure that can have been drawn. Like ``fig.findobj(Text)``, but the axes drawn without
+    axis lines (maps) are not asked for their axes' children, which would create a set of tick marks to look at."""
+    from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    stack = [fig]
+    while stack:
+        artist = stack.pop()
+        if isinstance(artist, Text):
+            yield artist
+        children = artist.get_children()
+        if isinstance(artist, Axes) and not artist.axison:
+            children = [c for c in children if not isinstance(c, Axis)]
+        stack.extend(children)
 
 
 def _save(laid: Laid, fmt: str) -> Callable[[Path], object]:
