@@ -72,3 +72,23 @@ def test_rows_are_stored_unfiltered_and_the_file_is_well_formed():
 def test_a_buffer_of_the_wrong_size_is_refused():
     with pytest.raises(ValueError, match="for a 3 × 3 RGBA image"):
         png.encode(bytes(4 * 8), 3, 3, 96, {})
+
+
+def test_pixels_written_in_pieces_encode_the_same_as_in_one():
+    pixels = bytes(range(256)) * 3  # 4 × 48 RGBA pixels
+    whole = png._Encoder(48, 4, 96, {"Title": "x"})
+    whole.write(pixels)
+    pieces = png._Encoder(48, 4, 96, {"Title": "x"})
+    pieces.write(pixels[:100])
+    pieces.write(memoryview(pixels)[100:])
+    assert whole.result() == pieces.result() == png.encode(pixels, 48, 4, 96, {"Title": "x"})
+
+
+def test_many_strips_make_one_image(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setattr(png, "STRIP_BYTES", 1000)  # a strip of 1 or 2 rows: the image is 3 strips or more
+    rng = np.random.default_rng(1)
+    pixels = rng.integers(0, 256, size=(7, 200, 4), dtype=np.uint8)
+    out = tmp_path / "s.png"
+    out.write_bytes(png.encode(pixels.tobytes(), 200, 7, 96, {}))
+    with Image.open(out) as im:
+        assert np.array_equal(np.asarray(im), pixels)
