@@ -128,6 +128,39 @@ def test_ranked_chart_texts_stay_apart(indicator: str, level: str, size: str):
     assert layout_problems(laid) == []
 
 
+@pytest.mark.parametrize("level", ["region", "la"])
+@pytest.mark.parametrize("indicator", list(INDICATORS))
+def test_ranked_bars_are_in_comparison_colours_or_else_the_maps_own(indicator: str, level: str):
+    """Bars compared with the UK take the comparison's colour; where nothing is compared (coverage, counts,
+    provision) each bar takes its area's colour on the map of the same table, and the legend the map's entries."""
+    from gapmap import comparison
+
+    spec = ranked_spec_for(indicator, level)
+    settings, responses, _points, _note = _shared()
+    shown = pipeline.ranked(pipeline.indicator_table(indicator, responses, settings, level=level)).shown
+    words = shown["comparison"].astype(str).tolist()
+    colours = [b.colour for b in spec.bars]
+    if any(words):
+        assert colours == [comparison.COLOURS[w] for w in words]
+        return
+    on_map = spec_for(indicator, level).areas.set_index("area_code")["colour"]
+    assert colours == [on_map[c] for c in shown["area_code"]]
+    assert set(spec.legend) <= set(spec_for(indicator, level).legend)
+    assert {colour for _, colour in spec.legend} == set(colours)
+    assert comparison.LABELS[""] not in [label for label, _ in spec.legend]
+
+
+def test_ranked_bars_follow_the_palette_setting():
+    from gapmap import chartspec, classify
+
+    table = pipeline.indicator_table("children_0_2_no_team", level="region")
+    purples = chartspec.ranked_spec(pipeline.ranked(table), palette="Purples")
+    default = chartspec.ranked_spec(pipeline.ranked(table))
+    classes = classify.classes_for(table.indicator, table.areas["value"].tolist(), "Purples")
+    assert [b.colour for b in purples.bars] == [classes.colour_of(b.value) for b in purples.bars]
+    assert [b.colour for b in purples.bars] != [b.colour for b in default.bars]
+
+
 PROFILED = {"nation": "S92000003", "region": "E12000007", "nhs": "S08000029", "la": "W06000015"}
 
 

@@ -181,10 +181,40 @@ def _hidden_note(r: Ranked, csv_name: str) -> str:
     return "Not charted — " + "; ".join(groups) + "."
 
 
+def _value_colours(r: Ranked, palette: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Where no area is compared with the UK (coverage, counts, provision): each charted area's map colour by area
+    code, and the legend entries of the colours charted, as the map of the same table draws them."""
+    from gapmap import classify, provision
+
+    table = r.table
+    codes = [str(c) for c in r.shown["area_code"]]
+    if provision.categorical(table):
+        palette_ = provision.CATEGORIES[table.indicator.id]
+        category = dict(zip(table.areas["area_code"], table.areas["category"].astype(str), strict=True))
+        colours = {c: palette_.get(category[c], classify.NO_DATA_COLOUR) for c in codes}
+        charted = {category[c] for c in codes}
+        return colours, [(label, colour) for label, colour in palette_.items() if label in charted]
+    values = table.areas["value"].tolist()
+    classes = (
+        classify.classes_for(table.indicator, values, palette)
+        if palette
+        else classify.classes_for(table.indicator, values)
+    )
+    colours = {c: classes.colour_of(float(v)) for c, v in zip(codes, r.shown["value"], strict=True)}
+    used = set(colours.values())
+    legend = [(lab, col) for lab, col in zip(classes.labels, classes.colours, strict=True) if col in used]
+    return colours, legend
+
+
 def ranked_spec(
-    r: Ranked, csv_name: str = "", title: str | None = None, subtitle: str | None = None
+    r: Ranked,
+    csv_name: str = "",
+    title: str | None = None,
+    subtitle: str | None = None,
+    palette: str | None = None,
 ) -> RankedSpec:
-    """The ranked chart of a table's areas.
+    """The ranked chart of a table's areas. Bars are coloured by comparison with the UK; where no area is compared,
+    by the map's classes (``palette``, the map's; matplotlib's name, YlGnBu when not given).
 
     >>> from gapmap import pipeline
     >>> s = ranked_spec(pipeline.ranked(pipeline.indicator_table("services_0_2_definitely")))
@@ -198,6 +228,8 @@ def ranked_spec(
     level = geography.get_level(table.level)
     survey_interval = ind.from_survey and ind.kind != "count"
     style = "dot" if ind.kind == "mean" else "bar"
+    words = [str(w) for w in r.shown["comparison"]]
+    value_colours, value_legend = ({}, []) if any(words) else _value_colours(r, palette)
     bars = []
     for row in _records(r.shown):
         word = str(row.comparison)
@@ -207,7 +239,7 @@ def ranked_spec(
                 float(row.value),
                 float(row.lo) if survey_interval else math.nan,
                 float(row.hi) if survey_interval else math.nan,
-                comparison.COLOURS[word],
+                value_colours.get(str(row.area_code)) or comparison.COLOURS[word],
                 _with_interval(table, row.value, row.lo, row.hi),
                 _n_text(row.n),
             )
@@ -224,8 +256,9 @@ def ranked_spec(
         xlim = (0.0, xlim[1] or 1.0)
     ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
     at = comparison.level_label(table.comparison_level)
-    words = [str(w) for w in r.shown["comparison"]]
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)]
+    if not any(words):
+        legend = value_legend
     uk = table.uk
     notes: list[tuple[str, bool]] = []
     what = ind.subtitle(table.age_group)
@@ -243,9 +276,20 @@ def ranked_spec(
             )
         )
     elif ind.from_survey:
-        notes.append(("Areas are not compared with the UK for a count of respondents.", True))
+        notes.append(
+            (
+                "Areas are not compared with the UK for a count of respondents: bars are in the map's colours.",
+                True,
+            )
+        )
     else:
-        notes.append(("Not a sample, so no interval and no test against the UK: bars show the values.", True))
+        notes.append(
+            (
+                "Not a sample, so no interval and no test against the UK: bars show the values, in the map's "
+                "colours.",
+                True,
+            )
+        )
     if survey_interval:
         notes.append((f"Lines across the bars: {100 * table.confidence:.0f}% intervals.", False))
     if table.unplaced_note:

@@ -159,14 +159,16 @@ def write_chart(
     size: str | None = None,
     title: str | None = None,
     subtitle: str | None = None,
+    palette: str | None = None,
 ) -> Written:
-    """The ranked bar chart of ``table``'s areas, with its alt text and data CSV."""
+    """The ranked bar chart of ``table``'s areas, with its alt text and data CSV (``palette``: the map's, for
+    tables whose areas are not compared with the UK)."""
     from gapmap import chartspec, tables
     from gapmap.render import charts
 
     image = Path(path)
     fmt = fmt_of(image, fmt)
-    spec = chartspec.ranked_spec(tables.ranked(table), csv_path(image).name, title, subtitle)
+    spec = chartspec.ranked_spec(tables.ranked(table), csv_path(image).name, title, subtitle, palette)
     laid = charts.ranked_figure(spec, size)
     try:
         return write_all(image, _save(laid, fmt), spec.alt_text, tidy_frame(table))

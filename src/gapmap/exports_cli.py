@@ -28,7 +28,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     )
     fmt = exports.fmt_of(args.out or "x.png", args.format)
     out = Path(args.out) if args.out else Path(export_name(table, fmt, args.size, args.known_by, "ranked"))
-    _report(exports.write_chart(table, out, fmt, args.size, args.title, args.subtitle))
+    _report(exports.write_chart(table, out, fmt, args.size, args.title, args.subtitle, settings.palette))
     return 0
 
 
