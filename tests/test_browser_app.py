@@ -185,8 +185,9 @@ def _team_points(page: Any) -> int:
 
 
 def _download(page: Any, button: Any) -> str:
-    """The file a download button gives. Clicked a second time if nothing starts within 20 s, as a user would:
-    once in four full CI runs the first click of the third visit started no download (not reproduced since)."""
+    """The file a download button gives. Clicked a second time if nothing starts within 20 s, as a user would.
+    Twice in CI the first click's file never came (the button then stayed disabled): the click also reran the page,
+    and Streamlit drops a file not yet sent when a rerun starts. Downloads no longer rerun the page."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:

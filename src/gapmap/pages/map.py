@@ -312,6 +312,8 @@ def below_the_map(
     st.subheader("Areas")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch")
     stem = mv.file_stem
+    # Downloads do not rerun the page (on_click="ignore"): Streamlit drops a file it has not yet sent when a rerun
+    # starts, which left the button spinning (seen in the browser tests), and nothing on the page changes anyway.
     cols = st.columns(3)
     cols[0].download_button(
         "Download table (CSV)",
@@ -319,18 +321,21 @@ def below_the_map(
         f"{stem}.csv",
         "text/csv",
         help="Every area with value, interval, n, comparison and suppression: the same columns as the CLI's.",
+        on_click="ignore",
     )
     cols[1].download_button(
         "Download areas (GeoJSON)",
         lambda: spec.areas.drop(columns=["colour"]).to_json(drop_id=True),
         f"{stem}.geojson",
         "application/geo+json",
+        on_click="ignore",
     )
     cols[2].download_button(
         "Download standalone map (HTML)",
         lambda: _standalone_html(spec),
         f"{stem}.html",
         "text/html",
+        on_click="ignore",
     )
     teams = common.team_layer(view.known_by, version, url)
     export_key = f"{data_key}|{view.computed()}|{version}"
@@ -350,6 +355,7 @@ def below_the_map(
                 f"{stem}{'' if what == 'map' else '.chart'}.{fmt}",
                 mime,
                 key=f"dl_{what}_{fmt}",
+                on_click="ignore",
             )
     st.text_area("Alt text (copy for reports and social media)", spec.alt_text, height=150)
 

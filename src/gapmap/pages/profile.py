@@ -102,7 +102,7 @@ def page() -> None:
             f"{prof.area_code}|{comparison}|{version}|{fmt}", fmt, prof, version, url
         )
 
-    cols = st.columns(4)
+    cols = st.columns(4)  # downloads do not rerun the page: see the map page's downloads
     for i, (fmt, mime) in enumerate(
         (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
     ):
@@ -112,6 +112,7 @@ def page() -> None:
             f"gapmap_profile_{prof.area_code}.{fmt}",
             mime,
             key=f"dl_profile_{fmt}",
+            on_click="ignore",
         )
     cols[0].download_button(
         "Download profile (CSV)",
@@ -119,4 +120,5 @@ def page() -> None:
         f"gapmap_profile_{prof.area_code}.csv",
         "text/csv",
         help="Every indicator for this area and the UK, in the same columns as every other download.",
+        on_click="ignore",
     )
