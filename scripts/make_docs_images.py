@@ -47,7 +47,9 @@ def make(out_dir: Path) -> list[Path]:
         for size in SIZES:
             laid = static.map_figure(spec, size, csv_name=f"{INDICATOR}.{LEVEL}.csv")
             written.append(_write(laid, out_dir / f"map-{size}.png", write_figure))
-        ranked = chartspec.ranked_spec(pipeline.ranked(table), f"{INDICATOR}.ranked.{LEVEL}.csv")
+        ranked = chartspec.ranked_spec(
+            pipeline.ranked(table), f"{INDICATOR}.ranked.{LEVEL}.csv", palette=settings.palette
+        )
         written.append(
             _write(charts.ranked_figure(ranked, "a4-portrait"), out_dir / "ranked.png", write_figure)
         )

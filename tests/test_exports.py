@@ -150,6 +150,22 @@ def test_ranked_bars_are_in_comparison_colours_or_else_the_maps_own(indicator: s
     assert comparison.LABELS[""] not in [label for label, _ in spec.legend]
 
 
+def test_ranked_bars_match_a_map_coloured_by_comparison():
+    """The app's "Compared with UK" colouring: where nothing is compared the map is all "Not compared", and so are
+    the bars of the chart downloaded beside it (views.chart_file, as the app's button makes it)."""
+    from gapmap import chartspec, comparison, views
+
+    table = pipeline.indicator_table("children_0_2_no_team", level="region")
+    on_map = pipeline.map_spec(table, colour_by="comparison").areas
+    spec = chartspec.ranked_spec(pipeline.ranked(table), colour_by="comparison")
+    assert {b.colour for b in spec.bars} == set(on_map["colour"]) == {comparison.COLOURS[""]}
+    assert spec.legend == [(comparison.LABELS[""], comparison.COLOURS[""])]
+    by_comparison = views.chart_file(table, "svg", colour_by="comparison").decode("utf-8")
+    by_value = views.chart_file(table, "svg").decode("utf-8")
+    assert "Not compared" in by_comparison and "80–100%" not in by_comparison
+    assert "80–100%" in by_value and "Not compared" not in by_value
+
+
 def test_ranked_bars_follow_the_palette_setting():
     from gapmap import chartspec, classify
 
@@ -400,3 +416,23 @@ def test_a_typed_headline_shows_control_characters_rather_than_obeying_them():
     laid = static.map_figure(spec, "social", title="Gap map\u202e txt.exe", subtitle="line\x1b[31m red")
     shown = [t.get_text() for t in laid.texts]
     assert "Gap map[U+202E] txt.exe" in shown and any("line[U+001B][31m red" in s for s in shown)
+
+
+@pytest.mark.parametrize("kind", ["map", "ranked", "spine"])
+def test_release_lets_go_of_the_drawn_pixels(kind: str, tmp_path: Path):
+    """After a figure is saved, no drawn text still holds the renderer (and with it the page's pixel buffer)."""
+    from matplotlib.text import Text
+
+    from gapmap.render import charts
+
+    if kind == "map":
+        laid = static.map_figure(spec_for("children_0_2_no_team", "nhs"))
+    elif kind == "ranked":
+        laid = charts.ranked_figure(ranked_spec_for("services_0_2_definitely", "region"))
+    else:
+        laid = charts.spine_figure(spine_spec_for(PROFILED["region"]))
+    exports._save(laid, "png")(tmp_path / "x.png")
+    texts = laid.fig.findobj(Text)
+    assert sum(getattr(t, "_renderer", None) is not None for t in texts) > 5  # drawn texts hold it
+    exports.release(laid)
+    assert [t for t in texts if getattr(t, "_renderer", None) is not None] == []

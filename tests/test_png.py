@@ -75,13 +75,38 @@ def test_a_buffer_of_the_wrong_size_is_refused():
 
 
 def test_pixels_written_in_pieces_encode_the_same_as_in_one():
-    pixels = bytes(range(256)) * 3  # 4 × 48 RGBA pixels
-    whole = png._Encoder(48, 4, 96, {"Title": "x"})
-    whole.write(pixels)
-    pieces = png._Encoder(48, 4, 96, {"Title": "x"})
-    pieces.write(pixels[:100])
-    pieces.write(memoryview(pixels)[100:])
-    assert whole.result() == pieces.result() == png.encode(pixels, 48, 4, 96, {"Title": "x"})
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(0.5, 0.5), dpi=96)  # 48 × 48 pixels
+    pixels = np.random.default_rng(2).integers(0, 256, size=(48, 48, 4), dtype=np.uint8)
+    whole = png._Encoder(fig, 96, {"Title": "x"})
+    whole.write(memoryview(pixels))  # as matplotlib writes: rows × columns × RGBA in one piece
+    pieces = png._Encoder(fig, 96, {"Title": "x"})
+    flat = pixels.tobytes()
+    pieces.write(flat[:100])
+    pieces.write(memoryview(flat)[100:])
+    assert whole.result() == pieces.result() == png.encode(flat, 48, 48, 96, {"Title": "x"})
+
+
+def test_a_cropping_matplotlibrc_does_not_break_or_crop_the_page(tmp_path: Path):
+    import matplotlib
+
+    from gapmap.render.save import Meta, write_figure
+
+    laid = static.map_figure(pipeline.map_spec(pipeline.indicator_table("respondents")), "social")
+    meta = Meta("t", "d", [], "s")
+    with matplotlib.rc_context({"savefig.bbox": "tight", "savefig.pad_inches": 0}):
+        write_figure(laid.fig, tmp_path / "m.png", "png", laid.size.dpi, meta)
+    with Image.open(tmp_path / "m.png") as im:
+        assert im.size == (1200, 675)  # the social size, not the drawing's tight box
+
+
+def test_an_empty_figure_or_a_bad_keyword_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="at least one pixel"):
+        png.encode(b"", 0, 3, 96, {})
+    with pytest.raises(ValueError, match="not a PNG text keyword"):
+        png.encode(bytes(4), 1, 1, 96, {" Title": "x"})
+    assert b"Skipped" not in png.encode(bytes(4), 1, 1, 96, {"Skipped": None})  # type: ignore[dict-item]
 
 
 def test_many_strips_make_one_image(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):

@@ -212,9 +212,11 @@ def ranked_spec(
     title: str | None = None,
     subtitle: str | None = None,
     palette: str | None = None,
+    colour_by: str = "value",
 ) -> RankedSpec:
     """The ranked chart of a table's areas. Bars are coloured by comparison with the UK; where no area is compared,
-    by the map's classes (``palette``, the map's; matplotlib's name, YlGnBu when not given).
+    as the map of the same table colours its areas: by its classes (``palette``, the map's; YlGnBu when not
+    given), or "Not compared" when the map is coloured by comparison too (``colour_by``, as in ``map_spec``).
 
     >>> from gapmap import pipeline
     >>> s = ranked_spec(pipeline.ranked(pipeline.indicator_table("services_0_2_definitely")))
@@ -229,7 +231,8 @@ def ranked_spec(
     survey_interval = ind.from_survey and ind.kind != "count"
     style = "dot" if ind.kind == "mean" else "bar"
     words = [str(w) for w in r.shown["comparison"]]
-    value_colours, value_legend = ({}, []) if any(words) else _value_colours(r, palette)
+    by_value = not any(words) and colour_by != "comparison"
+    value_colours, value_legend = _value_colours(r, palette) if by_value else ({}, [])
     bars = []
     for row in _records(r.shown):
         word = str(row.comparison)
@@ -257,8 +260,9 @@ def ranked_spec(
     ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
     at = comparison.level_label(table.comparison_level)
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)]
-    if not any(words):
+    if by_value:
         legend = value_legend
+    in_colours = ": bars are in the map's colours" if by_value else ""
     uk = table.uk
     notes: list[tuple[str, bool]] = []
     what = ind.subtitle(table.age_group)
@@ -278,15 +282,15 @@ def ranked_spec(
     elif ind.from_survey:
         notes.append(
             (
-                "Areas are not compared with the UK for a count of respondents: bars are in the map's colours.",
+                f"Areas are not compared with the UK for a count of respondents{in_colours}.",
                 True,
             )
         )
     else:
         notes.append(
             (
-                "Not a sample, so no interval and no test against the UK: bars show the values, in the map's "
-                "colours.",
+                "Not a sample, so no interval and no test against the UK: bars show the values"
+                + (", in the map's colours." if by_value else "."),
                 True,
             )
         )

@@ -160,15 +160,18 @@ def write_chart(
     title: str | None = None,
     subtitle: str | None = None,
     palette: str | None = None,
+    colour_by: str = "value",
 ) -> Written:
-    """The ranked bar chart of ``table``'s areas, with its alt text and data CSV (``palette``: the map's, for
-    tables whose areas are not compared with the UK)."""
+    """The ranked bar chart of ``table``'s areas, with its alt text and data CSV (``palette`` and ``colour_by``:
+    the map's, for tables whose areas are not compared with the UK)."""
     from gapmap import chartspec, tables
     from gapmap.render import charts
 
     image = Path(path)
     fmt = fmt_of(image, fmt)
-    spec = chartspec.ranked_spec(tables.ranked(table), csv_path(image).name, title, subtitle, palette)
+    spec = chartspec.ranked_spec(
+        tables.ranked(table), csv_path(image).name, title, subtitle, palette, colour_by
+    )
     laid = charts.ranked_figure(spec, size)
     try:
         return write_all(image, _save(laid, fmt), spec.alt_text, tidy_frame(table))

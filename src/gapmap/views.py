@@ -211,11 +211,15 @@ def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamL
     return _image_bytes(lambda path: exports.write_map(table, spec, path, fmt), fmt)
 
 
-def chart_file(table: IndicatorTable, fmt: str, palette: str | None = None) -> bytes:
-    """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes."""
+def chart_file(
+    table: IndicatorTable, fmt: str, palette: str | None = None, colour_by: str = "value"
+) -> bytes:
+    """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes, coloured as the view's map."""
     from gapmap import exports
 
-    return _image_bytes(lambda path: exports.write_chart(table, path, fmt, palette=palette), fmt)
+    return _image_bytes(
+        lambda path: exports.write_chart(table, path, fmt, palette=palette, colour_by=colour_by), fmt
+    )
 
 
 def profile_file(

@@ -34,6 +34,7 @@ RC: dict[str, Any] = {
     "hatch.color": "#6e6e6e",
     "text.usetex": False,
     "text.parse_math": False,
+    "savefig.bbox": "standard",  # the page is laid out to its size: a matplotlibrc's "tight" must not crop it
 }
 
 

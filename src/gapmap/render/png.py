@@ -26,15 +26,20 @@ STRIP_BYTES = 1 << 20  # rows handed to zlib at a time
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 def _text(key: str, value: str) -> bytes:
     """A tEXt chunk for Latin-1 text, else an uncompressed iTXt chunk in UTF-8 (as Pillow's PngInfo does)."""
-    keyword = key.encode("latin-1")[:79]  # the PNG limit on a keyword; ours are short English words
+    keyword = key.encode("latin-1")
+    if not 1 <= len(keyword) <= 79 or key != " ".join(key.split()) or not key.isprintable():
+        raise ValueError(
+            f"'{key}' is not a PNG text keyword (1-79 printable Latin-1 characters, single spaces)"
+        )
     try:
         return _chunk(b"tEXt", keyword + b"\0" + value.encode("latin-1"))
     except UnicodeEncodeError:
+        # keyword, NUL, compression flag 0, method 0, empty language tag + NUL, empty translated keyword + NUL
         return _chunk(b"iTXt", keyword + b"\0\0\0" + b"\0" + b"\0" + value.encode("utf-8"))
 
 
@@ -50,7 +55,7 @@ def encode(rgba: bytes | memoryview, width: int, height: int, dpi: float, text: 
         SIGNATURE,
         _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),
         _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        *(_text(key, value) for key, value in text.items()),
+        *(_text(key, value) for key, value in text.items() if value is not None),
         _chunk(b"IDAT", _deflate(rgba, width, height)),
         _chunk(b"IEND", b""),
     ]
@@ -62,6 +67,8 @@ def _deflate(rgba: bytes | memoryview, width: int, height: int) -> bytes:
     (so no second full-size copy of the pixels is held)."""
     import numpy as np
 
+    if width < 1 or height < 1:
+        raise ValueError(f"a PNG needs at least one pixel; the figure is {width} × {height} pixels")
     pixels = np.frombuffer(rgba, dtype=np.uint8)
     if pixels.size != width * height * 4:
         raise ValueError(f"{pixels.size} bytes of pixels for a {width} × {height} RGBA image")
@@ -80,26 +87,29 @@ def _deflate(rgba: bytes | memoryview, width: int, height: int) -> bytes:
 
 class _Encoder(io.BytesIO):
     """A file for ``savefig(format="raw")`` to write the canvas into: the pixels are encoded as they arrive,
-    straight from matplotlib's own buffer, rather than copied first."""
+    straight from matplotlib's own buffer (rows × columns × RGBA, so it gives the size), rather than copied first."""
 
-    def __init__(self, width: int, height: int, dpi: float, text: dict[str, str]) -> None:
+    def __init__(self, fig: Figure, dpi: float, text: dict[str, str]) -> None:
         super().__init__()
-        self.width, self.height, self.dpi, self.text = width, height, dpi, text
+        self.fig, self.dpi, self.text = fig, dpi, text
         self.received = bytearray()
         self.png = b""
 
     def write(self, data: Any, /) -> int:  # nothing goes into BytesIO's buffer: the PNG is built here
-        view = memoryview(data).cast("B")
-        if not self.received and view.nbytes == self.width * self.height * 4:
-            self.png = encode(view, self.width, self.height, self.dpi, self.text)
+        view = memoryview(data)
+        shape = view.shape or ()
+        if len(shape) == 3 and shape[2] == 4 and not self.received and not self.png:
+            height, width = shape[0], shape[1]
+            self.png = encode(view, width, height, self.dpi, self.text)
         else:  # the pixels in pieces (matplotlib writes them in one): gather, then encode whole
-            self.received += view
+            self.received += view.tobytes()
             self.png = b""
         return view.nbytes
 
     def result(self) -> bytes:
         if self.received:
-            return encode(bytes(self.received), self.width, self.height, self.dpi, self.text)
+            width, height = _pixels(self.fig, self.dpi)
+            return encode(bytes(self.received), width, height, self.dpi, self.text)
         if not self.png:
             raise ValueError("matplotlib wrote no pixels")
         return self.png
@@ -109,9 +119,8 @@ def write(fig: Figure, target: Path, dpi: int, text: dict[str, str]) -> None:
     """Draw ``fig`` at ``dpi`` as matplotlib's ``savefig`` would and write it to ``target`` as a PNG."""
     import matplotlib
 
-    width, height = _pixels(fig, dpi)
     software = {"Software": f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"}
-    sink = _Encoder(width, height, dpi, {**software, **text})
+    sink = _Encoder(fig, dpi, {**software, **text})
     fig.savefig(sink, format="raw", dpi=dpi)
     target.write_bytes(sink.result())
 
