@@ -142,7 +142,7 @@ CSS = f"""
    top: 0 !important; bottom: 0; width: auto !important; height: auto !important; }}
  .gapmap-legend {{ position: fixed; left: 0; top: 0; bottom: 0; width: {LEGEND_WIDTH}px; overflow-y: auto;
    box-sizing: border-box; padding: 6px; background: #ffffff; font: 11px/1.35 system-ui, sans-serif; color: #222;
-   border-right: 1px solid #ccc; }}
+   border-right: 1px solid #ccc; overflow-wrap: anywhere; }}
  @media (max-width: 520px) {{
   #map_div, .folium-map {{ left: 0 !important; bottom: 40% !important; }}
   .gapmap-legend {{ top: 60%; width: auto; right: 0; border-right: none; border-top: 1px solid #ccc; }}
