@@ -182,28 +182,15 @@ def _hidden_note(r: Ranked, csv_name: str) -> str:
 
 
 def _value_colours(r: Ranked, palette: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Where no area is compared with the UK (coverage, counts, provision): each charted area's map colour by area
-    code, and the legend entries of the colours charted, as the map of the same table draws them."""
-    from gapmap import classify, provision
+    """Where no area is compared with the UK (coverage, counts, provision): each charted area's colour on the map
+    of the same table, by area code, and the map's legend entries for the colours charted."""
+    from gapmap import classify
 
-    table = r.table
-    codes = [str(c) for c in r.shown["area_code"]]
-    if provision.categorical(table):
-        palette_ = provision.CATEGORIES[table.indicator.id]
-        category = dict(zip(table.areas["area_code"], table.areas["category"].astype(str), strict=True))
-        colours = {c: palette_.get(category[c], classify.NO_DATA_COLOUR) for c in codes}
-        charted = {category[c] for c in codes}
-        return colours, [(label, colour) for label, colour in palette_.items() if label in charted]
-    values = table.areas["value"].tolist()
-    classes = (
-        classify.classes_for(table.indicator, values, palette)
-        if palette
-        else classify.classes_for(table.indicator, values)
-    )
-    colours = {c: classes.colour_of(float(v)) for c, v in zip(codes, r.shown["value"], strict=True)}
-    used = set(colours.values())
-    legend = [(lab, col) for lab, col in zip(classes.labels, classes.colours, strict=True) if col in used]
-    return colours, legend
+    colours, legend = classify.value_colours(r.table, r.table.areas, palette)
+    by_code = dict(zip(r.table.areas["area_code"].astype(str), colours, strict=True))
+    charted = {code: by_code[code] for code in r.shown["area_code"].astype(str)}
+    used = set(charted.values())
+    return charted, [(label, colour) for label, colour in legend if colour in used]
 
 
 def ranked_spec(
@@ -262,7 +249,7 @@ def ranked_spec(
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)]
     if by_value:
         legend = value_legend
-    in_colours = ": bars are in the map's colours" if by_value else ""
+    in_colours = ", in the map's colours" if by_value else ""
     uk = table.uk
     notes: list[tuple[str, bool]] = []
     what = ind.subtitle(table.age_group)
@@ -282,15 +269,15 @@ def ranked_spec(
     elif ind.from_survey:
         notes.append(
             (
-                f"Areas are not compared with the UK for a count of respondents{in_colours}.",
+                "Areas are not compared with the UK for a count of respondents"
+                + (": bars are in the map's colours." if by_value else "."),
                 True,
             )
         )
     else:
         notes.append(
             (
-                "Not a sample, so no interval and no test against the UK: bars show the values"
-                + (", in the map's colours." if by_value else "."),
+                f"Not a sample, so no interval and no test against the UK: bars show the values{in_colours}.",
                 True,
             )
         )

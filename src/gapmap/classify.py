@@ -5,8 +5,14 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gapmap.indicators import Indicator
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from gapmap.indicators import IndicatorTable
 
 PERCENT_BREAKS = (0.2, 0.4, 0.6, 0.8, 1.0)  # fixed so that maps of different indicators read alike
 MEAN_BREAKS = (2.0, 2.5, 3.0, 3.5, 4.0, 5.0)
@@ -52,7 +58,10 @@ def _nice_count_bins(values: list[float], integer: bool = True) -> tuple[float, 
     return tuple(float(step * (i + 1)) for i in range(k))
 
 
-def classes_for(indicator: Indicator, values: list[float], palette: str = "YlGnBu") -> Classes:
+DEFAULT_PALETTE = "YlGnBu"
+
+
+def classes_for(indicator: Indicator, values: list[float], palette: str = DEFAULT_PALETTE) -> Classes:
     """Classes for an indicator's area values (NaN for suppressed or missing areas is ignored).
 
     >>> from gapmap.indicators import INDICATORS
@@ -84,3 +93,31 @@ def classes_for(indicator: Indicator, values: list[float], palette: str = "YlGnB
     # Skip the palest end of the ramp so the lowest class stays distinct from the white "no data" fill.
     colours = tuple(to_hex(cmap(0.15 + 0.85 * i / max(1, len(bins) - 1))) for i in range(len(bins)))
     return Classes(bins=tuple(bins), labels=labels, colours=colours)
+
+
+def value_colours(
+    table: IndicatorTable, areas: pd.DataFrame, palette: str | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The colour of each row of ``areas`` (columns value, suppressed, category) on a map of ``table`` coloured by
+    value, and the legend: a provision layer's own category colours where the table is categorical (the categories
+    present), else the classes of the values (every class; suppressed areas grey).
+
+    >>> from gapmap import pipeline
+    >>> t = pipeline.indicator_table("children_0_2_no_team", level="nation")
+    >>> colours, legend = value_colours(t, t.areas)
+    >>> len(colours) == len(t.areas), legend[0][0]
+    (True, '0–20%')
+    """
+    from gapmap import provision
+
+    if provision.categorical(table):
+        categories = provision.CATEGORIES[table.indicator.id]
+        present = set(areas["category"])
+        colours = [categories.get(str(c), NO_DATA_COLOUR) for c in areas["category"]]
+        return colours, [(c, colour) for c, colour in categories.items() if c in present]
+    classes = classes_for(table.indicator, areas["value"].tolist(), palette or DEFAULT_PALETTE)
+    colours = [
+        SUPPRESSED_COLOUR if sup else classes.colour_of(v)
+        for v, sup in zip(areas["value"], areas["suppressed"], strict=True)
+    ]
+    return colours, list(zip(classes.labels, classes.colours, strict=True))

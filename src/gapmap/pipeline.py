@@ -150,7 +150,7 @@ def map_spec(
     ``colour_by='comparison'`` colours areas by how they compare with the UK (better/similar/worse, or
     higher/similar/lower for indicators with no polarity) instead of by value.
     """
-    from gapmap import comparison, provision
+    from gapmap import comparison
 
     if colour_by not in COLOUR_BY:
         raise InputError(
@@ -176,18 +176,8 @@ def map_spec(
         legend = comparison.legend_entries(ind.polarity)
         if ((geo["comparison"] == "") & ~geo["suppressed"]).any():
             legend.append((comparison.LABELS[""], comparison.COLOURS[""]))
-    elif provision.categorical(table):
-        palette = provision.CATEGORIES[ind.id]
-        geo["colour"] = geo["category"].map(palette).fillna(classify.NO_DATA_COLOUR)
-        present = set(geo["category"])
-        legend = [(c, col) for c, col in palette.items() if c in present]
     else:
-        classes = classify.classes_for(ind, geo["value"].tolist(), settings.palette)
-        geo["colour"] = [
-            classify.SUPPRESSED_COLOUR if sup else classes.colour_of(v)
-            for v, sup in zip(geo["value"], geo["suppressed"], strict=True)
-        ]
-        legend = list(zip(classes.labels, classes.colours, strict=True))
+        geo["colour"], legend = classify.value_colours(table, geo, settings.palette)
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)

@@ -1,7 +1,8 @@
 """Write a laid-out figure as PNG, SVG or PDF with its metadata; PDFs are tagged with title and language.
 
-matplotlib draws every format and writes SVG and PDF; PNG pixels are encoded by :mod:`gapmap.render.png`. A PDF is then re-written with pypdf to add ``/Lang (en-GB)`` to the document
-catalog and ask viewers to show the title rather than the file name (screen readers announce both).
+matplotlib draws every format and writes SVG and PDF; PNG pixels are encoded by :mod:`gapmap.render.png`. A PDF
+is then re-written with pypdf to add ``/Lang (en-GB)`` to the document catalog and ask viewers to show the title
+rather than the file name (screen readers announce both).
 """
 
 from __future__ import annotations
