@@ -1,5 +1,5 @@
 """gapmap in the browser: `streamlit run app.py`. Page set-up and navigation only; each page is a module in
-gapmap.pages, and what it shows is computed in gapmap.views and gapmap.pipeline."""
+gapmap.app.pages, and what it shows comes from gapmap.app.views (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from gapmap import assets, pages
-from gapmap.pages import common
-
-# Re-exported for code written against the single-file app.
-from gapmap.pages.common import safely as safely
-from gapmap.pages.common import show_error as show_error
-from gapmap.pages.common import show_problems as show_problems
+from gapmap.app import pages
+from gapmap.app.pages import common
+from gapmap.render import assets
 
 st.set_page_config(page_title="gapmap: infant mental-health provision", page_icon="🗺️", layout="wide")
 assets.install(Path(__file__).parent / "static")  # Leaflet from xstatic packages at /app/static/ (no CDN)
@@ -27,5 +23,5 @@ built = {
     p.id: st.Page(common.safely(p.run), title=p.title, icon=p.icon, url_path=p.id, default=p.id == first)
     for p in registry
 }
-pages.register(built)
+common.register(built)
 st.navigation(list(built.values())).run()

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import Measure, Result, table  # noqa: E402
 
-FRAME = 'iframe[title="gapmap.pages.map.folium_map"]'
+FRAME = 'iframe[title="gapmap.app.pages.map.folium_map"]'
 TARGETS = {  # seconds (issue 9.4; the chart has no target of its own)
     "first visit": 3.0,
     "first visit, map and chart": None,
@@ -72,18 +72,22 @@ def bare_pages(folder: Path, level: str) -> dict[str, str]:
     import folium
     import folium.plugins
 
-    from gapmap import assets, geography, pipeline, teams_layer
+    from gapmap.geo import levels
+    from gapmap.measures.compute import indicator_table
+    from gapmap.present.mapspec import map_spec
+    from gapmap.render import assets
     from gapmap.settings import from_env
+    from gapmap.teams import layer
 
     s = from_env()
     for a in assets.ASSETS:
         shutil.copyfile(assets.source(a), folder / a.name)
-    points, _ = teams_layer.for_map(s)
-    boundaries = geography.web_boundaries(s.level_path(level))
+    points, _ = layer.for_map(s)
+    boundaries = levels.web_boundaries(s.level_path(level))
     out = {}
     for ind in LEVELS[level][1:3]:
-        table = pipeline.indicator_table(ind, settings=s, level=level)
-        spec = pipeline.map_spec(table, s, boundaries, points, "")
+        table = indicator_table(ind, settings=s, level=level)
+        spec = map_spec(table, s, boundaries, points, "")
         m = folium.Map(location=[55, -3.2], zoom_start=5, tiles=None)
         m.default_js = [("leaflet", "leaflet.js")]
         m.default_css = [("leaflet_css", "leaflet.css")]
@@ -184,7 +188,7 @@ def best(repeats: int, paths: Callable[[], dict[str, float]]) -> dict[str, float
 # both sides: Playwright's own frame locators re-check a frame that appears late only every half second or so,
 # which would time Playwright rather than the page.
 OURS_DRAWN = """([areas, label]) => {
-  const f = document.querySelector('iframe[title="gapmap.pages.map.folium_map"]');
+  const f = document.querySelector('iframe[title="gapmap.app.pages.map.folium_map"]');
   const d = f && f.contentDocument;
   if (!d || d.querySelectorAll('path.gapmap-area').length < areas) return false;
   const t = d.querySelector('.gapmap-legend .title');
@@ -251,13 +255,13 @@ def run(rows: int = 0, smoke: bool = False) -> list[Result]:
     the bundled data); ``smoke`` measures the region level only."""
     from playwright.sync_api import sync_playwright
 
-    from gapmap import webapp
+    from gapmap.app import state
 
     tmp = Path(tempfile.mkdtemp(prefix="gapmap-bench-app-"))
     db = f"sqlite:///{tmp / 'teams.db'}"
     os.environ["GAPMAP_DATABASE_URL"] = db
     from gapmap.settings import Settings
-    from gapmap.store import Store
+    from gapmap.teams.store import Store
 
     Store(Settings(database_url=db))  # a deployment's database exists before its server starts
     levels = ["region"] if smoke else list(LEVELS)
@@ -274,14 +278,14 @@ def run(rows: int = 0, smoke: bool = False) -> list[Result]:
         floor = streamlit_floor(browser, static)
         # The same first visit on a server that has not warmed up (for the record: the cost warming removes).
         t0 = time.perf_counter()
-        proc, url = webapp.start_server(ROOT, env, warm=False)
+        proc, url = state.start_server(ROOT, env, warm=False)
         healthy = time.perf_counter() - t0
         cold = app_paths(browser, url, "region")["first visit"]
         proc.terminate()
         proc.wait(timeout=20)
 
         t0 = time.perf_counter()
-        proc, url = webapp.start_server(ROOT, env)
+        proc, url = state.start_server(ROOT, env)
         warmed = time.perf_counter() - t0
         try:
             with http_server(static) as (base, bare_pid):

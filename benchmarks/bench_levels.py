@@ -35,18 +35,22 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     os.environ["GAPMAP_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/teams.db"
-    from gapmap import indicators, io, pipeline, survey
+    from gapmap.files import io
+    from gapmap.measures import indicators
+    from gapmap.measures.compute import all_indicators, indicator_table
+    from gapmap.present.mapspec import map_spec
     from gapmap.settings import from_env
+    from gapmap.survey import validate
 
     settings = from_env()
     frame = la_survey(args.rows)
     t0 = time.perf_counter()
-    responses = survey.validate(io.Table(frame.copy(), "bench.csv", "utf-8"))
+    responses = validate.validate(io.Table(frame.copy(), "bench.csv", "utf-8"))
     validate = time.perf_counter() - t0
     ids = [i for i, ind in indicators.INDICATORS.items() if ind.from_survey]
     t0 = time.perf_counter()
     for level in ("nation", "region", "nhs", "la"):
-        pipeline.all_indicators(responses, settings, ids, level=level)
+        all_indicators(responses, settings, ids, level=level)
     ours = time.perf_counter() - t0
 
     # Bare pandas: the same per-area counts at every level, from the already-placed area columns.
@@ -76,14 +80,13 @@ def main() -> None:
 
     import geopandas as gpd
 
-    from gapmap import geography, teams_layer
+    from gapmap.geo import levels
     from gapmap.render import web
+    from gapmap.teams import layer
 
-    table = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la")
-    points, note = teams_layer.for_map(settings)
-    spec = pipeline.map_spec(
-        table, settings, geography.web_boundaries(settings.level_path("la")), points, note
-    )
+    table = indicator_table("children_0_2_no_team", settings=settings, level="la")
+    points, note = layer.for_map(settings)
+    spec = map_spec(table, settings, levels.web_boundaries(settings.level_path("la")), points, note)
     payload = len(web.map_html(spec).encode())
     for name, path in (
         ("our la print copy", settings.level_path("la")),

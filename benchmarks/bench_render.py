@@ -47,23 +47,25 @@ def _setup() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot
 
-    from gapmap import cli, exports, pipeline  # noqa: F401
-    from gapmap.render import charts, static  # noqa: F401
+    from gapmap.measures import compute  # noqa: F401
+    from gapmap.present import mapspec  # noqa: F401
+    from gapmap.render import charts, exports, static  # noqa: F401
     from gapmap.settings import from_env
-    from gapmap.store import Store
+    from gapmap.teams.store import Store
 
     Store(from_env()).list_teams()  # seed the database once, in the parent
 
 
 def _spec(level: str) -> tuple[Any, Any]:
-    from gapmap import pipeline
+    from gapmap.measures.compute import indicator_table
+    from gapmap.present.mapspec import map_spec
     from gapmap.settings import from_env
-    from gapmap.teams_layer import for_map
+    from gapmap.teams.layer import for_map
 
     settings = from_env()
     points, note = for_map(settings)
-    table_ = pipeline.indicator_table(INDICATOR, settings=settings, level=level)
-    return table_, pipeline.map_spec(table_, settings, None, points, note)
+    table_ = indicator_table(INDICATOR, settings=settings, level=level)
+    return table_, map_spec(table_, settings, None, points, note)
 
 
 def _bare_plot(gdf: Any, colours: list[str], out: Path, size: tuple[float, float], dpi: int) -> None:
@@ -78,7 +80,7 @@ def _bare_plot(gdf: Any, colours: list[str], out: Path, size: tuple[float, float
 
 
 def _ours_once(table_: Any, spec: Any, out: Path) -> None:
-    from gapmap import exports
+    from gapmap.render import exports
 
     exports.write_map(table_, spec, out)
 
@@ -129,7 +131,7 @@ def _pair(repeats: int, ours: tuple[Any, ...], bare: tuple[Any, ...]) -> tuple[M
 
 
 def _cli(argv: list[str]) -> None:
-    from gapmap.cli import main
+    from gapmap.cli.main import main
 
     with open(os.devnull, "w") as quiet:
         old_out, old_err = sys.stdout, sys.stderr
@@ -165,8 +167,8 @@ def _bare_file(path: Path, colours: list[str], out: Path, size: tuple[float, flo
 
 def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
     """Every path above as a Result (smoke: region level, one run each, the command-line paths only once)."""
-    from gapmap import geography
-    from gapmap.indicators import INDICATORS
+    from gapmap.geo import levels
+    from gapmap.measures.indicators import INDICATORS
     from gapmap.render.sizes import get_size
     from gapmap.settings import from_env
 
@@ -178,7 +180,7 @@ def run(rows: int = ROWS, smoke: bool = False) -> list[Result]:
     size = get_size(None)
     fig_size = (size.width_in, size.height_in)
     boundaries_path = from_env().level_path(level)
-    gdf = geography.load_boundaries(boundaries_path)
+    gdf = levels.load_boundaries(boundaries_path)
     colours = spec.areas["colour"].tolist()
     ours, bare, cpu = _pair(
         1 if smoke else 5,  # the noisiest of the pairs (a fresh process each time), and the one with a goal

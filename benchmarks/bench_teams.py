@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Measure, Result, measure, table
 
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams.store import Store
 
 ROWS = 100_000  # about 60 s for both databases on 2 cores: three runs of each path, the fastest kept
 SMOKE_ROWS = 2_000  # benchmarks/run.py --smoke: every path once, a few rows rejected

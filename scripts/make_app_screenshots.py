@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
-FRAME = 'iframe[title="gapmap.pages.map.folium_map"]'
+FRAME = 'iframe[title="gapmap.app.pages.map.folium_map"]'
 SHOTS = (  # file, query, width, height
     ("map-1366x768.png", "", 1366, 768),
     ("map-1920x1080.png", "", 1920, 1080),
@@ -28,14 +28,14 @@ def make(out: Path) -> list[Path]:
     """Serve the app on the bundled data (its own teams database) and write every screenshot into ``out``."""
     from playwright.sync_api import sync_playwright
 
-    from gapmap import webapp
+    from gapmap.app import state
     from gapmap.settings import Settings
-    from gapmap.store import Store
+    from gapmap.teams.store import Store
 
     out.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{Path(tempfile.mkdtemp(prefix='gapmap-shots-')) / 'teams.db'}"
     Store(Settings(database_url=db))  # seeded with the bundled teams before the server starts
-    proc, url = webapp.start_server(ROOT, os.environ | {"GAPMAP_DATABASE_URL": db})
+    proc, url = state.start_server(ROOT, os.environ | {"GAPMAP_DATABASE_URL": db})
     written: list[Path] = []
     blocked: list[str] = []
     try:

@@ -27,33 +27,36 @@ PROFILED = "E12000002"  # North West: survey and team indicators both have value
 
 def make(out_dir: Path) -> list[Path]:
     """Render every image into ``out_dir``; returns their paths."""
-    from gapmap import chartspec, pipeline
+    from gapmap.measures.compute import indicator_table
+    from gapmap.present import chartspec
+    from gapmap.present.mapspec import map_spec
+    from gapmap.present.tables import area_profile, ranked
     from gapmap.render import charts, static
     from gapmap.render.save import write_figure
     from gapmap.render.sizes import SIZES
     from gapmap.settings import from_env
-    from gapmap.teams_layer import for_map
+    from gapmap.teams.layer import for_map
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         settings = from_env(database_url=f"sqlite:///{Path(tmp) / 'teams.db'}")
-        from gapmap.store import Store
+        from gapmap.teams.store import Store
 
         store = Store(settings)
         points, note = for_map(settings, store=store)
-        table = pipeline.indicator_table(INDICATOR, settings=settings, store=store, level=LEVEL)
-        spec = pipeline.map_spec(table, settings, None, points, note)
+        table = indicator_table(INDICATOR, settings=settings, store=store, level=LEVEL)
+        spec = map_spec(table, settings, None, points, note)
         written = []
         for size in SIZES:
             laid = static.map_figure(spec, size, csv_name=f"{INDICATOR}.{LEVEL}.csv")
             written.append(_write(laid, out_dir / f"map-{size}.png", write_figure))
         ranked = chartspec.ranked_spec(
-            pipeline.ranked(table), f"{INDICATOR}.ranked.{LEVEL}.csv", palette=settings.palette
+            ranked(table), f"{INDICATOR}.ranked.{LEVEL}.csv", palette=settings.palette
         )
         written.append(
             _write(charts.ranked_figure(ranked, "a4-portrait"), out_dir / "ranked.png", write_figure)
         )
-        profile = pipeline.area_profile(settings, PROFILED, store=store)
+        profile = area_profile(settings, PROFILED, store=store)
         spine = chartspec.spine_spec(profile, f"profile.{PROFILED}.region.csv")
         written.append(
             _write(charts.spine_figure(spine, "a4-portrait"), out_dir / "profile.png", write_figure)
@@ -62,7 +65,7 @@ def make(out_dir: Path) -> list[Path]:
 
 
 def _write(laid: Laid, path: Path, write_figure: Callable[..., None]) -> Path:
-    from gapmap import output
+    from gapmap.files import output
 
     dpi = laid.size.dpi if laid.size.compact else DOCS_DPI
     output.write_with(path, lambda tmp: write_figure(laid.fig, tmp, "png", dpi, laid.meta))

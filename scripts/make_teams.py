@@ -15,8 +15,9 @@ import re
 import sys
 from pathlib import Path
 
-from gapmap import io, teams
+from gapmap.files import io
 from gapmap.settings import Settings
+from gapmap.teams import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +51,7 @@ def main(source: str) -> None:
         )
     import pandas as pd
 
-    checked = teams.check(
+    checked = validate.check(
         io.Table(pd.DataFrame(table_rows).fillna(""), "teams_evidence.csv", "utf-8"), settings
     )
     if checked.issues:

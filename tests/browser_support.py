@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from gapmap import webapp
+from gapmap.app import state
 from tests.conftest import ROOT, require
 
 ARGS = [
@@ -22,7 +22,7 @@ ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-MAP_FRAME = 'iframe[title="gapmap.pages.map.folium_map"]'
+MAP_FRAME = 'iframe[title="gapmap.app.pages.map.folium_map"]'
 
 
 def chromium_path() -> str | None:
@@ -38,7 +38,7 @@ def require_chromium() -> str:
 @contextmanager
 def app(database_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """The app served on a free local port with its own teams database; yields its URL."""
-    proc, url = webapp.start_server(
+    proc, url = state.start_server(
         ROOT, os.environ | {"GAPMAP_DATABASE_URL": database_url} | (extra_env or {})
     )
     try:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gapmap import pipeline
 from gapmap.settings import Settings
+from gapmap.survey.validate import load_survey
 
 DATA = Path(__file__).parent / "data"
 
@@ -31,4 +31,4 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def sample(settings):
-    return pipeline.load_survey(settings=settings)
+    return load_survey(settings=settings)

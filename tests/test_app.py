@@ -120,12 +120,12 @@ def test_good_upload_replaces_the_sample():
 
 
 def test_editor_gate(monkeypatch):
-    from gapmap import webapp
+    from gapmap.app import state
 
-    assert not webapp.is_editor("x", "")
-    assert not webapp.is_editor("", "secret")
-    assert not webapp.is_editor("wrong", "secret")
-    assert webapp.is_editor("secret", "secret")
+    assert not state.is_editor("x", "")
+    assert not state.is_editor("", "secret")
+    assert not state.is_editor("wrong", "secret")
+    assert state.is_editor("secret", "secret")
 
 
 @pytest.mark.parametrize("password", [None, "open sesame"])
@@ -169,7 +169,7 @@ def test_headline_and_table_follow_an_import_and_undo(tmp_path: Path):
     import os
 
     from gapmap.settings import Settings
-    from gapmap.store import Store
+    from gapmap.teams.store import Store
 
     at = run()
     before = " ".join(m.value for m in at.markdown)
@@ -222,12 +222,12 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
 def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
     """A session's first run draws the map from the link before the sidebar exists (pages/map.py); the controls
     made afterwards must hold the same choices, or the map would have shown something else."""
-    from gapmap import webapp
-    from gapmap.pages import map as map_page
+    from gapmap.app import state
+    from gapmap.app.pages import map as map_page
 
     at = run(query)
     assert not at.exception
-    expected = map_page.from_view(webapp.View.from_query(query))
+    expected = map_page.from_view(state.View.from_query(query))
     shown = {
         "indicator": at.selectbox(key="indicator").value,
         "colour_by": at.radio(key="colour_by").value,
@@ -247,7 +247,7 @@ def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
 def test_map_page_holds_back_the_chart_only_on_a_sessions_first_run(monkeypatch):
     """In a real server the first run shows the map and waits for its 'drawn' signal before the chart and tables;
     if that signal never comes (a failed map, a tab in the background), the next run draws them all the same."""
-    from gapmap.pages import common
+    from gapmap.app.pages import common
 
     monkeypatch.setattr(common, "real_server", lambda: True)
     monkeypatch.setattr(common, "start_warming", lambda: None)

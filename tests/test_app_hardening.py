@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gapmap import webapp
+from gapmap.app import state
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -46,20 +46,20 @@ def test_rerunning_the_page_does_not_count_as_another_try():
 
 
 def test_the_session_locks_after_ten_wrong_passphrases():
-    gate = webapp.Gate()
+    gate = state.Gate()
     now = 0.0
     messages = []
-    for i in range(webapp.GATE_LOCK_AFTER):
+    for i in range(state.GATE_LOCK_AFTER):
         now = max(now, gate.wait_until)
         messages.append(gate.attempt(f"guess {i}", "open sesame", now)[1])
     assert (messages[-1], gate.attempt("open sesame", "open sesame", now + 10_000)[0]) == (
-        webapp.LOCKED_MESSAGE,
+        state.LOCKED_MESSAGE,
         False,
     )
 
 
 def test_waits_grow():
-    gate = webapp.Gate()
+    gate = state.Gate()
     waits = []
     for i in range(8):
         gate.attempt(f"g{i}", "secret", gate.wait_until)

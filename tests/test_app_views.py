@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from gapmap import comparison, pipeline, views, webapp
-from gapmap.render import vega, web
+from gapmap.app import state, views
+from gapmap.measures import comparison
+from gapmap.present.tables import area_profile
+from gapmap.render import render_map, vega, web
 from gapmap.settings import Settings
 
 
@@ -21,7 +23,7 @@ def app_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="module")
 def survey_view(app_settings, sample):
-    return views.map_view(webapp.View(indicator="services_0_2_definitely"), sample, app_settings)
+    return views.map_view(state.View(indicator="services_0_2_definitely"), sample, app_settings)
 
 
 def test_table_shows_n_and_comparison_first_and_the_uk_as_the_first_row(survey_view):
@@ -54,7 +56,7 @@ def test_ranked_chart_lists_areas_best_first_with_intervals_uk_line_and_n(survey
 
 
 def test_ranked_chart_of_lower_is_better_puts_the_lowest_first(app_settings, sample):
-    v = views.map_view(webapp.View(level="nation"), sample, app_settings)
+    v = views.map_view(state.View(level="nation"), sample, app_settings)
     rows = vega.ranked_chart(v.ranked, v.colours())["data"]["values"]
     assert rows[0]["area_name"] == "Scotland" and [r["value"] for r in rows] == sorted(
         r["value"] for r in rows
@@ -72,7 +74,7 @@ def test_spine_positions_put_the_uk_in_the_middle_and_better_on_the_right(value,
 
 
 def test_spine_chart_and_profile_table_label_survey_rows_synthetic(app_settings, sample):
-    profile = pipeline.area_profile(app_settings, "E12000007", sample)
+    profile = area_profile(app_settings, "E12000007", sample)
     spec = vega.spine_chart(profile)
     ranges = spec["layer"][0]["data"]["values"]
     assert any(r["indicator"].endswith("(synthetic sample)") for r in ranges)
@@ -88,9 +90,9 @@ def test_spine_chart_and_profile_table_label_survey_rows_synthetic(app_settings,
 
 
 def test_profile_download_is_the_tidy_shape_for_the_area_and_the_uk(app_settings, sample):
-    from gapmap.tables import TIDY_COLUMNS
+    from gapmap.present.tables import TIDY_COLUMNS
 
-    profile = pipeline.area_profile(app_settings, "E12000007", sample)
+    profile = area_profile(app_settings, "E12000007", sample)
     frame = views.profile_tidy(profile, sample, app_settings)
     assert list(frame.columns) == TIDY_COLUMNS
     assert set(frame["area_code"]) == {"E12000007", "K02000001"}
@@ -98,7 +100,7 @@ def test_profile_download_is_the_tidy_shape_for_the_area_and_the_uk(app_settings
 
 @pytest.fixture(scope="module")
 def export(survey_view, tmp_path_factory) -> str:
-    out, _ = pipeline.render(survey_view.spec, tmp_path_factory.mktemp("html") / "m.html")
+    out, _ = render_map(survey_view.spec, tmp_path_factory.mktemp("html") / "m.html")
     return Path(out).read_text(encoding="utf-8")
 
 
@@ -134,14 +136,14 @@ def test_focus_opens_the_area_in_a_popup(survey_view):
     ],
 )
 def test_comparison_choices_live_in_the_url(query, colour_by, level):
-    view = webapp.View.from_query(query)
+    view = state.View.from_query(query)
     assert (view.colour_by, view.comparison_level) == (colour_by, level)
-    assert webapp.View.from_query(view.to_query()) == view
+    assert state.View.from_query(view.to_query()) == view
 
 
 def test_comparison_view_colours_areas_by_comparison(app_settings, sample):
     v = views.map_view(
-        webapp.View(indicator="services_0_2_definitely", colour_by="comparison"), sample, app_settings
+        state.View(indicator="services_0_2_definitely", colour_by="comparison"), sample, app_settings
     )
     shown = v.spec.areas.loc[~v.spec.areas["suppressed"]]
     assert set(shown["colour"]) <= {comparison.COLOURS[w] for w in ("better", "similar", "worse")}
@@ -154,7 +156,7 @@ def test_about_the_data_renders_every_table_whole():
     from tests.conftest import ROOT
 
     md = MarkdownIt("commonmark").enable("table")
-    for part in webapp.about_markdown(ROOT).split("\n\n---\n\n"):
+    for part in state.about_markdown(ROOT).split("\n\n---\n\n"):
         lines = part.splitlines()
         table_lines = [ln for ln in lines if ln.startswith("|") and not re.match(r"^\|[-|: ]+\|$", ln)]
         rendered = md.render(part)
@@ -163,7 +165,7 @@ def test_about_the_data_renders_every_table_whole():
 
 @pytest.mark.parametrize(("what", "fmt", "magic"), [("map", "png", b"\x89PNG"), ("chart", "svg", b"<?xml")])
 def test_downloads_are_the_files_the_cli_makes(app_settings, sample, survey_view, what, fmt, magic):
-    view = webapp.View(indicator="services_0_2_definitely")
+    view = state.View(indicator="services_0_2_definitely")
     if what == "map":
         data = views.map_file(view, survey_view.table, app_settings, views.team_layer(app_settings), fmt)
     else:
@@ -172,7 +174,7 @@ def test_downloads_are_the_files_the_cli_makes(app_settings, sample, survey_view
 
 
 def test_profile_download_is_a_spine_chart_pdf(app_settings, sample):
-    profile = pipeline.area_profile(app_settings, "E12000007", sample)
+    profile = area_profile(app_settings, "E12000007", sample)
     assert views.profile_file(profile, sample, app_settings, None, "pdf").startswith(b"%PDF")
 
 
@@ -194,4 +196,6 @@ def test_streamlit_is_imported_only_by_the_app_and_its_pages():
             )
             if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
                 importers.add(path.relative_to(ROOT).as_posix())
-    assert importers and all(p == "app.py" or p.startswith("src/gapmap/pages/") for p in importers), importers
+    assert importers and all(p == "app.py" or p.startswith("src/gapmap/app/pages/") for p in importers), (
+        importers
+    )

@@ -11,9 +11,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from gapmap import webapp
+from gapmap.app import state
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams.store import Store
 from tests.conftest import ROOT, require
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -44,7 +44,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         encoding="utf-8",
     )
     assert store.import_file(clean).added == 1  # ... the name and provider are stored exactly as given
-    proc, url = webapp.start_server(ROOT, os.environ | {"GAPMAP_DATABASE_URL": db})
+    proc, url = state.start_server(ROOT, os.environ | {"GAPMAP_DATABASE_URL": db})
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from gapmap import geography
+from gapmap.geo import levels
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams.store import Store
 from tests import browser_support as bs
 
 W, H = 1366, 768
@@ -103,7 +103,7 @@ def test_every_area_shows_its_tooltip_inside_the_map_and_clear_of_the_legend(ser
     frame = _open(page, url, f"?indicator=services_0_2_definitely&level={level}", count)
     _hide_teams(page, frame)
     s = Settings()
-    shapes = geography.web_boundaries(s.level_path(level))
+    shapes = levels.web_boundaries(s.level_path(level))
     legend = bs.box(frame.locator(".gapmap-legend"))
     map_box = bs.box(frame.locator("#map_div"))
     paths = frame.locator("path.gapmap-area")
@@ -142,7 +142,7 @@ def test_colour_by_comparison_with_the_uk(server, page):
     legend = frame.locator(".gapmap-legend").inner_text()
     assert "Similar to the UK" in legend and "Better than the UK" in legend
     _hide_teams(page, frame)
-    london = geography.web_boundaries(Settings().level_path("region")).set_index("area_name").loc["London"]
+    london = levels.web_boundaries(Settings().level_path("region")).set_index("area_name").loc["London"]
     pt = london.geometry.representative_point()
     page.mouse.move(*_screen_point(page, pt.y, pt.x))
     tip = frame.locator(".leaflet-tooltip.gapmap-tip")

@@ -3,8 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gapmap.cli import main
-from gapmap.tables import TIDY_COLUMNS
+from gapmap.cli.main import main
+from gapmap.present.tables import TIDY_COLUMNS
 from tests.conftest import DATA
 
 

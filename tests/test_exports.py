@@ -11,29 +11,32 @@ from typing import Any
 
 import pytest
 
-from gapmap import exports, pipeline
-from gapmap.cli import main
-from gapmap.geography import LEVELS
-from gapmap.indicators import INDICATORS
-from gapmap.render import names, static
+from gapmap.cli.main import main
+from gapmap.geo.levels import LEVELS
+from gapmap.measures.compute import indicator_table
+from gapmap.measures.indicators import INDICATORS
+from gapmap.present.mapspec import map_spec
+from gapmap.present.tables import area_profile, ranked
+from gapmap.render import exports, names, static
 from gapmap.render.sizes import SIZES
 from gapmap.settings import Settings, from_env
+from gapmap.survey.validate import load_survey
 
 
 @cache
 def _shared() -> tuple[Any, Any, Any, str]:
-    from gapmap.teams_layer import for_map
+    from gapmap.teams.layer import for_map
 
     settings = Settings()
     points, note = for_map(settings)
-    return settings, pipeline.load_survey(settings=settings), points, note
+    return settings, load_survey(settings=settings), points, note
 
 
 @cache
 def spec_for(indicator: str, level: str) -> Any:
     settings, responses, points, note = _shared()
-    table = pipeline.indicator_table(indicator, responses, settings, level=level)
-    return pipeline.map_spec(table, settings, None, points, note)
+    table = indicator_table(indicator, responses, settings, level=level)
+    return map_spec(table, settings, None, points, note)
 
 
 def _extent(text: Any, renderer: Any) -> Any:
@@ -111,11 +114,11 @@ def test_drawn_pixels_agree(level: str, size: str):
 
 @cache
 def ranked_spec_for(indicator: str, level: str) -> Any:
-    from gapmap import chartspec
+    from gapmap.present import chartspec
 
     settings, responses, _points, _note = _shared()
-    table = pipeline.indicator_table(indicator, responses, settings, level=level)
-    return chartspec.ranked_spec(pipeline.ranked(table), f"{indicator}.ranked.{level}.csv")
+    table = indicator_table(indicator, responses, settings, level=level)
+    return chartspec.ranked_spec(ranked(table), f"{indicator}.ranked.{level}.csv")
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -133,11 +136,11 @@ def test_ranked_chart_texts_stay_apart(indicator: str, level: str, size: str):
 def test_ranked_bars_are_in_comparison_colours_or_else_the_maps_own(indicator: str, level: str):
     """Bars compared with the UK take the comparison's colour; where nothing is compared (coverage, counts,
     provision) each bar takes its area's colour on the map of the same table, and the legend the map's entries."""
-    from gapmap import comparison
+    from gapmap.measures import comparison
 
     spec = ranked_spec_for(indicator, level)
     settings, responses, _points, _note = _shared()
-    shown = pipeline.ranked(pipeline.indicator_table(indicator, responses, settings, level=level)).shown
+    shown = ranked(indicator_table(indicator, responses, settings, level=level)).shown
     words = shown["comparison"].astype(str).tolist()
     colours = [b.colour for b in spec.bars]
     if any(words):
@@ -153,11 +156,13 @@ def test_ranked_bars_are_in_comparison_colours_or_else_the_maps_own(indicator: s
 def test_ranked_bars_match_a_map_coloured_by_comparison():
     """The app's "Compared with UK" colouring: where nothing is compared the map is all "Not compared", and so are
     the bars of the chart downloaded beside it (views.chart_file, as the app's button makes it)."""
-    from gapmap import chartspec, comparison, views
+    from gapmap.app import views
+    from gapmap.measures import comparison
+    from gapmap.present import chartspec
 
-    table = pipeline.indicator_table("children_0_2_no_team", level="region")
-    on_map = pipeline.map_spec(table, colour_by="comparison").areas
-    spec = chartspec.ranked_spec(pipeline.ranked(table), colour_by="comparison")
+    table = indicator_table("children_0_2_no_team", level="region")
+    on_map = map_spec(table, colour_by="comparison").areas
+    spec = chartspec.ranked_spec(ranked(table), colour_by="comparison")
     assert {b.colour for b in spec.bars} == set(on_map["colour"]) == {comparison.COLOURS[""]}
     assert spec.legend == [(comparison.LABELS[""], comparison.COLOURS[""])]
     by_comparison = views.chart_file(table, "svg", colour_by="comparison").decode("utf-8")
@@ -167,11 +172,11 @@ def test_ranked_bars_match_a_map_coloured_by_comparison():
 
 
 def test_ranked_bars_follow_the_palette_setting():
-    from gapmap import chartspec, classify
+    from gapmap.present import chartspec, classify
 
-    table = pipeline.indicator_table("children_0_2_no_team", level="region")
-    purples = chartspec.ranked_spec(pipeline.ranked(table), palette="Purples")
-    default = chartspec.ranked_spec(pipeline.ranked(table))
+    table = indicator_table("children_0_2_no_team", level="region")
+    purples = chartspec.ranked_spec(ranked(table), palette="Purples")
+    default = chartspec.ranked_spec(ranked(table))
     classes = classify.classes_for(table.indicator, table.areas["value"].tolist(), "Purples")
     assert [b.colour for b in purples.bars] == [classes.colour_of(b.value) for b in purples.bars]
     assert [b.colour for b in purples.bars] != [b.colour for b in default.bars]
@@ -183,12 +188,12 @@ PROFILED = {"nation": "S92000003", "region": "E12000007", "nhs": "S08000029", "l
 @cache
 def profile_for(code: str) -> Any:
     settings, responses, _points, _note = _shared()
-    return pipeline.area_profile(settings, code, responses)
+    return area_profile(settings, code, responses)
 
 
 @cache
 def spine_spec_for(code: str) -> Any:
-    from gapmap import chartspec
+    from gapmap.present import chartspec
 
     return chartspec.spine_spec(profile_for(code), "profile.csv")
 
@@ -220,7 +225,7 @@ def test_layout_check_finds_an_overlap_and_a_text_off_the_canvas():
 def test_social_pngs_have_exact_pixel_sizes(size: str, pixels: tuple[int, int], tmp_path: Path):
     from PIL import Image
 
-    table = pipeline.indicator_table("children_0_2_no_team", level="nhs")
+    table = indicator_table("children_0_2_no_team", level="nhs")
     written = [
         exports.write_map(table, spec_for("children_0_2_no_team", "nhs"), tmp_path / "m.png", size=size),
         exports.write_chart(table, tmp_path / "c.png", size=size),
@@ -232,10 +237,10 @@ def test_social_pngs_have_exact_pixel_sizes(size: str, pixels: tuple[int, int], 
 
 
 def test_map_csv_holds_exactly_the_rows_the_map_shows(tmp_path: Path):
-    from gapmap.tables import TIDY_COLUMNS
+    from gapmap.present.tables import TIDY_COLUMNS
 
     settings, responses, _points, _note = _shared()
-    table = pipeline.indicator_table("services_0_2_definitely", responses, settings)
+    table = indicator_table("services_0_2_definitely", responses, settings)
     spec = spec_for("services_0_2_definitely", "region")
     w = exports.write_map(table, spec, tmp_path / "s.svg")
     rows = list(csv.DictReader(w.csv.open(encoding="utf-8")))
@@ -245,7 +250,7 @@ def test_map_csv_holds_exactly_the_rows_the_map_shows(tmp_path: Path):
     assert len(hidden) == 4 and all(r["value"] == r["lower"] == r["upper"] == r["k"] == "" for r in hidden)
     # a map of part of the UK (other boundaries) has only its own areas and the UK row
     part = spec.areas.loc[spec.areas["area_code"].str.startswith("E12")]
-    spec_part = pipeline.map_spec(
+    spec_part = map_spec(
         table,
         settings,
         part.drop(columns=[c for c in part if c not in ("area_code", "area_name", "geometry")]),
@@ -258,10 +263,8 @@ def test_map_csv_holds_exactly_the_rows_the_map_shows(tmp_path: Path):
 def test_pdf_is_tagged_with_title_subject_author_keywords_and_language(tmp_path: Path):
     from pypdf import PdfReader
 
-    table = pipeline.indicator_table("understanding_mean")
-    w = exports.write_map(
-        table, pipeline.map_spec(table), tmp_path / "u.pdf", title="How well do we understand?"
-    )
+    table = indicator_table("understanding_mean")
+    w = exports.write_map(table, map_spec(table), tmp_path / "u.pdf", title="How well do we understand?")
     reader = PdfReader(w.image)
     meta = reader.metadata
     assert meta.title.startswith("How well do we understand?")
@@ -280,21 +283,21 @@ def test_a_folder_in_the_way_of_the_csv_writes_nothing(tmp_path: Path, capsys):
 
 
 def test_export_names_carry_what_the_file_shows():
-    t = pipeline.indicator_table(
+    t = indicator_table(
         "services_0_2_definitely", age_group="12-16", profession="Psychiatrist", settings=from_env(min_base=5)
     )
     assert names.export_name(t, "png", "social") == (
         "services_0_2_definitely.age-12-16.region.prof-psychiatrist.min5.social.png"
     )
     # defaults are left out: the everyday map keeps its short name; the age group changes the name
-    plain = pipeline.indicator_table("services_0_2_definitely", level="nhs")
+    plain = indicator_table("services_0_2_definitely", level="nhs")
     assert names.export_name(plain, "svg", "a4-portrait") == "services_0_2_definitely.nhs.svg"
-    older = pipeline.indicator_table("services_0_2_definitely", age_group="3-4")
+    older = indicator_table("services_0_2_definitely", age_group="3-4")
     assert (
         names.export_name(older, "pdf", "a4-landscape")
         == "services_0_2_definitely.age-3-4.region.a4-landscape.pdf"
     )
-    teams = pipeline.indicator_table("teams", known_by=2021)
+    teams = indicator_table("teams", known_by=2021)
     assert (
         names.export_name(teams, "png", known_by=2021, kind="ranked") == "teams.ranked.region.known2021.png"
     )
@@ -330,7 +333,7 @@ def _svg_text(path: Path) -> str:
 def test_every_map_carries_its_source_and_licence_and_only_survey_maps_say_synthetic(
     indicator: str, size: str, tmp_path: Path
 ):
-    table = pipeline.indicator_table(indicator)
+    table = indicator_table(indicator)
     w = exports.write_map(table, spec_for(indicator, "region"), tmp_path / "m.svg", size=size)
     text = _svg_text(w.image)
     assert "Open Government Licence v.3.0" in text and "Crown copyright" in text
@@ -340,9 +343,9 @@ def test_every_map_carries_its_source_and_licence_and_only_survey_maps_say_synth
 
 
 def test_headline_and_subtitle_replace_the_defaults_and_the_question_moves_to_the_notes(tmp_path: Path):
-    table = pipeline.indicator_table("services_0_2_definitely")
+    table = indicator_table("services_0_2_definitely")
     title, subtitle = "Babies $x^2$ <b>left out</b>", "Most areas: \\frac{1}{3} of services"
-    w = exports.write_map(table, pipeline.map_spec(table), tmp_path / "m.svg", title=title, subtitle=subtitle)
+    w = exports.write_map(table, map_spec(table), tmp_path / "m.svg", title=title, subtitle=subtitle)
     raw = w.image.read_text(encoding="utf-8")
     text = _svg_text(w.image)
     assert title in text and subtitle in text and "<b>" not in raw  # escaped, no maths
@@ -385,7 +388,7 @@ def test_alt_text_reads_well_for_every_kind(indicator: str, level: str, says: st
 
 
 def test_chart_and_profile_commands_write_image_alt_text_and_csv(tmp_path: Path, monkeypatch, capsys):
-    from gapmap.tables import TIDY_COLUMNS
+    from gapmap.present.tables import TIDY_COLUMNS
 
     monkeypatch.chdir(tmp_path)
     assert main(["chart", "--indicator", "sufficient_provision", "--size", "social"]) == 0

@@ -1,4 +1,4 @@
-"""The column reader (gapmap.fastcsv) against the cell-by-cell reference (gapmap.readers.parse_csv).
+"""The column reader (gapmap.files.fastcsv) against the cell-by-cell reference (gapmap.files.readers.parse_csv).
 
 Wherever the column reader answers, its header, cells, row numbers and blank rows must equal the reference's;
 wherever the reference would report a problem, the column reader must step aside so the reference reports it.
@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gapmap import fastcsv, io, readers, survey
+from gapmap.files import fastcsv, io, readers
 from gapmap.problems import InputError
 from gapmap.settings import Settings
+from gapmap.survey import validate
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def same_or_aside(data: bytes, settings: Settings, wanted: Callable[[str], bool]
 
 
 @pytest.mark.parametrize("path", CSV_FILES, ids=[p.name for p in CSV_FILES])
-@pytest.mark.parametrize("wanted", [None, survey.is_question_column], ids=["all columns", "questions"])
+@pytest.mark.parametrize("wanted", [None, validate.is_question_column], ids=["all columns", "questions"])
 def test_every_test_file_reads_as_the_reference_reads_it(path: Path, wanted):
     assert same_or_aside(path.read_bytes(), Settings(), wanted)
 
@@ -85,7 +86,7 @@ REGULAR = {
 @pytest.mark.parametrize("name", REGULAR)
 def test_regular_files_are_read_by_columns_exactly(name: str):
     data = REGULAR[name]
-    for wanted in (None, survey.is_question_column):
+    for wanted in (None, validate.is_question_column):
         found = columns(data, Settings(), wanted)
         assert found is not None, f"{name}: the column reader stepped aside"
         assert found == reference(data, Settings(), wanted)
@@ -116,13 +117,14 @@ def test_limits_send_the_file_to_the_reference_which_reports_the_row():
     assert fastcsv.read(data, "f.csv", Settings(max_rows=5), None) is None
     assert fastcsv.read(data, "f.csv", Settings(max_rows=6), None) is not None
     long_cell = b"where_do_you_work,profession\nWales," + b"x" * 101 + b"\n"
-    assert fastcsv.read(long_cell, "f.csv", Settings(max_cell_chars=100), survey.is_question_column) is None
+    assert fastcsv.read(long_cell, "f.csv", Settings(max_cell_chars=100), validate.is_question_column) is None
     assert (
-        fastcsv.read(long_cell, "f.csv", Settings(max_cell_chars=101), survey.is_question_column) is not None
+        fastcsv.read(long_cell, "f.csv", Settings(max_cell_chars=101), validate.is_question_column)
+        is not None
     )
     # The long cell is in a column the survey does not read: it is still measured, as the reference does.
     skipped = b"where_do_you_work,Timestamp\nWales," + b"x" * 101 + b"\n"
-    assert fastcsv.read(skipped, "f.csv", Settings(max_cell_chars=100), survey.is_question_column) is None
+    assert fastcsv.read(skipped, "f.csv", Settings(max_cell_chars=100), validate.is_question_column) is None
 
 
 def _random_file(rng: random.Random) -> bytes:
@@ -179,9 +181,9 @@ def test_random_files_read_as_the_reference_reads_them(chunk: int, monkeypatch: 
 
 
 def _both_ways(path: Path, settings: Settings) -> tuple[io.Table, io.Table]:
-    fast = io.read_table(path, settings=settings, columns=survey.is_question_column, categorical=True)
+    fast = io.read_table(path, settings=settings, columns=validate.is_question_column, categorical=True)
     grid = readers.parse_csv(path.read_bytes(), path.name, settings)
-    return fast, io.table_from_grid(grid, path.name, survey.is_question_column)
+    return fast, io.table_from_grid(grid, path.name, validate.is_question_column)
 
 
 def test_validated_answers_are_the_same_whichever_reader_read_the_file(tmp_path: Path):
@@ -192,7 +194,7 @@ def test_validated_answers_are_the_same_whichever_reader_read_the_file(tmp_path:
     )
     fast, ref = _both_ways(p, Settings())
     assert isinstance(fast.frame.iloc[:, 0].dtype, pd.CategoricalDtype)  # read by columns
-    a, b = survey.validate(fast), survey.validate(ref)
+    a, b = validate.validate(fast), validate.validate(ref)
     assert (
         a.frame.equals(b.frame) and a.notes == b.notes and a.items == b.items and a.synthetic == b.synthetic
     )
@@ -214,7 +216,7 @@ def test_problems_beyond_row_100000_carry_their_exact_row(tmp_path: Path):
     found = []
     for table in (fast, ref):
         with pytest.raises(InputError) as exc:
-            survey.validate(table)
+            validate.validate(table)
         found.append([(i.row, i.column, i.value) for i in exc.value.issues])
     assert (
         found[0]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gapmap.cli import main
+from gapmap.cli.main import main
 from tests.conftest import DATA
 
 HOSTILE = DATA / "hostile"

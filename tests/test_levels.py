@@ -9,9 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gapmap import disclosure, io, pipeline, survey
-from gapmap.cli import main
+from gapmap.cli.main import main
+from gapmap.files import io
+from gapmap.measures import disclosure
+from gapmap.measures.compute import indicator_table
+from gapmap.present.mapspec import map_spec
 from gapmap.settings import Settings
+from gapmap.survey import validate
+from gapmap.survey.validate import load_survey
 from tests.conftest import ROOT
 
 AREAS = pd.read_csv(ROOT / "boundaries" / "areas.csv", keep_default_na=False)
@@ -19,7 +24,7 @@ LA = AREAS.loc[AREAS["level"] == "la"]
 
 
 def _las_of(code: str) -> set[str]:
-    """Local authorities inside any area code, straight from areas.csv (independent of gapmap.areas)."""
+    """Local authorities inside any area code, straight from areas.csv (independent of gapmap.geo.areas)."""
     hit = (
         (LA["code"] == code)
         | (LA["nhs_code"] == code)
@@ -42,7 +47,7 @@ def test_coverage_gap_matches_an_independent_computation(tmp_path: Path):
     assert 0.70 < uk_unserved / uk_children < 0.80  # "about three quarters"
 
     s = Settings(database_url=f"sqlite:///{tmp_path / 't.db'}")
-    table = pipeline.indicator_table("children_0_2_no_team", settings=s, level="region")
+    table = indicator_table("children_0_2_no_team", settings=s, level="region")
     got = table.frame.set_index("area_code")
     assert (int(got.loc["K02000001", "n"]), int(got.loc["K02000001", "k"])) == (uk_children, uk_unserved)
     for region, group in LA.groupby("region_code"):
@@ -51,7 +56,7 @@ def test_coverage_gap_matches_an_independent_computation(tmp_path: Path):
         assert int(got.loc[region, "n"]) == int(group["pop_age0to2"].sum()), region
     for code in ("W92000004", "E12000005"):  # no known team in Wales or the West Midlands
         assert got.loc[code, "k"] == got.loc[code, "n"]
-    nations = pipeline.indicator_table("children_0_2_no_team", settings=s, level="nation").frame
+    nations = indicator_table("children_0_2_no_team", settings=s, level="nation").frame
     nations = nations.set_index("area_code")
     for nation, group in LA.groupby("nation_code"):
         assert int(nations.loc[nation, "k"]) == int(
@@ -113,24 +118,24 @@ def _as_la(frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_la_answers_give_the_same_regional_counts(monkeypatch, settings):
     monkeypatch.setattr(disclosure, "SECONDARY_ENABLED", False)  # compare counts, not suppression
-    by_region = survey.validate(io.Table(_sample_frame(), "region.csv", "utf-8"))
-    by_la = survey.validate(io.Table(_as_la(_sample_frame()), "la.csv", "utf-8"))
+    by_region = validate.validate(io.Table(_sample_frame(), "region.csv", "utf-8"))
+    by_la = validate.validate(io.Table(_as_la(_sample_frame()), "la.csv", "utf-8"))
     for ind in ("respondents", "services_0_2_definitely", "understanding_mean"):
-        a = pipeline.indicator_table(ind, by_region, settings, level="region").frame.set_index("area_code")
-        b = pipeline.indicator_table(ind, by_la, settings, level="region").frame.set_index("area_code")
+        a = indicator_table(ind, by_region, settings, level="region").frame.set_index("area_code")
+        b = indicator_table(ind, by_la, settings, level="region").frame.set_index("area_code")
         pd.testing.assert_series_equal(a["n"], b["n"])
         pd.testing.assert_series_equal(a["k"], b["k"])
         assert b.index.size == 13
-    la = pipeline.indicator_table("respondents", by_la, settings, level="la")
+    la = indicator_table("respondents", by_la, settings, level="la")
     assert la.unplaced == 3 and int(la.areas["n"].sum()) == 280
 
 
 def test_region_answers_at_la_level_say_why_they_cannot_be_placed(sample, settings):
-    t = pipeline.indicator_table("services_0_2_definitely", sample, settings, level="la")
+    t = indicator_table("services_0_2_definitely", sample, settings, level="la")
     assert t.unplaced == 283
     assert "280 answered with a nation or English region" in t.unplaced_note
     assert "choose Region" in t.unplaced_note
-    spec = pipeline.map_spec(t, settings)
+    spec = map_spec(t, settings)
     assert "could not be placed in a local authority" in spec.base_note
     assert "could not be placed" in spec.alt_text
 
@@ -148,7 +153,7 @@ def test_a_file_mixing_levels_places_each_response(settings):
         "S12000047": ("S12000047", "S08000029", "S92000003", "S92000003"),
     }
     frame = pd.DataFrame({"where_do_you_work": list(answers)})
-    r = survey.validate(io.Table(frame, "mixed.csv", "utf-8"))
+    r = validate.validate(io.Table(frame, "mixed.csv", "utf-8"))
     got = r.frame.set_index(frame["where_do_you_work"])
     for answer, (la, nhs, region, nation) in answers.items():
         row = got.loc[answer]
@@ -165,7 +170,7 @@ def test_ambiguous_and_unknown_areas_are_problems_with_the_closest_names():
 
     frame = pd.DataFrame({"where_do_you_work": ["Wales", "Nottingam", "Atlantis"]})
     with pytest.raises(InputError) as exc:
-        survey.validate(io.Table(frame, "bad.csv", "utf-8"))
+        validate.validate(io.Table(frame, "bad.csv", "utf-8"))
     messages = [i.format() for i in exc.value.issues]
     assert [m.split(":")[0] for m in messages] == [
         "row 3, column 'where_do_you_work'",
@@ -291,9 +296,9 @@ def test_the_leak_check_fails_without_secondary_suppression(tmp_path: Path, monk
 
 
 def test_hidden_values_appear_in_no_map_label_or_alt_text(tmp_path: Path, settings):
-    r = pipeline.load_survey(_leaky_survey(tmp_path), settings=settings)
-    t = pipeline.indicator_table("specialist_team_yes", r, settings, level="la")
-    spec = pipeline.map_spec(t, settings)
+    r = load_survey(_leaky_survey(tmp_path), settings=settings)
+    t = indicator_table("specialist_team_yes", r, settings, level="la")
+    spec = map_spec(t, settings)
     hidden = spec.areas.loc[spec.areas["suppressed"]]
     assert set(hidden["label"]) == {""} and hidden["value"].isna().all()
     assert "West Lothian" in spec.alt_text and "Midlothian" in spec.alt_text

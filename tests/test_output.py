@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gapmap import output
-from gapmap.cli import main
+from gapmap.cli.main import main
+from gapmap.files import output
 from gapmap.problems import InputError
 from tests.conftest import require
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gapmap import pipeline
+from gapmap.measures.compute import indicator_table
+from gapmap.present.mapspec import map_spec
 from gapmap.render import png, static
 
 
@@ -23,7 +24,7 @@ def _matplotlib_png(fig, dpi: int) -> np.ndarray:
 
 @pytest.mark.parametrize("size", ["social", "a4-landscape"])
 def test_a_map_decodes_to_the_pixels_matplotlib_draws(size: str, tmp_path: Path):
-    laid = static.map_figure(pipeline.map_spec(pipeline.indicator_table("services_0_2_definitely")), size)
+    laid = static.map_figure(map_spec(indicator_table("services_0_2_definitely")), size)
     out = tmp_path / "m.png"
     png.write(laid.fig, out, laid.size.dpi, {"Title": "t"})
     with Image.open(out) as im:
@@ -91,9 +92,10 @@ def test_pixels_written_in_pieces_encode_the_same_as_in_one():
 def test_a_cropping_matplotlibrc_does_not_break_or_crop_the_page(tmp_path: Path):
     import matplotlib
 
-    from gapmap.render.save import Meta, write_figure
+    from gapmap.render.layout import Meta
+    from gapmap.render.save import write_figure
 
-    laid = static.map_figure(pipeline.map_spec(pipeline.indicator_table("respondents")), "social")
+    laid = static.map_figure(map_spec(indicator_table("respondents")), "social")
     meta = Meta("t", "d", [], "s")
     with matplotlib.rc_context({"savefig.bbox": "tight", "savefig.pad_inches": 0}):
         write_figure(laid.fig, tmp_path / "m.png", "png", laid.size.dpi, meta)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from gapmap import areas, provision
-from gapmap.areas import UK_CODE
+from gapmap.geo import areas
+from gapmap.geo.areas import UK_CODE
+from gapmap.measures import provision
 from gapmap.settings import Settings
 from tests.conftest import ROOT
 

@@ -1,7 +1,7 @@
 import pytest
 
-from gapmap import areas
-from gapmap.questions import (
+from gapmap.geo import areas
+from gapmap.survey.questions import (
     column_lookup,
     norm,
 )

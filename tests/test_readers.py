@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from gapmap import io as gio
-from gapmap import readers, survey
+from gapmap.files import io as gio
+from gapmap.files import readers
 from gapmap.problems import InputError
 from gapmap.settings import Settings, from_env
+from gapmap.survey import validate
 
 HEAD = "where_do_you_work,profession,understanding_rating\n"
 
@@ -101,7 +102,7 @@ def test_row_numbers_skip_blank_rows_in_problems(tmp_path: Path):
     p = tmp_path / "s.csv"
     p.write_text(HEAD + "\n\nWales,Nurse,4\n\nAtlantis,Nurse,4\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        survey.validate(gio.read_table(p))
+        validate.validate(gio.read_table(p))
     assert [(i.row, i.value) for i in exc.value.issues] == [(6, "Atlantis")]
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gapmap.cli import main
+from gapmap.cli.main import main
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams.store import Store
 from tests.conftest import DATA, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

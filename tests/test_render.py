@@ -2,19 +2,20 @@ from pathlib import Path
 
 import pytest
 
-from gapmap import pipeline
-from gapmap.geography import BOUNDARY_ATTRIBUTION
+from gapmap.measures.compute import indicator_table
+from gapmap.present.attribution import BOUNDARY_ATTRIBUTION
+from gapmap.present.mapspec import map_spec
 from gapmap.problems import InputError
-from gapmap.render import renderer
+from gapmap.render import render_map, renderer
 
 
 @pytest.fixture(scope="module")
 def spec():
-    return pipeline.map_spec(pipeline.indicator_table("services_0_2_definitely"))
+    return map_spec(indicator_table("services_0_2_definitely"))
 
 
 def test_svg_has_real_text_legend_attribution_and_synthetic_label(spec, tmp_path: Path):
-    out, alt = pipeline.render(spec, tmp_path / "m.svg")
+    out, alt = render_map(spec, tmp_path / "m.svg")
     svg = out.read_text(encoding="utf-8")
     for label in (
         "0–20%",
@@ -35,11 +36,11 @@ def test_svg_has_real_text_legend_attribution_and_synthetic_label(spec, tmp_path
 def test_png_is_300_dpi_and_pdf_is_a_pdf(spec, tmp_path: Path):
     from PIL import Image
 
-    png, _ = pipeline.render(spec, tmp_path / "m.png")
+    png, _ = render_map(spec, tmp_path / "m.png")
     with Image.open(png) as im:
         assert round(im.info["dpi"][0]) == 300
         assert im.size[0] > 2000
-    pdf, _ = pipeline.render(spec, tmp_path / "m.pdf")
+    pdf, _ = render_map(spec, tmp_path / "m.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
 
 

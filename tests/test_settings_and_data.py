@@ -3,7 +3,7 @@ import pytest
 import shapely
 
 from gapmap import settings as settings_mod
-from gapmap.geography import BOUNDARY_ATTRIBUTION
+from gapmap.present.attribution import BOUNDARY_ATTRIBUTION
 from gapmap.problems import InputError
 from tests.conftest import ROOT
 
@@ -24,7 +24,7 @@ def test_settings_from_environment():
 
 @pytest.mark.parametrize("level", ["nation", "region", "nhs", "la"])
 def test_level_boundaries_are_clean_coverages_with_the_registry_codes(level):
-    from gapmap import areas
+    from gapmap.geo import areas
 
     codes = set(areas.table().codes(level))
     for name, max_overlap in ((f"{level}.geojson", 1.0), (f"{level}.web.geojson", 1.0)):
@@ -47,7 +47,7 @@ def test_level_boundaries_are_clean_coverages_with_the_registry_codes(level):
 
 
 def test_levels_nest_and_population_adds_up():
-    from gapmap import areas
+    from gapmap.geo import areas
 
     t = areas.table()
     f = t.frame

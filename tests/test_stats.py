@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from gapmap import stats
+from gapmap.measures import stats
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gapmap import io, survey
+from gapmap.files import io
 from gapmap.problems import InputError
+from gapmap.survey import validate
 from tests.conftest import DATA
 
 
@@ -37,7 +38,7 @@ def test_bundled_sample_is_labelled_synthetic_and_matches_table_1(sample):
 def test_google_forms_export_saved_by_excel():
     t = io.read_table(DATA / "google_forms_excel_cp1252.csv")
     assert t.encoding == "windows-1252"
-    r = survey.validate(t)
+    r = validate.validate(t)
     assert not r.synthetic
     assert len(r.frame) == 19
     assert any("Timestamp, Email address, Anything else?" in note for note in r.notes)
@@ -50,7 +51,7 @@ def test_utf8_with_bom_reads_the_same(tmp_path: Path):
     p.write_bytes(b"\xef\xbb\xbf" + raw.encode("utf-8"))
     t = io.read_table(p)
     assert t.encoding == "utf-8" and t.frame.columns[0] == "Timestamp"
-    assert len(survey.validate(t).frame) == 19
+    assert len(validate.validate(t).frame) == 19
 
 
 def test_xlsx_like_microsoft_forms(tmp_path: Path):
@@ -70,7 +71,7 @@ def test_xlsx_like_microsoft_forms(tmp_path: Path):
     ws.append([2, "2021-05-01", "Wales", 5])
     p = tmp_path / "forms.xlsx"
     wb.save(p)
-    r = survey.validate(io.read_table(p))
+    r = validate.validate(io.read_table(p))
     assert r.frame["understanding_rating"].tolist() == [4.0, 5.0]
     assert r.frame["area_code"].tolist() == ["S92000003", "W92000004"]
 
@@ -125,7 +126,7 @@ BAD = [
 @pytest.mark.parametrize(("row", "message"), BAD)
 def test_bad_rows_give_exact_messages(row, message):
     with pytest.raises(InputError) as exc:
-        survey.validate(table([row]))
+        validate.validate(table([row]))
     assert [i.format() for i in exc.value.issues] == [message]
 
 
@@ -150,12 +151,12 @@ GOOD = [
 
 @pytest.mark.parametrize(("row", "column", "expected"), GOOD)
 def test_good_answers_are_understood(row, column, expected):
-    assert survey.validate(table([row])).frame[column].item() == expected
+    assert validate.validate(table([row])).frame[column].item() == expected
 
 
 def test_every_problem_is_listed_at_once_with_spreadsheet_rows():
     with pytest.raises(InputError) as exc:
-        survey.validate(io.read_table(DATA / "bad_rows.csv"))
+        validate.validate(io.read_table(DATA / "bad_rows.csv"))
     got = [(i.row, i.column, i.value) for i in exc.value.issues]
     assert got == [
         (3, "where_do_you_work", "Atlantis"),
@@ -166,9 +167,9 @@ def test_every_problem_is_listed_at_once_with_spreadsheet_rows():
 
 def test_duplicate_question_columns_and_empty_rows():
     with pytest.raises(InputError) as exc:
-        survey.validate(table([{"where_do_you_work": "Wales", "Where do you work?": "Wales"}]))
+        validate.validate(table([{"where_do_you_work": "Wales", "Where do you work?": "Wales"}]))
     assert "found it twice" in exc.value.issues[0].message
-    r = survey.validate(table([{"where_do_you_work": "Wales"}, {"where_do_you_work": ""}]))
+    r = validate.validate(table([{"where_do_you_work": "Wales"}, {"where_do_you_work": ""}]))
     assert len(r.frame) == 1 and any("Skipped 1 empty row(s): 3" in n for n in r.notes)
 
 

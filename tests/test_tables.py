@@ -9,12 +9,16 @@ import pandas as pd
 import pytest
 from scipy.stats import binomtest
 
-from gapmap import comparison, indicators, io, pipeline, survey
-from gapmap.areas import UK_CODE
-from gapmap.indicators import INDICATORS
+from gapmap.files import io
+from gapmap.geo.areas import UK_CODE
+from gapmap.measures import comparison, survey_indicators
+from gapmap.measures.compute import indicator_table
+from gapmap.measures.indicators import INDICATORS
+from gapmap.present.mapspec import map_spec
+from gapmap.present.tables import TIDY_COLUMNS, area_profile, ranked, tidy_frame
 from gapmap.problems import InputError
 from gapmap.settings import Settings
-from gapmap.tables import TIDY_COLUMNS
+from gapmap.survey import validate
 from tests.conftest import ROOT
 
 COL = "services_effective_by_age [Babies and toddlers (0-2)]"
@@ -28,7 +32,7 @@ def south_west_better():
     sw = f.index[f["where_do_you_work"] == "South West"]
     f.loc[sw, COL] = "No"
     f.loc[sw[:30], COL] = "Yes, definitely"
-    return survey.validate(io.Table(f, "south_west.csv", "utf-8"))
+    return validate.validate(io.Table(f, "south_west.csv", "utf-8"))
 
 
 def _oracle(k: int, n: int, uk: float, level: float, polarity: str) -> str:
@@ -40,7 +44,9 @@ def _oracle(k: int, n: int, uk: float, level: float, polarity: str) -> str:
 
 @pytest.mark.parametrize("level", [0.95, 0.998])
 def test_comparison_level_decides_better_or_similar(south_west_better, level):
-    t = indicators.compute(south_west_better, "services_0_2_definitely", Settings(comparison_level=level))
+    t = survey_indicators.compute(
+        south_west_better, "services_0_2_definitely", Settings(comparison_level=level)
+    )
     uk = float(t.uk["value"])
     assert t.comparison_level == level
     for _, row in t.areas.loc[~t.areas["suppressed"]].iterrows():
@@ -71,8 +77,8 @@ def test_comparison_level_other_than_fingertips_is_refused():
 
 
 def test_tidy_frame_shape_units_and_meaning(sample, settings):
-    t = pipeline.indicator_table("understanding_mean", sample, settings)
-    f = pipeline.tidy_frame(t, generated_at="2026-11-23T12:00:00Z")
+    t = indicator_table("understanding_mean", sample, settings)
+    f = tidy_frame(t, generated_at="2026-11-23T12:00:00Z")
     assert list(f.columns) == TIDY_COLUMNS
     assert f["area_code"].iloc[-1] == UK_CODE  # the UK row last
     assert set(f["unit"]) == {"mean rating"} and set(f["n_meaning"]) == {"respondents"}
@@ -89,8 +95,8 @@ def test_tidy_frame_shape_units_and_meaning(sample, settings):
 
 
 def test_tidy_frame_for_children_says_what_n_counts(settings):
-    t = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="nation")
-    f = pipeline.tidy_frame(t)
+    t = indicator_table("children_0_2_no_team", settings=settings, level="nation")
+    f = tidy_frame(t)
     assert set(f["unit"]) == {"proportion"} and set(f["n_meaning"]) == {"children aged 0-2"}
     assert f["confidence_level"].isna().all()  # a count of all children, not a sample: no interval
     assert not f["synthetic"].any() and not f["source"].str.contains("synthetic").any()
@@ -100,12 +106,12 @@ def test_tidy_frame_for_children_says_what_n_counts(settings):
 
 
 def test_cli_and_app_share_the_shape(sample, settings, tmp_path):
-    from gapmap.cli import main
+    from gapmap.cli.main import main
 
     out = tmp_path / "one.csv"
     assert main(["indicators", "--indicator", "sufficient_provision", "--out", str(out)]) == 0
     cli = pd.read_csv(out)
-    app = pipeline.tidy_frame(pipeline.indicator_table("sufficient_provision", sample, settings))
+    app = tidy_frame(indicator_table("sufficient_provision", sample, settings))
     assert list(cli.columns) == list(app.columns)
     assert np.allclose(cli["value"], app["value"], equal_nan=True)
 
@@ -118,26 +124,26 @@ def test_readme_documents_every_tidy_column():
 
 
 def test_ranked_sorts_best_first_and_lists_the_hidden(sample, settings):
-    t = pipeline.indicator_table("no_prequal_teaching_0_2", sample, settings)  # lower is better
-    r = pipeline.ranked(t)
+    t = indicator_table("no_prequal_teaching_0_2", sample, settings)  # lower is better
+    r = ranked(t)
     assert r.shown["value"].is_monotonic_increasing
     assert set(r.shown["area_code"]) | set(r.hidden["area_code"]) == set(t.areas["area_code"])
     hidden = t.areas.loc[t.areas["suppressed"], "area_code"]
     assert set(hidden) <= set(r.hidden["area_code"])
     assert all(r.hidden["reason"].str.len() > 0)
     assert r.uk_value == pytest.approx(float(t.uk["value"]))
-    higher = pipeline.ranked(pipeline.indicator_table("sufficient_provision", sample, settings))
+    higher = ranked(indicator_table("sufficient_provision", sample, settings))
     assert higher.shown["value"].is_monotonic_decreasing
 
 
 def test_area_profile_has_every_indicator_against_the_uk(settings):
-    p = pipeline.area_profile(settings, "E12000007")  # London
+    p = area_profile(settings, "E12000007")  # London
     f = p.frame.set_index("indicator")
     assert p.area_name == "London" and p.level == "region"
     assert {"children_0_2_no_team", "services_0_2_definitely", "understanding_mean"} <= set(f.index)
     assert "respondents" not in f.index
     for ind_id, row in f.iterrows():
-        t = pipeline.indicator_table(str(ind_id), settings=settings, level="region")
+        t = indicator_table(str(ind_id), settings=settings, level="region")
         london = t.frame.set_index("area_code").loc["E12000007"]
         assert row["n"] == london["n"] and row["uk_value"] == pytest.approx(float(t.uk["value"]))
         if not row["suppressed"]:
@@ -149,18 +155,18 @@ def test_area_profile_has_every_indicator_against_the_uk(settings):
 
 def test_comparison_map_colours_and_legend(south_west_better):
     settings = Settings()
-    t = indicators.compute(south_west_better, "services_0_2_definitely", settings)
-    spec = pipeline.map_spec(t, settings, colour_by="comparison")
+    t = survey_indicators.compute(south_west_better, "services_0_2_definitely", settings)
+    spec = map_spec(t, settings, colour_by="comparison")
     sw = spec.areas.set_index("area_name").loc["South West"]
     assert sw["colour"] == comparison.COLOURS["better"]
     labels = [label for label, _ in spec.legend]
     assert labels[:3] == ["Better than the UK", "Similar to the UK", "Worse than the UK"]
     assert "95%" in spec.subtitle
-    none = pipeline.map_spec(pipeline.indicator_table("teams", level="region"), colour_by="comparison")
+    none = map_spec(indicator_table("teams", level="region"), colour_by="comparison")
     assert [label for label, _ in none.legend][:3] == [
         "Higher than the UK",
         "Similar to the UK",
         "Lower than the UK",
     ]
     with pytest.raises(InputError, match="value, comparison"):
-        pipeline.map_spec(t, settings, colour_by="rainbow")
+        map_spec(t, settings, colour_by="rainbow")

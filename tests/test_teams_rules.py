@@ -11,22 +11,23 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from gapmap import geocode, teams, teams_rules
-from gapmap.io import Table
+from gapmap.files.io import Table
+from gapmap.geo import geocode
 from gapmap.problems import InputError
-from gapmap.questions import norm
+from gapmap.safetext import norm
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams import rules, validate
+from gapmap.teams.store import Store
 
 THIS_YEAR = dt.date.today().year
 
 
-def _check(rows: list[dict[str, str]], existing: set[str] | None = None) -> teams.Checked:
+def _check(rows: list[dict[str, str]], existing: set[str] | None = None) -> validate.Checked:
     frame = pd.DataFrame(rows, dtype=object).fillna("")
-    return teams.check(Table(frame, "t.csv", "utf-8"), Settings(), existing)
+    return validate.check(Table(frame, "t.csv", "utf-8"), Settings(), existing)
 
 
-def _found(checked: teams.Checked) -> list[tuple[int | None, str | None, str | None, str]]:
+def _found(checked: validate.Checked) -> list[tuple[int | None, str | None, str | None, str]]:
     return [(i.row, i.column, i.value, i.message) for i in checked.issues]
 
 
@@ -242,7 +243,7 @@ def test_duplicates_in_the_file_and_the_database():
         {"name": "Known", "postcode": "M1"},
         {"name": "Known", "postcode": "M1"},
     ]
-    known = teams.dedupe_key("Known", *geocode.lookups(Settings()).districts["M1"])
+    known = validate.dedupe_key("Known", *geocode.lookups(Settings()).districts["M1"])
     checked = _check(rows, existing={known})
     repeat = (
         "Expected each team once; this row repeats row {} (same name and location). Fix: delete one of them."
@@ -265,14 +266,14 @@ def test_problems_of_one_row_follow_the_order_of_the_rules():
         [{"name": "", "latitude": "x", "postcode": "12345", "established": "19x9", "notes": "n"}]
     )
     assert [i.column for i in checked.issues] == ["name", "latitude", "postcode", "established"]
-    order = [r.column for r in teams_rules.RULES]
+    order = [r.column for r in rules.RULES]
     assert (
         order.index("name") < order.index("latitude") < order.index("postcode") < order.index("established")
     )
 
 
 def test_every_rule_names_a_known_column():
-    assert {r.column for r in teams_rules.RULES} <= {*teams.COLUMNS, *teams.EXTRA}
+    assert {r.column for r in rules.RULES} <= {*validate.COLUMNS, *validate.EXTRA}
 
 
 def test_name_normalising_matches_norm_for_every_ascii_text():
@@ -281,7 +282,7 @@ def test_name_normalising_matches_norm_for_every_ascii_text():
     texts = ["", "A&B", "St. Mary's", "  a\tb\x1c c  ", "`x`", *alphabet]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
     texts += ["Tîm Caerdydd", "Don’t", "ﬀ team", "İstanbul"]  # not ASCII: norm itself
-    assert [teams._norm_name(t) for t in texts] == [norm(t) for t in texts]
+    assert [validate._norm_name(t) for t in texts] == [norm(t) for t in texts]
 
 
 def _write(path: Path, names: list[str]) -> Path:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from gapmap import geocode
-from gapmap.cli import main
+from gapmap.cli.main import main
+from gapmap.geo import geocode
 from gapmap.problems import InputError
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams.store import Store
 from tests.conftest import DATA, ROOT, require
 
 MESSY = DATA / "messy_teams.csv"
@@ -50,7 +50,7 @@ def db_url(request, tmp_path: Path) -> str:
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
     url = base.rsplit("/", 1)[0] + f"/{name}"
     yield url
-    from gapmap.store import engine_for
+    from gapmap.teams.store import engine_for
 
     engine_for(url).dispose()
     with admin.connect() as conn:
@@ -210,7 +210,7 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     import sqlalchemy as sa
     from gapmap.settings import Settings
-    from gapmap.store import Store, engine_for
+    from gapmap.teams.store import Store, engine_for
     url, path = sys.argv[1], sys.argv[2]
     store = Store(Settings(database_url=url))
 
@@ -250,19 +250,21 @@ def test_postgres_runs_on_ci():
 
 
 def test_teams_indicators_and_map_layer(tmp_path: Path):
-    from gapmap import pipeline
-    from gapmap.teams_layer import for_map
+    from gapmap.measures.compute import indicator_table
+    from gapmap.present.mapspec import map_spec
+    from gapmap.render import render_map
+    from gapmap.teams.layer import for_map
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 't.db'}")
-    t = pipeline.indicator_table("teams", settings=settings)
+    t = indicator_table("teams", settings=settings)
     by = t.frame.set_index("area_code")
     assert by.loc["E12000002", "k"] == 10 and by.loc["S92000003", "k"] == 8 and by.loc["W92000004", "k"] == 0
     assert by.loc["K02000001", "k"] == 36  # 37 open teams; EPIP has no area and no location
-    rate = pipeline.indicator_table("teams_per_10k_age_0_2", settings=settings).frame.set_index("area_code")
+    rate = indicator_table("teams_per_10k_age_0_2", settings=settings).frame.set_index("area_code")
     assert rate.loc["S92000003", "n"] == 157772 and rate.loc["S92000003", "value"] == pytest.approx(
         8 / 157772 * 10000
     )
-    early = pipeline.indicator_table("teams", settings=settings, known_by=2021).frame.set_index("area_code")
+    early = indicator_table("teams", settings=settings, known_by=2021).frame.set_index("area_code")
     assert (
         early.loc["K02000001", "k"] == 21
     )  # 22 by 2021 (NorPIP still open that year), EPIP without location
@@ -272,22 +274,22 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
         "38 found in public sources" in note
         and "Parent-Infant Foundation counted 51 in December 2025" in note
     )
-    spec = pipeline.map_spec(
-        pipeline.indicator_table("services_0_2_definitely"), settings, teams=points, teams_note=note
-    )
-    out, _ = pipeline.render(spec, tmp_path / "m.svg")
+    spec = map_spec(indicator_table("services_0_2_definitely"), settings, teams=points, teams_note=note)
+    out, _ = render_map(spec, tmp_path / "m.svg")
     svg = out.read_text(encoding="utf-8")
     assert "Team: centre of area served" in svg and "38 found in public sources" in svg
 
 
 def test_team_names_are_escaped_in_svg(tmp_path: Path):
     # matplotlib writes text through an XML escaper; a team name never becomes markup.
-    from gapmap import pipeline
+    from gapmap.measures.compute import indicator_table
+    from gapmap.present.mapspec import map_spec
+    from gapmap.render import render_map
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 't.db'}")
-    spec = pipeline.map_spec(pipeline.indicator_table("teams", settings=settings), settings)
+    spec = map_spec(indicator_table("teams", settings=settings), settings)
     spec.title = "<img src=x onerror=alert(1)>"
-    out, _ = pipeline.render(spec, tmp_path / "x.svg")
+    out, _ = render_map(spec, tmp_path / "x.svg")
     svg = out.read_text(encoding="utf-8")
     assert "<img" not in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
 
@@ -315,7 +317,7 @@ def test_bundled_teams_csv_matches_its_source_count():
     ],
 )
 def test_area_codes_at_every_level_by_code_or_name(cell, codes):
-    from gapmap.teams import area_codes
+    from gapmap.teams.validate import area_codes
 
     assert area_codes(cell) == (codes, "")
 
@@ -328,14 +330,14 @@ def test_area_codes_at_every_level_by_code_or_name(cell, codes):
     ],
 )
 def test_unknown_area_codes_say_which_are_accepted(cell, fragment):
-    from gapmap.teams import area_codes
+    from gapmap.teams.validate import area_codes
 
     _, problem = area_codes(cell)
     assert fragment in problem and "local authority (2024), ICB (2023)" in problem
 
 
 def test_team_serving_an_icb_serves_all_its_local_authorities(tmp_path: Path):
-    from gapmap import pipeline
+    from gapmap.measures.compute import indicator_table
 
     f = tmp_path / "icb.csv"
     f.write_text(
@@ -343,9 +345,9 @@ def test_team_serving_an_icb_serves_all_its_local_authorities(tmp_path: Path):
     )
     settings = Settings(database_url=f"sqlite:///{tmp_path / 't.db'}")
     store = Store(settings)
-    before = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la", store=store)
+    before = indicator_table("children_0_2_no_team", settings=settings, level="la", store=store)
     assert store.import_file(f).added == 1
-    after = pipeline.indicator_table("children_0_2_no_team", settings=settings, level="la", store=store)
+    after = indicator_table("children_0_2_no_team", settings=settings, level="la", store=store)
     b, a = before.frame.set_index("area_code"), after.frame.set_index("area_code")
     for la in ("E08000025", "E08000029"):  # Birmingham, Solihull
         assert b.loc[la, "k"] == b.loc[la, "n"] and a.loc[la, "k"] == 0

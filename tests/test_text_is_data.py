@@ -10,9 +10,14 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from gapmap import io, pipeline, safetext, survey, teams_layer
+from gapmap import safetext
+from gapmap.files import io
+from gapmap.measures.compute import indicator_table
+from gapmap.present.mapspec import map_spec
 from gapmap.render import static, web
 from gapmap.settings import Settings
+from gapmap.survey import validate
+from gapmap.teams import layer
 from tests.conftest import DATA, ROOT
 
 HOSTILE = [
@@ -62,15 +67,15 @@ def team_points():
             "region": "",
         }
     )
-    return teams_layer.team_points(frame)
+    return layer.team_points(frame)
 
 
 def spec_for(text: str, points):
     answers = pd.DataFrame({"where_do_you_work": ["Wales"] * 12, "profession": [text] * 12})
-    responses = survey.validate(io.Table(answers, f"survey {text[:40]}.csv", "utf-8"))
+    responses = validate.validate(io.Table(answers, f"survey {text[:40]}.csv", "utf-8"))
     settings = Settings()
-    table = pipeline.indicator_table("respondents", responses, settings, profession=text)
-    return pipeline.map_spec(table, settings, None, points, "")
+    table = indicator_table("respondents", responses, settings, profession=text)
+    return map_spec(table, settings, None, points, "")
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=IDS)
@@ -113,7 +118,7 @@ def test_streamlit_shows_uploaded_text_as_text():
 def test_streamlit_team_table_shows_team_text_as_text(tmp_path: Path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from gapmap.store import Store
+    from gapmap.teams.store import Store
 
     url = f"sqlite:///{tmp_path / 'teams.db'}"
     monkeypatch.setenv("GAPMAP_DATABASE_URL", url)

@@ -8,10 +8,14 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from gapmap import assets, geography, pipeline, teams_layer, webapp
-from gapmap.render import web
+from gapmap.app import state
+from gapmap.geo import levels
+from gapmap.measures.compute import indicator_table
+from gapmap.present.mapspec import map_spec
+from gapmap.render import assets, render_map, web
 from gapmap.settings import Settings
-from gapmap.store import Store
+from gapmap.teams import layer
+from gapmap.teams.store import Store
 from tests.conftest import DATA, ROOT
 
 
@@ -20,8 +24,8 @@ def layers(tmp_path_factory):
     settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('web') / 't.db'}")
     store = Store(settings)
     store.import_file(DATA / "messy_teams.csv", skip_invalid=True)  # brings the HTML- and formula-named teams
-    points, note = teams_layer.for_map(settings, store=store)
-    table = pipeline.indicator_table("services_0_2_definitely", settings=settings)
+    points, note = layer.for_map(settings, store=store)
+    table = indicator_table("services_0_2_definitely", settings=settings)
     return settings, table, points, note
 
 
@@ -35,10 +39,8 @@ def layers(tmp_path_factory):
 def test_payload_is_at_most_a_quarter_of_explore(layers, level, indicator, published):
     # Against explore() of the ONS boundary file as published, with the same team points.
     settings, _table, points, note = layers
-    table = pipeline.indicator_table(indicator, settings=settings, level=level)
-    spec = pipeline.map_spec(
-        table, settings, geography.web_boundaries(settings.level_path(level)), points, note
-    )
+    table = indicator_table(indicator, settings=settings, level=level)
+    spec = map_spec(table, settings, levels.web_boundaries(settings.level_path(level)), points, note)
     ours = len(web.map_html(spec).encode())
     m = gpd.read_file(ROOT / "boundaries" / published).explore()
     points.explore(m=m)
@@ -48,18 +50,16 @@ def test_payload_is_at_most_a_quarter_of_explore(layers, level, indicator, publi
 
 def test_no_request_leaves_the_app(layers):
     settings, table, points, note = layers
-    html = web.map_html(pipeline.map_spec(table, settings, None, points, note))
+    html = web.map_html(map_spec(table, settings, None, points, note))
     srcs = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert srcs and all(s.startswith(assets.URL_PREFIX) for s in srcs), srcs
     assert "tile.openstreetmap" not in html  # tiles off by default
-    assert "tile.openstreetmap" in web.map_html(
-        pipeline.map_spec(table, settings, None, points, note), tiles=True
-    )
+    assert "tile.openstreetmap" in web.map_html(map_spec(table, settings, None, points, note), tiles=True)
 
 
 def test_team_text_is_escaped_everywhere(layers):
     settings, table, points, note = layers
-    html = web.map_html(pipeline.map_spec(table, settings, None, points, note))
+    html = web.map_html(map_spec(table, settings, None, points, note))
     assert "<img src=x" not in html and "<b>Provider</b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html.replace("\\u0026", "&").replace("\\u003c", "<")
 
@@ -78,7 +78,7 @@ def test_esc(raw, safe):
 
 def test_standalone_html_inlines_leaflet(tmp_path: Path, layers):
     settings, table, points, note = layers
-    out, alt = pipeline.render(pipeline.map_spec(table, settings, None, points, note), tmp_path / "m.html")
+    out, alt = render_map(map_spec(table, settings, None, points, note), tmp_path / "m.html")
     text = out.read_text(encoding="utf-8")
     assert "<script src=" not in text and '<link rel="stylesheet" href=' not in text
     assert "L.version" in text or "Leaflet" in text  # Leaflet itself is inlined
@@ -94,23 +94,23 @@ def test_assets_install_from_packages(tmp_path: Path):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({}, webapp.View()),
+        ({}, state.View()),
         (
             {"indicator": "confidence_mean", "min_base": "20"},
-            webapp.View(indicator="confidence_mean", min_base=20),
+            state.View(indicator="confidence_mean", min_base=20),
         ),
-        ({"indicator": "nope", "min_base": "x", "known_by": "1066"}, webapp.View()),
-        ({"min_base": "1"}, webapp.View(min_base=5)),
+        ({"indicator": "nope", "min_base": "x", "known_by": "1066"}, state.View()),
+        ({"min_base": "1"}, state.View(min_base=5)),
         (
             {"min_base": "500"},
-            webapp.View(min_base=100),
+            state.View(min_base=100),
         ),  # the control's maximum: a link never breaks the page
-        ({"tiles": "1", "known_by": "2021"}, webapp.View(tiles=True, known_by=2021)),
-        ({"level": "la"}, webapp.View(level="la")),
-        ({"level": "nhs"}, webapp.View()),  # the coverage indicator's own default: links stay short
-        ({"level": "parish", "area": "Fife"}, webapp.View(area="Fife")),
+        ({"tiles": "1", "known_by": "2021"}, state.View(tiles=True, known_by=2021)),
+        ({"level": "la"}, state.View(level="la")),
+        ({"level": "nhs"}, state.View()),  # the coverage indicator's own default: links stay short
+        ({"level": "parish", "area": "Fife"}, state.View(area="Fife")),
     ],
 )
 def test_view_from_query(query, expected):
-    assert webapp.View.from_query(query) == expected
-    assert webapp.View.from_query(expected.to_query()) == expected
+    assert state.View.from_query(query) == expected
+    assert state.View.from_query(expected.to_query()) == expected

@@ -1,4 +1,4 @@
-"""Show user- or file-supplied text as data: escaped for Markdown surfaces, bidi controls made visible.
+"""Text from files and users: compared in one normal form (:func:`norm`), and shown as data: escaped for Markdown surfaces, bidi controls made visible.
 
 Streamlit renders most text (captions, messages, headers) as Markdown with HTML, maths (``$...$``), emoji
 and colour directives; a survey header such as ``![x](http://host/p.png)`` would make every viewer's browser
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 
 # Characters that reorder text on screen (a right-to-left override can make "exe.txt" show as "txt.exe"),
 # and other invisible controls: shown as their code point instead of acting.
@@ -51,3 +52,16 @@ def markdown(text: object) -> str:
     """
     flat = re.sub(r"[\r\n]+", " ", visible(text))
     return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+def norm(text: object) -> str:
+    """Lower-case, straight quotes, '&' as 'and', every other punctuation run as one space.
+
+    >>> norm("Don’t know") == norm("Don't know"), norm("Yes - definitely") == norm("yes, DEFINITELY")
+    (True, True)
+    """
+    s = unicodedata.normalize("NFKC", str(text)).replace("\u00a0", " ")
+    s = s.replace("’", "'").replace("‘", "'").replace("`", "'").replace("“", '"').replace("”", '"')
+    s = s.lower().replace("&", " and ").replace("'", "")
+    s = re.sub(r"[^0-9a-z]+", " ", s)
+    return s.strip()

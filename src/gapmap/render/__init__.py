@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from gapmap.mapspec import MapSpec
+from gapmap.files import io, output
+from gapmap.present.mapspec import MapSpec
 from gapmap.problems import InputError, Issue
 
 
@@ -40,3 +41,16 @@ def renderer(fmt: str) -> Callable[[MapSpec, Path], Path]:
         raise InputError(
             [Issue(None, "format", fmt, f"Expected one of {', '.join(RENDERERS)}; found '{fmt}'.")]
         ) from None
+
+
+def render_map(spec: MapSpec, path: str | Path, fmt: str | None = None) -> tuple[Path, Path]:
+    """Write the map and ``<path>.alt.txt`` beside it; returns both paths."""
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".") or "png"
+    draw = renderer(fmt)
+    alt_path = path.with_name(path.name + ".alt.txt")
+    for target in (path, alt_path):  # refuse a folder or FIFO before drawing, not half-way through
+        output.target(target)
+    out = draw(spec, path)
+    alt = io.write_text(alt_path, spec.alt_text + "\n")
+    return out, alt

@@ -1,7 +1,7 @@
 """Chart exports at any export size: areas ranked against the UK value, and one area's profile as a spine chart.
 
 Each function returns the laid-out Figure and the texts that must not overlap (as :func:`static.map_figure`
-does); the numbers and words come formatted in a :mod:`gapmap.chartspec` spec, so nothing is computed here.
+does); the numbers and words come formatted in a :mod:`gapmap.present.chartspec` spec, so nothing is computed here.
 """
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from gapmap.render.layout import Fitted, Laid, Page, Swatch, header, legend_row, rc
-from gapmap.render.save import Meta
+from gapmap.render.layout import Fitted, Laid, Meta, Page, Swatch, header, legend_row, rc
 from gapmap.render.sizes import ExportSize, get_size
 
 if TYPE_CHECKING:
-    from gapmap.chartspec import RankedSpec, SpineSpec
+    from gapmap.present.chartspec import RankedSpec, SpineSpec
 
 INK = "#111111"
 RANGE = "#d9d9d9"
@@ -82,8 +81,10 @@ def _meta(title: str, subtitle: str, alt: str, keywords: list[str], sources: lis
 def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
     """Lay out a ranked chart: area names, bars (or dots) with interval lines, the UK line, values and n.
 
-    >>> from gapmap import chartspec, pipeline
-    >>> r = pipeline.ranked(pipeline.indicator_table("services_0_2_definitely"))
+    >>> from gapmap.present import chartspec
+    >>> from gapmap.measures.compute import indicator_table
+    >>> from gapmap.present.tables import ranked
+    >>> r = ranked(indicator_table("services_0_2_definitely"))
     >>> laid = ranked_figure(chartspec.ranked_spec(r), "square")
     >>> [round(v * laid.fig.dpi) for v in laid.fig.get_size_inches()]
     [1080, 1080]
@@ -233,9 +234,10 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
     """Lay out a spine chart: one row per indicator with the area's value, n, the UK value and the level's range
     as text, and the spine (range, middle half, UK line, the area's marker coloured by its comparison).
 
-    >>> from gapmap import chartspec, pipeline
+    >>> from gapmap.present import chartspec
+    >>> from gapmap.present.tables import area_profile
     >>> from gapmap.settings import Settings
-    >>> laid = spine_figure(chartspec.spine_spec(pipeline.area_profile(Settings(), "W92000004")), "social")
+    >>> laid = spine_figure(chartspec.spine_spec(area_profile(Settings(), "W92000004")), "social")
     >>> [round(v * laid.fig.dpi) for v in laid.fig.get_size_inches()]
     [1200, 675]
     """

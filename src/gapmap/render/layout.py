@@ -17,10 +17,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-    from gapmap.render.save import Meta
 
 LINESPACING = 1.2
-BANNER = "SYNTHETIC SAMPLE: not real survey answers"
 WARNING_COLOUR = "#b2182b"
 # Measured widths are unhinted font advances; the rendered (hinted) text is up to ~1.5% wider at 150 dpi.
 SAFETY = 1.03
@@ -97,6 +95,16 @@ def rc() -> AbstractContextManager[None]:
     import matplotlib
 
     return matplotlib.rc_context(RC)  # type: ignore[arg-type]  # the stubs list rc keys as Literals
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a file says about itself: title, description (the alt text), keywords and the source line."""
+
+    title: str
+    description: str
+    keywords: list[str]
+    source: str
 
 
 @dataclass(frozen=True)

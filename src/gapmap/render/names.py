@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from gapmap.render.sizes import DEFAULT_SIZE, get_size
 
 if TYPE_CHECKING:
-    from gapmap.indicators import IndicatorTable
+    from gapmap.measures.indicators import IndicatorTable
 
 
 def _default_min_base() -> int:
@@ -70,12 +70,13 @@ def export_name(
 ) -> str:
     """The file name of an export of one indicator table: map (``kind`` ''), or ``ranked`` chart.
 
-    >>> from gapmap import pipeline
-    >>> t = pipeline.indicator_table("services_0_2_definitely", age_group="12-16", profession="Psychiatrist",
-    ...                              settings=pipeline.from_env(min_base=5))
+    >>> from gapmap.measures.compute import indicator_table
+    >>> from gapmap.settings import from_env
+    >>> t = indicator_table("services_0_2_definitely", age_group="12-16", profession="Psychiatrist",
+    ...                              settings=from_env(min_base=5))
     >>> export_name(t, "png", "social")
     'services_0_2_definitely.age-12-16.region.prof-psychiatrist.min5.social.png'
-    >>> export_name(pipeline.indicator_table("children_0_2_no_team", level="nhs"), "csv")
+    >>> export_name(indicator_table("children_0_2_no_team", level="nhs"), "csv")
     'children_0_2_no_team.nhs.csv'
     """
     ind = table.indicator

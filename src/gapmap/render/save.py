@@ -8,11 +8,10 @@ rather than the file name (screen readers announce both).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gapmap.render.layout import rc
+from gapmap.render.layout import Meta, rc
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -20,16 +19,6 @@ if TYPE_CHECKING:
 LANGUAGE = "en-GB"
 AUTHOR = "gapmap"
 FORMATS = ("png", "svg", "pdf")
-
-
-@dataclass(frozen=True)
-class Meta:
-    """What a file says about itself: title, description (the alt text), keywords and the source line."""
-
-    title: str
-    description: str
-    keywords: list[str]
-    source: str
 
 
 def _matplotlib_metadata(meta: Meta, fmt: str) -> dict[str, Any]:
@@ -58,7 +47,7 @@ def _matplotlib_metadata(meta: Meta, fmt: str) -> dict[str, Any]:
 
 
 def write_figure(fig: Figure, target: Path, fmt: str, dpi: int, meta: Meta) -> None:
-    """Save ``fig`` to ``target`` (a temporary path: callers commit it atomically through gapmap.output)."""
+    """Save ``fig`` to ``target`` (a temporary path: callers commit it atomically through gapmap.files.output)."""
     with rc():
         # PNG: matplotlib's pixels, encoded without Pillow's per-row filter search (see gapmap.render.png).
         if fmt == "png":

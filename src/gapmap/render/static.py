@@ -11,16 +11,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gapmap import output, safetext
-from gapmap.classify import SUPPRESSED_COLOUR
-from gapmap.mapspec import MapSpec
+from gapmap import safetext
+from gapmap.files import output
+from gapmap.present.attribution import BANNER
+from gapmap.present.classify import SUPPRESSED_COLOUR
+from gapmap.present.mapspec import MapSpec
 from gapmap.render import labels as labelling
 from gapmap.render import prepared
 from gapmap.render.layout import (
-    BANNER,
     Box,
     Fitted,
     Laid,
+    Meta,
     Page,
     Swatch,
     draw_legend,
@@ -28,7 +30,7 @@ from gapmap.render.layout import (
     legend_height,
     rc,
 )
-from gapmap.render.save import Meta, write_figure
+from gapmap.render.save import write_figure
 from gapmap.render.sizes import ExportSize, get_size
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ SHORT_SOURCES = {
 
 def _indicator(spec: MapSpec) -> Any:
     """The indicator a spec maps (its id is on every joined row), or None for a spec without one."""
-    from gapmap import indicators
+    from gapmap.measures import indicators
 
     ids = spec.areas["indicator"].dropna().unique() if "indicator" in spec.areas else []
     return indicators.INDICATORS.get(str(ids[0])) if len(ids) else None
@@ -166,8 +168,9 @@ def map_figure(
     ``title`` and ``subtitle`` replace the spec's (the question wording then moves to the notes); ``csv_name``
     is the data file written beside the export, named in the notes.
 
-    >>> from gapmap import pipeline
-    >>> laid = map_figure(pipeline.map_spec(pipeline.indicator_table("respondents")), "social")
+    >>> from gapmap.measures.compute import indicator_table
+    >>> from gapmap.present.mapspec import map_spec
+    >>> laid = map_figure(map_spec(indicator_table("respondents")), "social")
     >>> [round(v * laid.fig.dpi) for v in laid.fig.get_size_inches()]
     [1200, 675]
     """

@@ -1,7 +1,7 @@
 """Vega-Lite specifications (plain dicts) of the app's charts: areas ranked against the UK, and an area's spine chart.
 
 Both are drawn by the Vega library Streamlit ships (no request leaves the machine); this module only lays out
-numbers that gapmap.tables computed: it computes no statistic.
+numbers that gapmap.present.tables computed: it computes no statistic.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from gapmap import comparison
-from gapmap.indicators import INDICATORS, format_value
+from gapmap.measures import comparison
+from gapmap.measures.indicators import INDICATORS, format_value
 
 if TYPE_CHECKING:
-    from gapmap.tables import Profile, Ranked
+    from gapmap.present.tables import Profile, Ranked
 
 ROW_PX = 19  # height of one area's row in a ranked chart
 INTERVAL_COLOUR = "#333333"

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gapmap import assets, comparison
-from gapmap.mapspec import MapSpec
+from gapmap.measures import comparison
+from gapmap.present.mapspec import MapSpec
+from gapmap.render import assets
 
 if TYPE_CHECKING:
     import folium
@@ -263,7 +264,7 @@ def _comparison_sentence(word: str, spec: MapSpec) -> str:
 
 def _n_meaning(spec: MapSpec) -> str:
     """What n counts on this map ('respondents', 'children aged 0-2', 'teams')."""
-    from gapmap.indicators import INDICATORS
+    from gapmap.measures.indicators import INDICATORS
 
     ids = spec.areas["indicator"] if "indicator" in spec.areas else pd.Series(dtype=str)
     ind = INDICATORS.get(str(ids.iloc[0])) if len(ids) else None
@@ -392,6 +393,6 @@ def map_html(spec: MapSpec, inline_assets: bool = False, tiles: bool = False) ->
 
 def write_html(spec: MapSpec, path: str | Path) -> Path:
     """A self-contained HTML file (Leaflet inlined from the xstatic packages; works offline)."""
-    from gapmap import io
+    from gapmap.files import io
 
     return io.write_text(path, map_html(spec, inline_assets=True))

@@ -1,0 +1,128 @@
+"""The area profile page (``?page=profile&area=...``): every indicator for one area against the UK, as a table
+and a spine chart (the level's range, its middle half, the UK at the centre, the area as a dot)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from gapmap import safetext
+from gapmap.app import state, views
+from gapmap.app.pages import common
+from gapmap.files import io
+from gapmap.geo import areas
+from gapmap.geo.find import find_area
+from gapmap.geo.levels import LEVELS
+
+
+def _choose_area(view: state.View) -> tuple[str, str]:
+    """The level and the area's code the user chose ('' until one is chosen)."""
+    settings = common.settings()
+    t = areas.table(settings.boundaries_dir)
+    with st.sidebar:
+        levels = list(LEVELS)
+        given_level = t.level_of(view.area) or view.level_or_default
+        level = st.selectbox(
+            "Areas",
+            levels,
+            index=levels.index(given_level) if given_level in levels else 1,
+            format_func=lambda lv: f"{LEVELS[lv].label} ({LEVELS[lv].noun})",
+            key="profile_level",
+        )
+        text = st.text_input(
+            "Find an area",
+            value="" if t.level_of(view.area) else view.area,
+            placeholder="e.g. Cardiff, NHS Fife or KY1",
+            key="profile_find",
+            help="An area's name or GSS code, or a postcode district.",
+        )
+    codes = sorted(t.codes(level), key=lambda c: t.names.get(c, c))
+    found = find_area(text, level, settings) if text.strip() else None
+    if found and found.message:
+        (st.success if found.codes else st.warning)(safetext.markdown(found.message))
+    chosen = view.area if view.area in codes else (found.codes[0] if found and found.codes else None)
+    code = st.selectbox(
+        "Area",
+        codes,
+        index=codes.index(chosen) if chosen in codes else None,
+        format_func=lambda c: t.names.get(c, c),
+        placeholder="Choose or type an area's name",
+        key=f"profile_area_{level}",
+    )
+    return level, code or ""
+
+
+def page() -> None:
+    common.page_style()
+    view = state.View.from_query(dict(st.query_params))
+    st.title("Area profile")
+    st.caption(
+        "Every indicator for one area against the UK: value, interval, n and the comparison, and a spine chart "
+        "(grey: the range of the level's areas, darker: their middle half; the line is the UK; the dot is the area, "
+        "on the better side to the right)."
+    )
+    level, code = _choose_area(view)
+    with st.sidebar:
+        levels_pc = list(state.COMPARISON_LEVELS)
+        comparison = st.radio(
+            "Comparison level",
+            levels_pc,
+            index=levels_pc.index(view.comparison),
+            format_func=lambda p: f"{p}%",
+            horizontal=True,
+            key="profile_comparison",
+        )
+    query = {"page": "profile", "level": level} | ({"area": code} if code else {})
+    if comparison != state.View().comparison:
+        query["comparison"] = comparison
+    if query != dict(st.query_params):
+        st.query_params.from_dict(query)
+    if not code:
+        st.info("Choose an area to see every indicator for it.")
+        return
+    store, version = common.store_and_version()
+    url = common.settings().teams_db_url
+    pview = state.View(comparison=comparison).computed()
+    prof = common.profile("sample", code, pview, common.sample_responses(), version, url)
+    st.subheader(f"{prof.area_name} ({LEVELS[prof.level].label.lower()}, {prof.area_code})")
+    if prof.synthetic:
+        st.warning(
+            "**Synthetic sample**: survey rows come from generated answers that match the report's UK figures; "
+            "differences between areas are chance only.",
+            icon="⚠️",
+        )
+    from gapmap.render import vega
+
+    st.vega_lite_chart(
+        vega.spine_chart(prof), width="stretch", alt=f"Spine chart of every indicator for {prof.area_name}"
+    )
+    st.dataframe(views.profile_display(prof), hide_index=True, width="stretch")
+    for missing in prof.unavailable:
+        st.caption(safetext.markdown(f"Not available: {missing}."))
+
+    def spine(fmt: str) -> Callable[[], bytes]:
+        return lambda: common.profile_file(
+            f"{prof.area_code}|{comparison}|{version}|{fmt}", fmt, prof, version, url
+        )
+
+    cols = st.columns(4)  # downloads do not rerun the page: see the map page's downloads
+    for i, (fmt, mime) in enumerate(
+        (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
+    ):
+        cols[i + 1].download_button(
+            f"Download spine chart ({fmt.upper()})",
+            spine(fmt),
+            f"gapmap_profile_{prof.area_code}.{fmt}",
+            mime,
+            key=f"dl_profile_{fmt}",
+            on_click="ignore",
+        )
+    cols[0].download_button(
+        "Download profile (CSV)",
+        lambda: io.csv_text(views.profile_tidy(prof, common.sample_responses(), common.settings(), store)),
+        f"gapmap_profile_{prof.area_code}.csv",
+        "text/csv",
+        help="Every indicator for this area and the UK, in the same columns as every other download.",
+        on_click="ignore",
+    )

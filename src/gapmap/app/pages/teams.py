@@ -1,0 +1,135 @@
+"""The "Add teams" page (analysts, ``?page=teams``): upload, preview every row's problems, confirm; history, undo.
+
+Only editors write: a passphrase from GAPMAP_EDITOR_PASSWORD or Streamlit secrets, rate-limited per session.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from gapmap import safetext
+from gapmap.app import state
+from gapmap.app.pages import common
+from gapmap.files import io
+from gapmap.problems import InputError, format_issues
+from gapmap.teams.store import Store
+
+
+def _has_secrets() -> bool:
+    try:
+        return bool(len(st.secrets))
+    except Exception:  # no secrets.toml: Streamlit raises rather than returning empty
+        return False
+
+
+def _gate(expected: str) -> None:
+    """Ask for the passphrase; a few free tries, then a doubling wait, then the session is locked."""
+    gate = st.session_state.setdefault("editor_gate", state.Gate())
+    if gate.locked:
+        st.error(state.LOCKED_MESSAGE)
+        return
+    given = st.text_input("Editor passphrase", type="password", key="passphrase")
+    # Count a try once, when the passphrase changes, not on every rerun of the page.
+    if given and given != st.session_state.get("gate_last_try"):
+        now = time.monotonic()
+        if now >= gate.wait_until:  # compared now: not again until the passphrase changes
+            st.session_state["gate_last_try"] = given
+        ok, message = gate.attempt(given, expected, now)
+        if ok:
+            st.session_state["editor"] = True
+            st.rerun()
+        common.log.warning("wrong editor passphrase (%d in this session)", gate.failures)
+        st.session_state["gate_message"] = message
+    if st.session_state.get("gate_message"):
+        st.error(st.session_state["gate_message"])
+
+
+def _import(store: Store) -> None:
+    settings = common.settings()
+    upload = st.file_uploader("Teams CSV", type=["csv"], key="teams_upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        from gapmap.teams import validate as teams_mod
+
+        checked = teams_mod.check(
+            io.read_table(upload.name, data, settings),
+            settings,
+            store.active_keys(),
+        )
+    except InputError as exc:
+        common.show_problems(exc)
+        return
+    st.write(f"{len(checked.records)} row(s) ready, {len(checked.rejected)} with problems.")
+    if checked.issues:
+        st.code(format_issues(checked.issues), language=None, wrap_lines=True)
+    if not len(checked.records):
+        return
+    st.dataframe(checked.records[["row", "name", "location_basis", "region"]], hide_index=True)
+    label = f"Add {len(checked.records)} team(s)" + (" and skip the rest" if checked.issues else "")
+    if st.button(label, type="primary", key="confirm_import"):
+        try:
+            result = store.import_file(
+                upload.name, data=data, by="app editor", skip_invalid=bool(checked.issues)
+            )
+            st.success(result.summary())
+        except InputError as exc:
+            common.show_problems(exc)
+
+
+def _undo(store: Store, h: pd.DataFrame) -> None:
+    undoable = h.loc[h["kind"].isin(["import", "seed"]) & h["undone_at"].isna(), "id"].tolist()
+    if not undoable:
+        return
+    rows: dict[int, dict[Any, Any]] = {int(r["id"]): r for r in h.to_dict("records")}
+
+    def describe(b: int) -> str:
+        r = rows[int(b)]
+        return safetext.visible(
+            f"batch {b}: {r['kind']} of {int(r['rows_added'])} team(s), {r['created_at']}"
+            + (f", {r['file_name']}" if r["file_name"] else "")
+        )
+
+    # Nothing is preselected: undoing the seed batch would take every bundled team off the map.
+    batch = st.selectbox(
+        "Undo a batch", undoable, index=None, format_func=describe, key="undo_batch", placeholder="Choose"
+    )
+    if batch is None:
+        return
+    sure = st.checkbox(
+        f"Yes, take the {int(rows[int(batch)]['rows_added'])} team(s) of {describe(batch)} off the map",
+        key="undo_sure",
+    )
+    if st.button("Undo this batch", key="undo", disabled=not sure):
+        try:
+            n = store.undo(int(batch), by="app editor")
+            st.success(f"Undid batch {batch}: {n} team(s) removed from the map (kept in history).")
+        except InputError as exc:
+            common.show_problems(exc)
+
+
+def page() -> None:
+    common.page_style()
+    store = common.get_store(common.settings().teams_db_url)
+    st.title("Add teams")
+    expected = state.editor_password(dict(st.secrets) if _has_secrets() else None)
+    if not expected:
+        st.info(
+            "Read-only: no editor passphrase is configured (GAPMAP_EDITOR_PASSWORD or Streamlit secrets)."
+        )
+    elif not st.session_state.get("editor"):
+        _gate(expected)
+    editor = bool(expected) and bool(st.session_state.get("editor"))
+    if editor:
+        st.success("You can add teams.")
+        _import(store)
+    st.subheader("Import history")
+    history = store.history()
+    st.dataframe(history, hide_index=True, width="stretch")
+    if editor:
+        _undo(store, history)

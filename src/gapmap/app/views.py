@@ -1,0 +1,240 @@
+"""What each page of the app shows, computed without Streamlit: the map page's view and an area's profile.
+
+The pages (``gapmap.app.pages``) only lay these out; tests and scripts can build the same views directly.
+
+>>> import os, tempfile
+>>> from gapmap.app import state
+>>> from gapmap.survey.validate import load_survey
+>>> from gapmap.settings import from_env
+>>> s = from_env(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+>>> v = map_view(state.View(indicator="services_0_2_definitely"), load_survey(settings=s), s)
+>>> list(v.areas_display.columns[:3]), len(v.ranked.shown) + len(v.ranked.hidden)
+(['Area', 'n', 'Compared with UK'], 12)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from gapmap.geo import levels
+from gapmap.geo.areas import UK_CODE
+from gapmap.measures import comparison
+from gapmap.measures.compute import all_indicators, indicator_table
+from gapmap.measures.indicators import IndicatorTable
+from gapmap.present.mapspec import MapSpec, label_for, map_spec
+from gapmap.present.tables import export_frame, ranked, tidy_frames
+from gapmap.settings import Settings
+from gapmap.teams import layer
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from gapmap.app.state import View
+    from gapmap.present.tables import Profile, Ranked
+    from gapmap.survey.validate import Responses
+    from gapmap.teams.store import Store
+
+
+@dataclass(frozen=True)
+class TeamLayer:
+    """The teams drawn on every map of one store version: points, the note about them, the browser's records."""
+
+    points: gpd.GeoDataFrame
+    note: str
+    records: list[dict[str, Any]]
+
+
+def team_layer(settings: Settings, known_by: int | None = None, store: Store | None = None) -> TeamLayer:
+    from gapmap.render import web
+
+    points, note = layer.for_map(settings, known_by, store)
+    return TeamLayer(points, note, web.team_records(points))
+
+
+@dataclass(frozen=True)
+class LevelShapes:
+    """A level's browser boundaries, and the same as the JSON the map ships once per level."""
+
+    boundaries: gpd.GeoDataFrame
+    geojson: str
+
+
+def level_shapes(settings: Settings, level: str) -> LevelShapes:
+    from gapmap.render import web
+
+    boundaries = levels.web_boundaries(settings.level_path(level))
+    return LevelShapes(boundaries, web.areas_geojson(boundaries))
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The map page for one selection: the table, the map spec, the ranked areas and the table as displayed."""
+
+    table: IndicatorTable
+    spec: MapSpec
+    ranked: Ranked
+    areas_display: pd.DataFrame
+
+    @property
+    def file_stem(self) -> str:
+        return f"gapmap_{self.table.indicator.id}_{self.table.level}"
+
+    @property
+    def hidden_note(self) -> str:
+        """'Not charted: North East (fewer than 10 responses); …' ('' when every area is charted)."""
+        if self.ranked.hidden.empty:
+            return ""
+        parts = [f"{r['area_name']} ({r['reason']})" for _, r in self.ranked.hidden.iterrows()]
+        return "Not charted: " + "; ".join(parts) + "."
+
+    def colours(self) -> dict[str, str]:
+        """Each area's map colour, by code (the ranked chart uses them where nothing is compared)."""
+        return dict(zip(self.spec.areas["area_code"], self.spec.areas["colour"], strict=True))
+
+
+def settings_for(view: View, settings: Settings) -> Settings:
+    """The settings a view asks for: its minimum base and comparison level over the server's own."""
+    from dataclasses import replace
+
+    return replace(settings, min_base=view.min_base, comparison_level=view.comparison_level).check()
+
+
+def map_view(
+    view: View,
+    responses: Responses,
+    settings: Settings,
+    store: Store | None = None,
+    shapes: LevelShapes | None = None,
+    teams: TeamLayer | None = None,
+) -> MapView:
+    """Everything the map page shows for one selection (``view``), at its level, from the given responses."""
+    s = settings_for(view, settings)
+    level = view.level_or_default
+    known_by = view.known_by or None
+    table = indicator_table(
+        view.indicator, responses, s, view.age, view.profession or None, known_by, store, level
+    )
+    teams = teams or team_layer(s, known_by, store)
+    shapes = shapes or level_shapes(s, level)
+    spec = map_spec(table, s, shapes.boundaries, teams.points, teams.note, view.colour_by)
+    return MapView(table, spec, ranked(table), areas_display(table))
+
+
+def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer) -> MapSpec:
+    """The same map with full-detail boundaries, for PNG/SVG/PDF files (made only when asked for)."""
+    s = settings_for(view, settings)
+    return map_spec(table, s, None, teams.points, teams.note, view.colour_by)
+
+
+def areas_display(table: IndicatorTable) -> pd.DataFrame:
+    """The table of areas as the page shows it: the area, n and the comparison first, then value and interval.
+
+    The UK row comes first, as the benchmark every area is compared with (as Fingertips lists England first).
+    Values are formatted as on the map; the CSV download has the figures to four decimal places.
+    """
+    ind = table.indicator
+    f = export_frame(table, decimals=None)
+    uk = f["area_code"] == UK_CODE
+    f = pd.concat([f.loc[uk], f.loc[~uk]], ignore_index=True)
+    values = [label_for(table, r).replace("\n", " ") for _, r in f.iterrows()]
+    if not ind.from_survey:
+        counted = "Teams" if ind.kind in ("team_count", "team_rate") else "Children counted"
+        return pd.DataFrame(
+            {
+                "Area": f["area_name"],
+                "Children aged 0-2": f["n"],
+                "Value": [c or v for c, v in zip(f["category"], values, strict=True)],
+                counted: f["k"],
+            }
+        )
+    return pd.DataFrame(
+        {
+            "Area": f["area_name"],
+            "n": f["n"],
+            "Compared with UK": [comparison.LABELS[c] if c else "" for c in f["comparison"]],
+            "Value (95% interval)": values,
+            "Suppressed": f["suppressed_reason"],
+        }
+    )
+
+
+def profile_display(profile: Profile) -> pd.DataFrame:
+    """An area's profile as the page's table shows it: indicator, n and comparison first, then value and UK."""
+    from gapmap.measures.indicators import INDICATORS, format_value
+
+    rows = []
+    for _, r in profile.frame.iterrows():
+        ind = INDICATORS[str(r["indicator"])]
+        interval = f"{format_value(ind, r['lo'])}–{format_value(ind, r['hi'])}" if pd.notna(r["lo"]) else ""
+        word = str(r["comparison"])
+        rows.append(
+            {
+                "Indicator": str(r["title"]),
+                "n": f"{int(r['n']):,} {r['n_meaning']}",
+                "Compared with UK": comparison.LABELS[word] if word else "",
+                "Value": "" if r["suppressed"] else format_value(ind, r["value"]),
+                "95% interval": interval,
+                "UK": format_value(ind, r["uk_value"]),
+                "Suppressed": str(r["suppressed_reason"]),
+                "Data": "synthetic sample" if bool(r["synthetic"]) else "real (sourced)",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def profile_tidy(
+    profile: Profile, responses: Responses, settings: Settings, store: Store | None = None
+) -> pd.DataFrame:
+    """The profile as a download: every indicator's rows for the area and the UK, in the one tidy shape."""
+    from dataclasses import replace
+
+    s = replace(settings, comparison_level=profile.comparison_level).check()
+    every = all_indicators(responses, s, store=store, level=profile.level)
+    frame = tidy_frames(every.tables)
+    return frame.loc[frame["area_code"].isin([profile.area_code, UK_CODE])].reset_index(drop=True)
+
+
+def _image_bytes(write: Callable[[Path], object], fmt: str) -> bytes:
+    """The image an exports.write_* call makes, read back (its alt text and CSV are offered separately)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        image = Path(tmp) / f"gapmap.{fmt}"
+        write(image)
+        return image.read_bytes()
+
+
+def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, fmt: str) -> bytes:
+    """The map as the CLI's ``gapmap render`` draws it (full-detail boundaries), as PNG, SVG or PDF bytes."""
+    from gapmap.render import exports
+
+    spec = print_spec(view, table, settings, teams)
+    return _image_bytes(lambda path: exports.write_map(table, spec, path, fmt), fmt)
+
+
+def chart_file(
+    table: IndicatorTable, fmt: str, palette: str | None = None, colour_by: str = "value"
+) -> bytes:
+    """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes, coloured as the view's map."""
+    from gapmap.render import exports
+
+    return _image_bytes(
+        lambda path: exports.write_chart(table, path, fmt, palette=palette, colour_by=colour_by), fmt
+    )
+
+
+def profile_file(
+    profile: Profile, responses: Responses, settings: Settings, store: Store | None, fmt: str
+) -> bytes:
+    """The area's spine chart as ``gapmap profile`` draws it, as PNG, SVG or PDF bytes."""
+    from dataclasses import replace
+
+    from gapmap.render import exports
+
+    s = replace(settings, comparison_level=profile.comparison_level).check()
+    tables = all_indicators(responses, s, store=store, level=profile.level).tables
+    return _image_bytes(lambda path: exports.write_profile(profile, tables, path, fmt), fmt)

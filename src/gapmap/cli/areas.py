@@ -1,0 +1,55 @@
+"""`gapmap coverage` and `gapmap areas`: the coverage headline and the area lists (a thin shell, nothing computed)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gapmap.files import io
+from gapmap.geo.find import area_list
+from gapmap.geo.levels import LEVELS
+from gapmap.measures.coverage import coverage
+from gapmap.settings import from_env
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    settings = from_env()
+    result = coverage(settings, args.level, args.known_by)
+    print(result.headline)
+    print()
+    gaps = result.gaps
+    print(
+        f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:"
+    )
+    for _, row in gaps.head(args.top).iterrows():
+        print(f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2")
+    if len(gaps) > args.top:
+        print(f"  … and {len(gaps) - args.top} more (--top N to list more, --out FILE for all)")
+    if args.out:
+        io.write_csv(result.frame, args.out)
+        print(f"wrote {args.out}: {len(result.frame)} rows")
+    return 0
+
+
+def cmd_areas(args: argparse.Namespace) -> int:
+    frame = area_list(from_env(), args.level)
+    if args.out:
+        io.write_csv(frame, args.out)
+        print(f"wrote {args.out}: {len(frame)} areas")
+    else:
+        sys.stdout.write(io.csv_text(frame))
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("coverage", help="children aged 0-2 where no known parent-infant team serves, by area")
+    p.add_argument("--level", choices=list(LEVELS), default="nhs", help="geography (default nhs)")
+    p.add_argument("--known-by", type=int, help="teams with evidence by, and open in, this year")
+    p.add_argument("--top", type=int, default=15, help="how many areas to print (default 15)")
+    p.add_argument("--out", help="CSV file with every area of the level")
+    p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("areas", help="list a level's areas: codes, names, parents, children aged 0-2")
+    p.add_argument("--level", choices=list(LEVELS), default="region", help="geography (default region)")
+    p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.set_defaults(func=cmd_areas)

@@ -1,0 +1,156 @@
+"""``gapmap indicators``, ``render``, ``validate`` and ``settings``: the survey's indicator table, a map of one
+indicator (or all of them) with its alt text and data CSV, a survey file checked, and the settings listed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gapmap import safetext
+from gapmap.cli.common import (
+    EXIT_OK,
+    read_boundaries,
+    read_responses,
+    settings_for,
+    survey_opts,
+    team_points,
+)
+from gapmap.files import io
+from gapmap.measures.compute import all_indicators, indicator_table
+from gapmap.measures.indicators import INDICATORS, IndicatorTable
+from gapmap.present.mapspec import MapSpec, map_spec
+from gapmap.present.tables import tidy_frames
+from gapmap.problems import InputError, Issue
+from gapmap.render import RENDERERS, exports, render_map
+from gapmap.render.names import export_name
+from gapmap.render.sizes import SIZES
+from gapmap.settings import from_env, settings_help
+from gapmap.survey.validate import load_survey
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    responses = read_responses(args, settings)
+    ids = [args.indicator] if args.indicator else None
+    result = all_indicators(
+        responses, settings, ids, args.age_group, args.profession, args.known_by, level=args.level
+    )
+    for miss in result.unavailable:
+        print(f"unavailable: {miss}", file=sys.stderr)
+    frame = tidy_frames(result.tables)
+    if args.out:
+        io.write_csv(frame, args.out)
+        print(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
+    else:
+        sys.stdout.write(io.csv_text(frame))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    settings = settings_for(args)
+    responses = read_responses(args, settings)
+    boundaries = read_boundaries(args, settings)
+    teams, teams_note = team_points(args, settings)
+    if args.all:
+        if not args.out_dir:
+            raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
+        result = all_indicators(
+            responses,
+            settings,
+            None,
+            args.age_group,
+            args.profession,
+            getattr(args, "known_by", None),
+            level=args.level,
+        )
+        fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
+        for table in result.tables:
+            spec = map_spec(table, settings, boundaries, teams, teams_note)
+            name = export_name(table, fmt, args.size, getattr(args, "known_by", None))
+            _write_map(args, table, spec, Path(args.out_dir) / name, fmt)
+        for miss in result.unavailable:
+            print(f"unavailable: {miss}", file=sys.stderr)
+        return EXIT_OK
+    if not args.indicator or not args.out:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--indicator/--out",
+                    None,
+                    "Expected --indicator ID and --out FILE (or --all --out-dir DIR).",
+                )
+            ]
+        )
+    table = indicator_table(
+        args.indicator,
+        responses,
+        settings,
+        args.age_group,
+        args.profession,
+        getattr(args, "known_by", None),
+        level=args.level,
+    )
+    spec = map_spec(table, settings, boundaries, teams, teams_note)
+    fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
+    _write_map(args, table, spec, Path(args.out), fmt)
+    return EXIT_OK
+
+
+def _write_map(args: argparse.Namespace, table: IndicatorTable, spec: MapSpec, path: Path, fmt: str) -> None:
+    """A static map with its alt text and data CSV beside it; an HTML map with its alt text."""
+    if fmt.lower() in exports.STATIC_FORMATS:
+        written = exports.write_map(table, spec, path, fmt, args.size, args.title, args.subtitle)
+        print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
+    else:
+        out, alt = render_map(spec, path, fmt)
+        print(f"wrote {out} and {alt.name}")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    responses = load_survey(args.file, settings=from_env())
+    for note in responses.notes:
+        print(f"note: {safetext.terminal(note)}")
+    print(f"{args.file}: {len(responses.frame)} respondents, no problems found.")
+    return EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    for name, env, default, help_ in settings_help():
+        print(f"{name:15} {env:22} default {default!s:40} {help_}")
+    return EXIT_OK
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("indicators", help="write the per-area indicator table as CSV")
+    survey_opts(p)
+    p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)} (default: all)")
+    p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.add_argument("--known-by", type=int, help="team indicators: only teams with evidence by this year")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("render", help="draw a map (PNG, SVG, PDF or HTML) and its alt text")
+    survey_opts(p)
+    p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)}")
+    p.add_argument("--format", choices=sorted(RENDERERS), help="file format (default: from --out, or png)")
+    p.add_argument("--out", help="file to write")
+    p.add_argument("--all", action="store_true", help="draw every indicator into --out-dir")
+    p.add_argument("--out-dir", help="folder for --all")
+    p.add_argument("--boundaries", help="another boundary file (GeoJSON, GeoPackage, shapefile)")
+    p.add_argument("--code-field", default="code", help="area-code field of --boundaries (default code)")
+    p.add_argument("--no-teams", action="store_true", help="leave the parent-infant team points off")
+    p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
+    p.add_argument("--size", choices=list(SIZES), default=None, help="export size (default a4-portrait)")
+    p.add_argument("--title", help="headline to print instead of the indicator's title")
+    p.add_argument(
+        "--subtitle", help="subtitle to print instead of the question (which then goes in the notes)"
+    )
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("validate", help="check a survey file and list every problem")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("settings", help="list every setting, its environment variable and default")
+    p.set_defaults(func=cmd_settings)

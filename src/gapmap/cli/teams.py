@@ -1,0 +1,135 @@
+"""`gapmap teams …`: import, list, remove, history and undo, over gapmap.teams.store (nothing computed here)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gapmap import safetext
+from gapmap.files import io
+from gapmap.problems import InputError, Issue
+from gapmap.settings import from_env
+from gapmap.teams.store import Store
+
+
+def _store(args: argparse.Namespace) -> Store:
+    settings = from_env(database_url=args.database)
+    return Store(settings)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    result = store.import_file(
+        args.file,
+        by=args.by or "",
+        skip_invalid=args.skip_invalid,
+        rejects=args.rejects,
+        postcode_file=args.postcode_file,
+    )
+    for note in result.notes:
+        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
+    if result.issues:
+        print(f"{len(result.issues)} problem(s) in rejected rows:", file=sys.stderr)
+        for issue in result.issues:
+            print(f"  - {safetext.terminal(issue.format())}", file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    frame = store.list_teams(known_by=args.known_by)
+    if args.format == "geojson":
+        from gapmap.teams.layer import team_points
+
+        text = team_points(frame).to_json(drop_id=True)
+        if args.out:
+            io.write_text(args.out, text)
+        else:
+            sys.stdout.write(text + "\n")
+    elif args.out:
+        io.write_csv(frame, args.out)
+    else:
+        sys.stdout.write(io.csv_text(frame))
+    if args.out:
+        print(f"wrote {args.out}: {len(frame)} team(s)")
+    return 0
+
+
+def _whole_number(text: str, column: str) -> int:
+    """An id from the command line; InputError (exit 1, not argparse's exit 2) if it is not a whole number."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    column,
+                    text,
+                    f"Expected a whole number for the {column}; found '{text}'. Fix: see 'gapmap teams list' or 'gapmap teams history'.",
+                )
+            ]
+        ) from None
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    args.id = _whole_number(args.id, "id")
+    batch = _store(args).remove(args.id, by=args.by or "")
+    print(f"removed team {args.id} (recorded as batch {batch}; it stays in history).")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    frame = _store(args).history()
+    sys.stdout.write(io.csv_text(frame))
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    args.batch = _whole_number(args.batch, "batch")
+    n = _store(args).undo(args.batch, by=args.by or "")
+    print(f"undid batch {args.batch}: {n} team(s) removed from the map (kept in history).")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    teams = sub.add_parser("teams", help="the parent-infant team list: import, list, remove, history, undo")
+    tsub = teams.add_subparsers(dest="teams_command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--database", help="SQLAlchemy URL (default: GAPMAP_DATABASE_URL or sqlite:///data/teams.db)"
+        )
+        p.add_argument("--by", help="your name, recorded with the change")
+
+    p = tsub.add_parser("import", help="add teams from a CSV, all-or-nothing unless --skip-invalid")
+    p.add_argument("file")
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="add the good rows; write the others to --rejects"
+    )
+    p.add_argument("--rejects", help="CSV for rejected rows with their reasons")
+    p.add_argument("--postcode-file", help="ONS Postcode Directory CSV for exact postcode centres")
+    common(p)
+    p.set_defaults(func=cmd_import)
+
+    p = tsub.add_parser("list", help="current teams as CSV or GeoJSON")
+    p.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    p.add_argument("--out")
+    p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
+    common(p)
+    p.set_defaults(func=cmd_list)
+
+    p = tsub.add_parser("remove", help="remove a team (kept in history)")
+    p.add_argument("id", help="team id (see 'gapmap teams list')")
+    common(p)
+    p.set_defaults(func=cmd_remove)
+
+    p = tsub.add_parser("history", help="every import, removal and undo")
+    common(p)
+    p.set_defaults(func=cmd_history)
+
+    p = tsub.add_parser("undo", help="undo an import batch")
+    p.add_argument("batch", help="batch id (see 'gapmap teams history')")
+    common(p)
+    p.set_defaults(func=cmd_undo)

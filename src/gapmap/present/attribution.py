@@ -1,0 +1,31 @@
+"""The source lines every map, chart and file carries: who made the data, under which licence."""
+
+from __future__ import annotations
+
+BOUNDARY_ATTRIBUTION = (
+    "Boundaries: Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+    "Contains OS data © Crown copyright and database right 2024."
+)
+SURVEY_SOURCE = (
+    "Survey: Parent-Infant Foundation (2021), 'Where are the infants in children and young people's "
+    "mental health?'."
+)
+SYNTHETIC_NOTE = (
+    "SYNTHETIC SAMPLE: respondents are generated to match the report's UK figures; "
+    "differences between areas are chance only."
+)
+BANNER = "SYNTHETIC SAMPLE: not real survey answers"
+TEAMS_ATTRIBUTION = (
+    "Teams: gapmap teams database, seeded from public sources (see data/teams.md); dated counts from the "
+    "Parent-Infant Foundation (data/provision/pif_team_counts.csv). Postcode centres: ONS NSPL (OGL v3.0), "
+    "Royal Mail and OS data © Crown copyright and database right 2025."
+)
+PROVISION_ATTRIBUTION = (
+    "Provision: DfE/DHSC Family Hubs and Start for Life list; Scottish health boards' public pages "
+    "(data/provision/NOTES.md). Open Government Licence v3.0 where published on gov.uk/gov.scot."
+)
+
+
+POPULATION_ATTRIBUTION = (
+    "Population aged 0-2: ONS mid-2019 estimates (with NRS and NISRA), Open Government Licence v3.0."
+)

@@ -1,0 +1,432 @@
+"""The plain descriptions of the two charts (areas ranked against the UK; one area's profile as a spine chart):
+every number already formatted and placed on its scale, so the renderer (:mod:`gapmap.render.charts`) only draws.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from gapmap import safetext
+from gapmap.geo import levels
+from gapmap.measures import comparison
+from gapmap.measures.indicators import INDICATORS, Indicator, IndicatorTable, format_value
+from gapmap.present.attribution import (
+    BANNER,
+    POPULATION_ATTRIBUTION,
+    PROVISION_ATTRIBUTION,
+    SURVEY_SOURCE,
+    SYNTHETIC_NOTE,
+    TEAMS_ATTRIBUTION,
+)
+from gapmap.present.tables import Profile, Ranked
+
+# Layers that cover one nation: their 'UK' row is that nation's figure.
+SCOPE = {"programme": "England", "status": "Scotland"}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One ranked area: its value and interval on the chart's scale, colour, and the texts beside it."""
+
+    name: str
+    value: float
+    lo: float
+    hi: float
+    colour: str
+    value_text: str
+    n_text: str
+
+
+@dataclass
+class RankedSpec:
+    """A ranked chart: bars best first (or dots, for mean ratings), the UK line, legend, notes and sources."""
+
+    title: str
+    subtitle: str
+    banner: str
+    bars: list[Bar]
+    style: str  # 'bar' from zero, or 'dot' (mean ratings on their 1-5 scale)
+    xlim: tuple[float, float]
+    ticks: list[tuple[float, str]]
+    uk_value: float
+    uk_label: str
+    value_header: str
+    n_header: str
+    legend: list[tuple[str, str]]
+    notes: list[tuple[str, bool]]  # (text, may be left out when space runs short)
+    sources: list[str]
+    short_sources: list[str]
+    alt_text: str
+    hidden_note: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpineRow:
+    """One indicator of a profile, on a scale centred on the UK value with better (or higher) to the right."""
+
+    title: str
+    value_text: str
+    n_text: str
+    uk_text: str
+    range_text: str
+    x: float | None  # the area's value on the scale (-1..1); None when suppressed or missing
+    spread: tuple[float, float, float, float] | None  # min, lower quartile, upper quartile, max on the scale
+    colour: str
+
+
+@dataclass
+class SpineSpec:
+    """A spine chart of one area: one row per indicator, the UK value as the centre line."""
+
+    title: str
+    subtitle: str
+    banner: str
+    rows: list[SpineRow]
+    legend: list[tuple[str, str]]
+    notes: list[tuple[str, bool]]
+    sources: list[str]
+    short_sources: list[str]
+    alt_text: str
+    left_label: str = "← worse (or lower)"
+    right_label: str = "better (or higher) →"
+
+
+def _records(frame: pd.DataFrame) -> list[Any]:
+    """Rows as attribute-access records (a frame's cells are typed loosely; these are read as what they hold)."""
+    return list(frame.itertuples(index=False))
+
+
+# The NHS's own short forms, so long names fit a chart's name column (the CSV keeps the full names).
+SHORT_FORMS = (
+    ("Integrated Care Board", "ICB"),
+    ("University Health Board", "UHB"),
+    ("Health and Social Care Trust", "HSC Trust"),
+)
+
+
+def short_name(name: str) -> str:
+    """'NHS Frimley Integrated Care Board' -> 'NHS Frimley ICB'.
+
+    >>> short_name("Aneurin Bevan University Health Board")
+    'Aneurin Bevan UHB'
+    """
+    for long, short in SHORT_FORMS:
+        name = name.replace(long, short)
+    return name
+
+
+def _fmt(table: IndicatorTable, v: object) -> str:
+    return format_value(table.indicator, v)  # type: ignore[arg-type]
+
+
+def _with_interval(table: IndicatorTable, value: float, lo: float, hi: float) -> str:
+    text = _fmt(table, value)
+    if table.indicator.from_survey and table.indicator.kind != "count" and not pd.isna(lo):
+        text += f" ({_fmt(table, lo)}–{_fmt(table, hi)})"
+    return text
+
+
+def _n_text(n: object) -> str:
+    return f"{int(n):,}" if not pd.isna(n) else ""  # type: ignore[call-overload]
+
+
+AREAS_SOURCE = (
+    "Area names and codes: Office for National Statistics, Open Government Licence v.3.0.",
+    "Areas: ONS (OGL v3.0).",
+)
+
+
+def source_lines(
+    indicators: list[Indicator], synthetic: bool, data_file: str = ""
+) -> tuple[list[str], list[str]]:
+    """The source and licence lines of a chart of these indicators (full, and short for social images)."""
+
+    survey = any(i.from_survey for i in indicators)
+    pairs: list[tuple[str, str]] = []
+    if survey:
+        file_part = f" Data file: {safetext.visible(data_file)}." if data_file else ""
+        pairs.append((SURVEY_SOURCE + file_part, "Survey: Parent-Infant Foundation (2021)."))
+    if survey and synthetic:
+        pairs.append((SYNTHETIC_NOTE, ""))
+    if any(i.from_teams for i in indicators):
+        pairs.append((TEAMS_ATTRIBUTION, "Teams: gapmap teams database; Parent-Infant Foundation counts."))
+    if any(i.kind in ("team_rate", "coverage", "programme", "status") for i in indicators):
+        pairs.append((POPULATION_ATTRIBUTION, "Population: ONS mid-2019 (OGL v3.0)."))
+    if any(i.from_provision for i in indicators):
+        pairs.append((PROVISION_ATTRIBUTION, "Provision: DfE/DHSC; Scottish health boards (OGL v3.0)."))
+    pairs.append(AREAS_SOURCE)
+    return [f for f, _ in pairs], [s for _, s in pairs if s]
+
+
+def _ticks(lo: float, hi: float, fmt: object) -> list[tuple[float, str]]:
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(lo, hi)  # 0, 20, 40%…; ratings 1, 2, 3…
+    values = [float(v) for v in ticks if lo - 1e-9 <= v <= hi + 1e-9]
+    return [(v, fmt(v)) for v in values if not np.isnan(v)]  # type: ignore[operator]
+
+
+def _hidden_note(r: Ranked, csv_name: str) -> str:
+    if r.hidden.empty:
+        return ""
+    groups = []
+    for reason, names in r.hidden.groupby("reason", sort=False)["area_name"]:
+        listed = list(names)
+        if len(listed) <= 12:
+            groups.append(f"{reason}: {', '.join(listed)}")
+        else:
+            groups.append(f"{reason}: {len(listed)} areas (listed in {csv_name or 'the data'})")
+    return "Not charted — " + "; ".join(groups) + "."
+
+
+def _value_colours(r: Ranked, palette: str | None) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Where no area is compared with the UK (coverage, counts, provision): each charted area's colour on the map
+    of the same table, by area code, and the map's legend entries for the colours charted."""
+    from gapmap.present import classify
+
+    colours, legend = classify.value_colours(r.table, r.table.areas, palette)
+    by_code = dict(zip(r.table.areas["area_code"].astype(str), colours, strict=True))
+    charted = {code: by_code[code] for code in r.shown["area_code"].astype(str)}
+    used = set(charted.values())
+    return charted, [(label, colour) for label, colour in legend if colour in used]
+
+
+def ranked_spec(
+    r: Ranked,
+    csv_name: str = "",
+    title: str | None = None,
+    subtitle: str | None = None,
+    palette: str | None = None,
+    colour_by: str = "value",
+) -> RankedSpec:
+    """The ranked chart of a table's areas. Bars are coloured by comparison with the UK; where no area is compared,
+    as the map of the same table colours its areas: by its classes (``palette``, the map's; YlGnBu when not
+    given), or "Not compared" when the map is coloured by comparison too (``colour_by``, as in ``map_spec``).
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> from gapmap.present.tables import ranked
+    >>> s = ranked_spec(ranked(indicator_table("services_0_2_definitely")))
+    >>> s.bars[0].name, s.uk_label, s.style
+    ('Yorkshire and The Humber', 'UK 36%', 'bar')
+    """
+    from gapmap.present import describe
+
+    table = r.table
+    ind = table.indicator
+    level = levels.get_level(table.level)
+    survey_interval = ind.from_survey and ind.kind != "count"
+    style = "dot" if ind.kind == "mean" else "bar"
+    words = [str(w) for w in r.shown["comparison"]]
+    by_value = not any(words) and colour_by != "comparison"
+    value_colours, value_legend = _value_colours(r, palette) if by_value else ({}, [])
+    bars = []
+    for row in _records(r.shown):
+        word = str(row.comparison)
+        bars.append(
+            Bar(
+                short_name(str(row.area_name)),
+                float(row.value),
+                float(row.lo) if survey_interval else math.nan,
+                float(row.hi) if survey_interval else math.nan,
+                value_colours.get(str(row.area_code)) or comparison.COLOURS[word],
+                _with_interval(table, row.value, row.lo, row.hi),
+                _n_text(row.n),
+            )
+        )
+    values = [b.value for b in bars] + [b.hi for b in bars if not math.isnan(b.hi)] + [r.uk_value]
+    finite = [v for v in values if not math.isnan(v)]
+    if style == "dot":
+        xlim = (1.0, 5.0)
+    else:
+        top = max(finite) if finite else 1.0
+        if ind.unit == "proportion":
+            top = min(1.0, top * 1.05) if top > 0 else 1.0
+        xlim = (0.0, top * 1.05 if ind.unit != "proportion" else top)
+        xlim = (0.0, xlim[1] or 1.0)
+    ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
+    at = comparison.level_label(table.comparison_level)
+    legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)]
+    if by_value:
+        legend = value_legend
+    in_colours = ", in the map's colours" if by_value else ""
+    uk = table.uk
+    notes: list[tuple[str, bool]] = []
+    what = ind.subtitle(table.age_group)
+    notes.append((f"{'Question' if ind.from_survey else 'Measure'}: {what}", True))
+    if not pd.isna(r.uk_value):
+        uk_text = _with_interval(table, r.uk_value, r.uk_lo, r.uk_hi)
+        notes.append((f"UK: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
+    if any(words):
+        direction = comparison.POLARITIES[ind.polarity]
+        notes.append(
+            (
+                f"Colours compare each area's {at} interval with the UK value: wholly above or below it, or "
+                f"overlapping it (similar). {direction}.",
+                False,
+            )
+        )
+    elif ind.from_survey:
+        notes.append(
+            (
+                "Areas are not compared with the UK for a count of respondents"
+                + (": bars are in the map's colours." if by_value else "."),
+                True,
+            )
+        )
+    else:
+        notes.append(
+            (
+                f"Not a sample, so no interval and no test against the UK: bars show the values{in_colours}.",
+                True,
+            )
+        )
+    if survey_interval:
+        notes.append((f"Lines across the bars: {100 * table.confidence:.0f}% intervals.", False))
+    if table.unplaced_note:
+        notes.append((table.unplaced_note, False))
+    if table.profession:
+        notes.append((f"Respondents: {safetext.visible(table.profession)} only.", False))
+    hidden = _hidden_note(r, csv_name)
+    if hidden:
+        notes.append((hidden, False))
+    if csv_name:
+        notes.append((f"Full data and notes: {csv_name}", False))
+    full, short = source_lines([ind], table.synthetic, table.source)
+    order = "best first" if ind.polarity else "highest first"
+    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the UK value."
+    return RankedSpec(
+        title=table.title if title is None else safetext.visible(title),
+        subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
+        banner=BANNER if table.synthetic and ind.from_survey else "",
+        bars=bars,
+        style=style,
+        xlim=xlim,
+        ticks=ticks,
+        uk_value=r.uk_value,
+        uk_label=f"UK {_fmt(table, r.uk_value)}",
+        value_header=f"Value ({at} interval)" if survey_interval else "Value",
+        n_header=f"n ({ind.n_meaning})",
+        legend=legend,
+        notes=notes,
+        sources=full,
+        short_sources=short,
+        alt_text=describe.ranked_alt_text(r),
+        hidden_note=hidden,
+        extra={"indicator": ind.id, "level": level.id},
+    )
+
+
+def _scale(v: float, uk: float, d: float, flip: bool) -> float:
+    x = (v - uk) / d
+    return -x if flip else x
+
+
+def spine_spec(
+    profile: Profile, csv_name: str = "", title: str | None = None, subtitle: str | None = None
+) -> SpineSpec:
+    """The spine chart of one area's profile.
+
+    >>> from gapmap.present.tables import area_profile
+    >>> from gapmap.settings import Settings
+    >>> s = spine_spec(area_profile(Settings(), "W92000004"))
+    >>> s.title, all(r.x is None or -1 <= r.x <= 1 for r in s.rows)
+    ('Wales: infant mental health profile', True)
+    """
+    from gapmap.present import describe
+
+    level = levels.get_level(profile.level)
+    rows = []
+    words: set[str] = set()
+    synthetic = False
+    for rec in _records(profile.frame):
+        ind = INDICATORS[str(rec.indicator)]
+        flip = ind.polarity == "lower_better"
+        uk = float(rec.uk_value)
+        spread_vals = [float(v) for v in (rec.area_min, rec.area_q25, rec.area_q75, rec.area_max)]
+        value = float(rec.value) if not pd.isna(rec.value) else math.nan
+        candidates = [abs(v - uk) for v in [*spread_vals, value] if not math.isnan(v)]
+        d = max(candidates) if candidates and max(candidates) > 0 else 1.0
+        spread = None
+        if not any(math.isnan(v) for v in spread_vals):
+            a, b, c, e = (_scale(v, uk, d, flip) for v in spread_vals)
+            spread = (min(a, e), min(b, c), max(b, c), max(a, e))
+        x = None if math.isnan(value) else _scale(value, uk, d, flip)
+        uk_text = format_value(ind, uk)
+        if ind.unit == "count":  # an area's count is not comparable with the UK total: text only, no spine
+            x, spread, uk_text = None, None, f"{uk_text} (total)"
+        elif ind.kind in SCOPE:  # the comparison row of an England- or Scotland-only layer
+            uk_text = f"{uk_text} ({SCOPE[ind.kind]})"
+        word = str(rec.comparison)
+        words.add(word)
+        mark = " †" if bool(rec.synthetic) else ""
+        synthetic = synthetic or bool(rec.synthetic)
+        if int(rec.n) == 0 and ind.from_survey:
+            value_text = "no responses at this level"
+        elif bool(rec.suppressed):
+            reason = (
+                "hidden (protects a neighbour)"
+                if rec.suppressed_reason == "secondary"
+                else "suppressed (small base)"
+            )
+            value_text = reason
+        else:
+            value_text = format_value(ind, value)
+            if ind.from_survey and ind.kind != "count" and not pd.isna(rec.lo):
+                value_text += f" ({format_value(ind, rec.lo)}–{format_value(ind, rec.hi)})"
+        range_text = (
+            f"{format_value(ind, spread_vals[0])}–{format_value(ind, spread_vals[3])}"
+            if not any(math.isnan(v) for v in spread_vals)
+            else ""
+        )
+        rows.append(
+            SpineRow(
+                title=str(rec.title) + mark,
+                value_text=value_text,
+                n_text=_n_text(rec.n),
+                uk_text=uk_text,
+                range_text=range_text,
+                x=x,
+                spread=spread,
+                colour=comparison.COLOURS[word],
+            )
+        )
+    at = comparison.level_label(profile.comparison_level)
+    legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in words]
+    notes: list[tuple[str, bool]] = [
+        (
+            f"Each row is centred on the UK value (the line). Grey: the range of the {level.noun} with a value; "
+            "darker grey: their middle half. Rows with a direction put better to the right; the others, higher.",
+            False,
+        ),
+        (f"Marker colours compare the area's {at} interval with the UK value.", False),
+    ]
+    if synthetic:
+        notes.append(("† Survey indicator: the bundled synthetic sample, not real answers.", False))
+    if profile.unavailable:
+        notes.append((f"Not available from this survey file: {'; '.join(profile.unavailable)}.", True))
+    if csv_name:
+        notes.append((f"Full data and notes: {csv_name}", False))
+    full, short = source_lines([INDICATORS[str(i)] for i in profile.frame["indicator"]], synthetic)
+    default_sub = (
+        f"{level.label} {profile.area_code}: every indicator against the UK value and the range of "
+        f"{level.plural}."
+    )
+    return SpineSpec(
+        title=f"{profile.area_name}: infant mental health profile"
+        if title is None
+        else safetext.visible(title),
+        subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
+        banner=BANNER if synthetic else "",
+        rows=rows,
+        legend=legend,
+        notes=notes,
+        sources=full,
+        short_sources=short,
+        alt_text=describe.profile_alt_text(profile),
+    )

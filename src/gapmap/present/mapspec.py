@@ -1,0 +1,223 @@
+"""The plain description of one map (areas, colours, legend, texts, team points) that every renderer draws, and
+how an indicator table becomes one (:func:`map_spec`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from gapmap import safetext
+from gapmap.geo import levels
+from gapmap.measures import comparison
+from gapmap.measures.indicators import IndicatorTable, format_value
+from gapmap.present import classify, describe
+from gapmap.present.attribution import (
+    BOUNDARY_ATTRIBUTION,
+    POPULATION_ATTRIBUTION,
+    PROVISION_ATTRIBUTION,
+    SURVEY_SOURCE,
+    SYNTHETIC_NOTE,
+    TEAMS_ATTRIBUTION,
+)
+from gapmap.problems import InputError, Issue
+from gapmap.settings import Settings, from_env
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+
+@dataclass
+class MapSpec:
+    """Everything a renderer needs; renderers compute nothing.
+
+    ``areas`` columns: area_code, area_name, n, k, value, lo, hi, suppressed, comparison, colour, label,
+    geometry (WGS84). ``label`` is the value and interval as shown ('' when suppressed).
+    ``teams`` columns: name, provider, area_served, location_basis, evidence_year, source_url, exact, geometry.
+    """
+
+    title: str
+    subtitle: str
+    areas: gpd.GeoDataFrame
+    legend: list[tuple[str, str]]
+    suppressed_label: str
+    base_note: str
+    uk_note: str
+    footer: list[str]
+    alt_text: str
+    synthetic: bool
+    teams: gpd.GeoDataFrame | None = None
+    teams_note: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+COLOUR_BY = ("value", "comparison")
+
+
+def map_spec(
+    table: IndicatorTable,
+    settings: Settings | None = None,
+    boundaries: gpd.GeoDataFrame | None = None,
+    teams: gpd.GeoDataFrame | None = None,
+    teams_note: str = "",
+    colour_by: str = "value",
+) -> MapSpec:
+    """The plain description of the map of one indicator table, ready for any renderer.
+
+    ``colour_by='comparison'`` colours areas by how they compare with the UK (better/similar/worse, or
+    higher/similar/lower for indicators with no polarity) instead of by value.
+    """
+    if colour_by not in COLOUR_BY:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "colour by",
+                    colour_by,
+                    f"Expected one of {', '.join(COLOUR_BY)}; found '{colour_by}'.",
+                )
+            ]
+        )
+    settings = settings or from_env()
+    if boundaries is None:
+        boundaries = levels.load_boundaries(settings.level_path(table.level))
+    ind = table.indicator
+    geo = join(table, boundaries)
+    if colour_by == "comparison":
+        geo["colour"] = [
+            classify.SUPPRESSED_COLOUR if sup else comparison.COLOURS[c]
+            for c, sup in zip(geo["comparison"], geo["suppressed"], strict=True)
+        ]
+        legend = comparison.legend_entries(ind.polarity)
+        if ((geo["comparison"] == "") & ~geo["suppressed"]).any():
+            legend.append((comparison.LABELS[""], comparison.COLOURS[""]))
+    else:
+        geo["colour"], legend = classify.value_colours(table, geo, settings.palette)
+    geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
+    uk = table.uk
+    subtitle = ind.subtitle(table.age_group)
+    # File-supplied text is shown as data: a right-to-left override would otherwise reorder the note on screen.
+    who = f" Respondents: {safetext.visible(table.profession)} only." if table.profession else ""
+    level = levels.get_level(table.level)
+    if not ind.from_survey:
+        uk_note = _uk_note_services(table)
+        base_note = f"Source: {safetext.visible(table.source)}."
+    elif ind.kind == "count":
+        uk_note = f"UK: {int(uk['n'])} respondents (including those working across more than one nation)."
+        base_note = "Count of respondents per area." + who
+    else:
+        uk_note = (
+            f"UK value: {format_value(ind, uk['value'])} (95% interval {format_value(ind, uk['lo'])}"
+            f"–{format_value(ind, uk['hi'])}), n = {int(uk['n'])}."
+        )
+        if ind.published_uk is not None and not table.profession and table.title == ind.title:
+            shown = (
+                f"{100 * ind.published_uk:.0f}%" if ind.kind == "proportion" else f"{ind.published_uk:.2f}"
+            )
+            uk_note += f" Published UK figure: {shown} ({ind.published_ref})."
+        base_note = (
+            f"Base: respondents who answered, 'Don't know' included; n per area from "
+            f"{int(table.areas['n'].min())} to {int(table.areas['n'].max())}. Areas with fewer than "
+            f"{table.min_base} responses are suppressed, and so is the next-smallest area or profession "
+            "wherever a hidden value could be worked out by subtraction. Colours compare areas; intervals "
+            "show uncertainty." + who
+        )
+    if table.unplaced_note:
+        base_note = table.unplaced_note + " " + base_note
+    footer = [SURVEY_SOURCE + f" Data file: {safetext.visible(table.source)}."] if ind.from_survey else []
+    if table.synthetic:
+        footer.append(SYNTHETIC_NOTE)
+    footer.append(BOUNDARY_ATTRIBUTION + " Areas are best-fit unions of local authorities (May 2024).")
+    if ind.from_teams or (teams is not None and len(teams)):
+        footer.append(TEAMS_ATTRIBUTION)
+    if ind.kind in ("team_rate", "coverage", "programme", "status"):
+        footer.append(POPULATION_ATTRIBUTION)
+    if ind.from_provision:
+        footer.append(PROVISION_ATTRIBUTION)
+    suppressed_label = ""
+    if ind.from_survey and ind.kind != "count":
+        suppressed_label = f"Suppressed: fewer than {table.min_base} responses, or to protect a neighbour"
+    if colour_by == "comparison":
+        subtitle += (
+            f" Coloured by comparison with the UK value: the area's "
+            f"{comparison.level_label(table.comparison_level)} interval above, overlapping or below it."
+        )
+    return MapSpec(
+        title=table.title,
+        subtitle=subtitle,
+        areas=geo,
+        legend=legend,
+        suppressed_label=suppressed_label,
+        base_note=base_note,
+        uk_note=uk_note,
+        footer=footer,
+        alt_text=describe.alt_text(table, subtitle, None if teams is None else len(teams)),
+        synthetic=table.synthetic,
+        teams=teams,
+        teams_note=teams_note,
+        extra={
+            "min_base": str(table.min_base),
+            "level": level.id,
+            "level_label": level.label,
+            "colour_by": colour_by,
+            "comparison_level": comparison.level_label(table.comparison_level),
+        },
+    )
+
+
+def _uk_note_services(table: IndicatorTable) -> str:
+    ind, uk = table.indicator, table.uk
+    if ind.kind == "team_count":
+        return f"UK: {int(uk['k'])} teams serving at least one local authority."
+    if ind.kind == "team_rate":
+        return f"UK: {int(uk['k'])} teams, {format_value(ind, uk['value'])} per 10,000 children aged 0-2."
+    if ind.kind == "coverage":
+        return (
+            f"UK: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+            "live in a local authority that no known parent-infant team serves."
+        )
+    if ind.id == "start_for_life":
+        return (
+            f"UK: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+            "live in a Start for Life local authority (England only)."
+        )
+    return (
+        f"Scotland: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+        "live in a health board with a sourced infant mental-health service."
+    )
+
+
+def label_for(table: IndicatorTable, row: pd.Series) -> str:
+    """Value and interval as shown on a map; suppressed rows say so and show no value."""
+    if bool(row["suppressed"]):
+        if table.level in ("nhs", "la"):
+            return ""  # hatching says it; too many small areas to label each
+        if row.get("suppressed_reason") == "secondary":
+            return "suppressed to\nprotect a neighbour"
+        return f"fewer than {table.min_base}\nresponses"
+    if str(row.get("category", "")):
+        return ""
+    if pd.isna(row["value"]):
+        return ""
+    ind = table.indicator
+    if ind.kind in ("count", "team_count", "team_rate", "coverage", "programme", "status"):
+        return format_value(ind, row["value"])
+    if table.level in ("nhs", "la"):
+        return format_value(ind, row["value"])  # many small areas: the value alone, intervals in the table
+    return (
+        f"{format_value(ind, row['value'])}\n({format_value(ind, row['lo'])}–{format_value(ind, row['hi'])})"
+    )
+
+
+def join(table: IndicatorTable, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Every boundary polygon with its indicator row (areas without a row keep n = 0 and no value)."""
+    frame = table.areas.drop(columns=["area_name"])
+    merged = boundaries.merge(frame, on="area_code", how="left")
+    merged["indicator"] = table.indicator.id
+    merged["n"] = merged["n"].fillna(0).astype(int)
+    merged["suppressed"] = merged["suppressed"].astype("boolean").fillna(True).astype(bool)
+    for col in ("comparison", "suppressed_reason", "category"):
+        if col in merged.columns:
+            merged[col] = merged[col].fillna("")
+    return merged

@@ -1,0 +1,332 @@
+"""Tables built from indicator tables for people to read and download: the one tidy CSV shape, areas ranked for a
+bar chart, and one area's profile across every indicator.
+
+>>> from gapmap.measures.compute import indicator_table
+>>> t = indicator_table("children_0_2_no_team", level="nation")
+>>> list(tidy_frame(t).columns[:6])
+['indicator', 'indicator_title', 'level', 'area_code', 'area_name', 'unit']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from gapmap.geo import areas
+from gapmap.geo.areas import UK_CODE
+from gapmap.measures.indicators import IndicatorTable
+
+if TYPE_CHECKING:
+    from gapmap.settings import Settings
+    from gapmap.survey.validate import Responses
+    from gapmap.teams.store import Store
+
+# Every download (app and CLI) has these columns, in this order. The README's data dictionary documents each one
+# (a test checks it does).
+TIDY_COLUMNS = [
+    "indicator",
+    "indicator_title",
+    "level",
+    "area_code",
+    "area_name",
+    "unit",
+    "value",
+    "lower",
+    "upper",
+    "confidence_level",
+    "n",
+    "n_meaning",
+    "k",
+    "comparison",
+    "comparison_level",
+    "polarity",
+    "suppressed",
+    "suppressed_reason",
+    "category",
+    "age_group",
+    "profession",
+    "filters",
+    "source",
+    "synthetic",
+    "generated_at",
+]
+
+DECIMALS = 4  # values are proportions (0.3612), means (3.2700) or rates: four places keep every shown digit
+
+
+def _filters(table: IndicatorTable) -> str:
+    parts = []
+    if table.indicator.per_age_group and table.age_group:
+        parts.append(f"age group {table.age_group}")
+    if table.profession:
+        parts.append(f"profession: {table.profession}")
+    if table.indicator.from_survey and table.indicator.kind != "count":
+        parts.append(f"minimum base {table.min_base}")
+    if table.indicator.from_teams:
+        parts.append(table.source)
+    return "; ".join(parts)
+
+
+def source_text(table: IndicatorTable) -> str:
+    """Where the numbers come from, saying 'synthetic sample' when they do."""
+    return f"synthetic sample ({table.source})" if table.synthetic else table.source
+
+
+def now_stamp() -> str:
+    """The time a download is made, in UTC to the second: '2026-11-23T16:40:00Z'."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
+    """The table's rows in the tidy shape, as plain column lists (the UK row last)."""
+    ind = table.indicator
+    f = table.frame
+    uk_last = (f["area_code"] == UK_CODE).to_numpy()
+    order = np.concatenate([np.flatnonzero(~uk_last), np.flatnonzero(uk_last)])
+    rows = len(order)
+
+    def col(name: str) -> np.ndarray:
+        return f[name].to_numpy()[order]
+
+    def rounded(name: str) -> list[float]:
+        return np.round(f[name].to_numpy(dtype=float, na_value=np.nan)[order], DECIMALS).tolist()
+
+    def text(name: str) -> list[str]:  # a missing text is an empty cell, as in every other column
+        return [
+            "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+            for v in col(name)
+        ]
+
+    has_interval = ind.from_survey and ind.kind != "count"
+    comparison = text("comparison")
+    k = f["k"].astype("Int64")
+    return {
+        "indicator": [ind.id] * rows,
+        "indicator_title": [table.title] * rows,
+        "level": [table.level] * rows,
+        "area_code": col("area_code").tolist(),
+        "area_name": col("area_name").tolist(),
+        "unit": [ind.unit] * rows,
+        "value": rounded("value"),
+        "lower": rounded("lo"),
+        "upper": rounded("hi"),
+        "confidence_level": [table.confidence if has_interval else np.nan] * rows,
+        "n": f["n"].to_numpy(dtype="int64")[order].tolist(),
+        "n_meaning": [ind.n_meaning] * rows,
+        "k": [None if v is pd.NA else int(v) for v in k.to_numpy(dtype=object)[order]],
+        "comparison": comparison,
+        "comparison_level": [table.comparison_level if c else np.nan for c in comparison],
+        "polarity": [ind.polarity or "none"] * rows,
+        "suppressed": col("suppressed").astype(bool).tolist(),
+        "suppressed_reason": text("suppressed_reason"),
+        "category": text("category"),
+        "age_group": [table.age_group or ""] * rows,
+        "profession": [table.profession or ""] * rows,
+        "filters": [_filters(table)] * rows,
+        "source": [source_text(table)] * rows,
+        "synthetic": [bool(table.synthetic)] * rows,
+        "generated_at": [stamp] * rows,
+    }
+
+
+def tidy_frames(tables: list[IndicatorTable], generated_at: str | None = None) -> pd.DataFrame:
+    """Tables stacked in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places, each with
+    its UK row last. Built column by column in one go (a frame per table and a concatenation cost more than the
+    computing for a whole survey's indicators)."""
+    stamp = generated_at or now_stamp()
+    columns: dict[str, list[Any]] = {c: [] for c in TIDY_COLUMNS}
+    for table in tables:
+        for name, values in _tidy_columns(table, stamp).items():
+            columns[name].extend(values)
+    out = pd.DataFrame(columns)
+    for name in ("value", "lower", "upper", "confidence_level", "comparison_level"):
+        out[name] = out[name].astype(float)
+    out["n"] = out["n"].astype("int64")
+    out["k"] = out["k"].astype("Int64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out["synthetic"] = out["synthetic"].astype(bool)
+    return out
+
+
+def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.DataFrame:
+    """The table in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places; the UK row last."""
+    return tidy_frames([table], generated_at)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Areas with a value, best first (highest first without a polarity), and those left out with the reason."""
+
+    table: IndicatorTable
+    shown: pd.DataFrame  # area_code, area_name, value, lo, hi, n, comparison
+    hidden: pd.DataFrame  # area_code, area_name, reason
+    uk_value: float
+    uk_lo: float
+    uk_hi: float
+
+
+def _hidden_reason(row: pd.Series, table: IndicatorTable) -> str:
+    if row["suppressed_reason"] == "secondary":
+        return "hidden to stop a suppressed value being worked out by subtraction"
+    if row["suppressed"]:
+        return f"fewer than {table.min_base} responses"
+    if row["n"] == 0:
+        return "no responses" if table.indicator.from_survey else "no data"
+    return "no value"
+
+
+def ranked(table: IndicatorTable) -> Ranked:
+    """The areas of a table sorted for a ranked bar chart.
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> r = ranked(indicator_table("children_0_2_no_team", level="nation"))
+    >>> r.shown["area_name"].tolist()[0]  # lower is better: the best-served nation first
+    'Scotland'
+    """
+    a = table.areas
+    has_value = a["value"].notna() & ~a["suppressed"]
+    ascending = table.indicator.polarity == "lower_better"
+    shown = a.loc[has_value, ["area_code", "area_name", "value", "lo", "hi", "n", "comparison"]]
+    shown = shown.sort_values(["value", "area_name"], ascending=[ascending, True], kind="stable")
+    hidden = a.loc[~has_value, ["area_code", "area_name"]].copy()
+    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value].iterrows()]
+    uk = table.uk
+    return Ranked(
+        table,
+        shown.reset_index(drop=True),
+        hidden.sort_values("area_name").reset_index(drop=True),
+        float(uk["value"]),
+        float(uk["lo"]),
+        float(uk["hi"]),
+    )
+
+
+PROFILE_COLUMNS = [
+    "indicator",
+    "title",
+    "unit",
+    "value",
+    "lo",
+    "hi",
+    "n",
+    "n_meaning",
+    "uk_value",
+    "comparison",
+    "polarity",
+    "suppressed",
+    "suppressed_reason",
+    "synthetic",
+    "area_min",
+    "area_q25",
+    "area_q75",
+    "area_max",
+    "areas_shown",
+]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Every indicator for one area against the UK, with the spread of the level's areas for a spine chart."""
+
+    area_code: str
+    area_name: str
+    level: str
+    frame: pd.DataFrame  # PROFILE_COLUMNS, one row per indicator available
+    comparison_level: float
+    unavailable: list[str]
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.frame["synthetic"].any())
+
+
+def area_profile(
+    settings: Settings,
+    area_code: str,
+    responses: Responses | None = None,
+    age_group: str | None = None,
+    profession: str | None = None,
+    known_by: int | None = None,
+    store: Store | None = None,
+) -> Profile:
+    """Every indicator for one area (at the area's own level) beside the UK value and the level's spread.
+
+    >>> from gapmap.settings import Settings
+    >>> p = area_profile(Settings(), "E12000007")  # London
+    >>> p.area_name, p.level, "children_0_2_no_team" in set(p.frame["indicator"])
+    ('London', 'region', True)
+    """
+    from gapmap.measures.compute import all_indicators
+    from gapmap.survey.validate import load_survey
+
+    t = areas.table(settings.boundaries_dir)
+    level = t.level_of(area_code)
+    if not level:
+        raise KeyError(f"no area with code {area_code!r}")
+    every = all_indicators(
+        responses if responses is not None else load_survey(settings=settings),
+        settings,
+        age_group=age_group,
+        profession=profession,
+        known_by=known_by,
+        store=store,
+        level=level,
+    )
+    rows = []
+    for table in every.tables:
+        ind = table.indicator
+        if ind.kind == "count" or table.frame["value"].isna().all():
+            continue  # respondents per area is a base, not an indicator to compare
+        row = table.frame.loc[table.frame["area_code"] == area_code].iloc[0]
+        if pd.isna(row["value"]) and not row["suppressed"]:
+            continue  # does not apply here (a Scottish layer for London) or no answers from the area
+        shown = table.areas.loc[~table.areas["suppressed"], "value"].dropna().astype(float)
+        q = shown.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(shown) else [np.nan] * 4
+        rows.append(
+            {
+                "indicator": ind.id,
+                "title": table.title,
+                "unit": ind.unit,
+                "value": row["value"],
+                "lo": row["lo"],
+                "hi": row["hi"],
+                "n": int(row["n"]),
+                "n_meaning": ind.n_meaning,
+                "uk_value": float(table.uk["value"]),
+                "comparison": row["comparison"],
+                "polarity": ind.polarity,
+                "suppressed": bool(row["suppressed"]),
+                "suppressed_reason": row["suppressed_reason"],
+                "synthetic": table.synthetic,
+                "area_min": q[0],
+                "area_q25": q[1],
+                "area_q75": q[2],
+                "area_max": q[3],
+                "areas_shown": len(shown),
+            }
+        )
+    return Profile(
+        area_code,
+        t.names.get(area_code, area_code),
+        level,
+        pd.DataFrame(rows, columns=PROFILE_COLUMNS),
+        settings.comparison_level,
+        every.unavailable,
+    )
+
+
+def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:
+    """The table's own columns (COLUMNS) with the selection (level, age_group, profession) and 'source', for
+    display; downloads use :func:`tidy_frame`."""
+    out = table.frame.copy()
+    if decimals is not None:
+        out[["value", "lo", "hi"]] = out[["value", "lo", "hi"]].round(decimals)
+    out["level"] = table.level
+    out["age_group"] = table.age_group or ""
+    out["profession"] = table.profession or ""
+    out["source"] = source_text(table)
+    return out
