@@ -5,7 +5,7 @@ Run: python scripts/make_docs_images.py [OUT_DIR]   (default docs/exports)
 
 The teams come from a fresh database seeded from data/teams.csv (never the local data/teams.db), so the images
 show the bundled data. A4 pages are written at 100 dpi instead of 300 to keep the repository small; the layout is
-in inches, so it is the same page. tests/test_docs_images.py regenerates them and compares with the committed ones.
+in inches, so it is the same page. tests/render/test_docs_images.py regenerates them and compares with the committed ones.
 """
 
 from __future__ import annotations

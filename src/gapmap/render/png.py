@@ -5,7 +5,7 @@ best: for an A4 map at 300 dpi (8.7 million pixels of mostly flat colour) that s
 time, and on such images the unfiltered rows compress smaller anyway. So the pixels are drawn by matplotlib
 (``savefig(format="raw")``: the same pixels as its PNG) and written here with filter type 0 and zlib, with the
 same chunks matplotlib and Pillow write: size and colour type, resolution (pHYs) and the text metadata. Any PNG
-reader decodes the file to exactly the pixels matplotlib drew (tests/test_png.py checks that with Pillow).
+reader decodes the file to exactly the pixels matplotlib drew (tests/render/test_png.py checks that with Pillow).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Write the hostile-input corpus beside this script (run from anywhere; output is deterministic).
 
-Each file is what a careless or hostile user could hand gapmap; tests/test_hostile.py says what must happen.
+Each file is what a careless or hostile user could hand gapmap; tests/cli/test_hostile.py says what must happen.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import browser_support as bs
+from tests.app import browser_support as bs
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs" / "app"

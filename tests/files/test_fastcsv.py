@@ -22,7 +22,7 @@ from gapmap.settings import Settings
 from gapmap.survey import validate
 from tests.conftest import DATA
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CSV_FILES = sorted(
     p for p in [*DATA.glob("*.csv"), *(DATA / "hostile").glob("*.csv"), *(DATA / "hostile").glob("*.txt")]
 )

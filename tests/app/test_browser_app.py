@@ -15,7 +15,7 @@ import pytest
 from gapmap.geo import levels
 from gapmap.settings import Settings
 from gapmap.teams.store import Store
-from tests import browser_support as bs
+from tests.app import browser_support as bs
 
 W, H = 1366, 768
 pytestmark = pytest.mark.browser
