@@ -75,3 +75,42 @@ def test_a_database_error_shows_no_host_port_or_password(monkeypatch):
         "teams database is not available" in shown,
         [w for w in ("127.0.0.1", "hunter2", "port", "5432", ":1") if w in shown],
     ) == (True, [])
+
+
+def test_the_guess_limit_holds_across_fresh_sessions():
+    """Ten fresh sessions, two wrong guesses each: the server-wide limit (kept in the teams database) refuses
+    every try by the 20th, and a new session's right passphrase is refused too, unchecked."""
+    messages = []
+    for session in range(10):
+        at = teams_page()
+        for guess in range(2):
+            at.text_input(key="passphrase").input(f"guess {session}-{guess}").run()
+            messages.append(at.error[0].value if at.error else "")
+    assert messages[0] == "That passphrase is not right."
+    assert messages[-1].startswith("Too many wrong passphrases from your network address")
+    assert sum(m.startswith("Too many wrong passphrases from") for m in messages) == 20 - state.CLIENT_LOCK_AFTER
+    late = teams_page()
+    late.text_input(key="passphrase").input("open sesame").run()
+    assert not late.get("file_uploader") and late.error[0].value.startswith("Too many wrong passphrases")
+
+
+def test_the_guess_limit_counts_per_client_and_overall_and_lifts_after_its_window(tmp_path: Path):
+    from gapmap.settings import Settings
+    from gapmap.teams.store import Store
+
+    store = Store(Settings(database_url=f"sqlite:///{tmp_path / 'g.db'}"), seed=False)
+    limit = state.GuessLimit()
+    for i in range(state.CLIENT_LOCK_AFTER):
+        store.record_attempt("10.0.0.1", False, at=1000.0 + i)
+    assert limit.refusal(*store.failed_attempts("10.0.0.1", limit.since(1100.0))).startswith(
+        "Too many wrong passphrases from your network address"
+    )
+    assert limit.refusal(*store.failed_attempts("10.0.0.2", limit.since(1100.0))) == ""  # another address
+    for i in range(state.SERVER_LOCK_AFTER - state.CLIENT_LOCK_AFTER):
+        store.record_attempt(f"10.0.1.{i}", False, at=1100.0 + i)
+    assert "locked for everyone" in limit.refusal(*store.failed_attempts("10.0.0.2", limit.since(1200.0)))
+    # A right passphrase clears its own address's count, not the server's.
+    store.record_attempt("10.0.0.1", True, at=1200.0)
+    assert store.failed_attempts("10.0.0.1", limit.since(1201.0)) == (0, state.SERVER_LOCK_AFTER)
+    # An hour after the last wrong try, everything has aged out.
+    assert store.failed_attempts("10.0.0.2", limit.since(1100.0 + state.GUESS_WINDOW_S + 60)) == (0, 0)

@@ -189,6 +189,45 @@ class Gate:
         )
 
 
+# The server-wide limit, over every session, restart and server process (the counts live in the teams database):
+# a fresh browser session costs an attacker nothing, so the per-session gate alone does not bound guessing.
+GUESS_WINDOW_S = 3600.0  # wrong passphrases count for an hour, then age out (the lock lifts by itself)
+CLIENT_LOCK_AFTER = 10  # from one client address within the window: that address is refused
+SERVER_LOCK_AFTER = 20  # from every client together within the window: everyone is refused
+
+
+@dataclass(frozen=True)
+class GuessLimit:
+    """Whether a passphrase may be compared at all, from the wrong tries counted in the teams database.
+
+    >>> GuessLimit().refusal(9, 19), GuessLimit().refusal(10, 10)[:28], GuessLimit().refusal(0, 20)[:28]
+    ('', 'Too many wrong passphrases f', 'Too many wrong passphrases h')
+    """
+
+    window_s: float = GUESS_WINDOW_S
+    client_after: int = CLIENT_LOCK_AFTER
+    server_after: int = SERVER_LOCK_AFTER
+
+    def since(self, now: float) -> float:
+        """The start of the window the counts are taken over."""
+        return now - self.window_s
+
+    def refusal(self, client_failures: int, all_failures: int) -> str:
+        """'' when a try may be compared; otherwise the message to show instead (the passphrase is not checked)."""
+        minutes = round(self.window_s / 60)
+        if client_failures >= self.client_after:
+            return (
+                f"Too many wrong passphrases from your network address: editing is locked for up to {minutes} "
+                "minutes. Ask whoever runs gapmap for the passphrase and try again later."
+            )
+        if all_failures >= self.server_after:
+            return (
+                f"Too many wrong passphrases have been tried on this server: editing is locked for everyone for up "
+                f"to {minutes} minutes. Try again later."
+            )
+        return ""
+
+
 LOCKED_MESSAGE = (
     f"Locked: {GATE_LOCK_AFTER} wrong passphrases in this session. The page stays read-only; "
     "ask whoever runs gapmap for the passphrase and open the page again later."

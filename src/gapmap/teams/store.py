@@ -64,6 +64,17 @@ team_table = sa.Table(
     sa.Column("removed_by", sa.Integer),
 )
 
+# Every editor passphrase tried in the app, right or wrong, by client address: the server-wide guess limit
+# (gapmap.app.state.GuessLimit) counts them here, so it holds across sessions, restarts and server processes.
+attempts = sa.Table(
+    "editor_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),  # seconds since the epoch
+    sa.Column("client", sa.Text, nullable=False, default=""),
+    sa.Column("ok", sa.Boolean, nullable=False),
+)
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -184,6 +195,36 @@ class Store:
         )
 
     # -- writing ---------------------------------------------------------------------------------------------
+
+    def record_attempt(self, client: str, ok: bool, at: float) -> None:
+        """Note one editor passphrase try (never the passphrase itself)."""
+        with self.engine.begin() as conn:
+            conn.execute(attempts.insert().values(at=at, client=client[:200], ok=ok))
+
+    def failed_attempts(self, client: str, since: float) -> tuple[int, int]:
+        """Wrong passphrases since ``since``: (from this client, after its last right one; from every client)."""
+        with self.engine.connect() as conn:
+            last_ok = conn.execute(
+                sa.select(sa.func.max(attempts.c.at)).where(
+                    attempts.c.client == client, attempts.c.ok.is_(True), attempts.c.at >= since
+                )
+            ).scalar_one()
+            mine = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(attempts)
+                .where(
+                    attempts.c.client == client,
+                    attempts.c.ok.is_(False),
+                    attempts.c.at >= max(since, last_ok or since),
+                )
+            ).scalar_one()
+            every = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(attempts)
+                .where(attempts.c.ok.is_(False), attempts.c.at >= since)
+            ).scalar_one()
+        return int(mine), int(every)
+
     def import_file(
         self,
         path: str | Path,

@@ -1,6 +1,7 @@
 """The "Add teams" page (analysts, ``?page=teams``): upload, preview every row's problems, confirm; history, undo.
 
-Only editors write: a passphrase from GAPMAP_EDITOR_PASSWORD or Streamlit secrets, rate-limited per session.
+Only editors write: a passphrase from GAPMAP_EDITOR_PASSWORD or Streamlit secrets, rate-limited per session and
+server-wide (by client address and overall, counted in the teams database: ``gapmap.app.state.GuessLimit``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,18 @@ def _has_secrets() -> bool:
         return False
 
 
-def _gate(expected: str) -> None:
-    """Ask for the passphrase; a few free tries, then a doubling wait, then the session is locked."""
+def _client() -> str:
+    """The client's network address as Streamlit sees it ('' where it cannot tell, e.g. in AppTest)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request context
+        return ""
+    return address if isinstance(address, str) else ""  # AppTest gives a stand-in object: one unknown client
+
+
+def _gate(expected: str, store: Store) -> None:
+    """Ask for the passphrase. Server-wide (by client address and overall, counted in the teams database) a locked
+    limit refuses every try; per session a few free tries, then a doubling wait, then the session is locked."""
     gate = st.session_state.setdefault("editor_gate", state.Gate())
     if gate.locked:
         st.error(state.LOCKED_MESSAGE)
@@ -38,12 +49,24 @@ def _gate(expected: str) -> None:
         now = time.monotonic()
         if now >= gate.wait_until:  # compared now: not again until the passphrase changes
             st.session_state["gate_last_try"] = given
-        ok, message = gate.attempt(given, expected, now)
-        if ok:
-            st.session_state["editor"] = True
-            st.rerun()
-        common.log.warning("wrong editor passphrase (%d in this session)", gate.failures)
-        st.session_state["gate_message"] = message
+        client, wall = _client(), time.time()
+        limit = state.GuessLimit()
+        refused = limit.refusal(*store.failed_attempts(client, limit.since(wall)))
+        if refused:
+            common.log.warning("editor passphrase refused unchecked: server-wide limit (client %r)", client)
+            st.session_state["gate_message"] = refused
+        else:
+            checked = now >= gate.wait_until and not gate.locked
+            ok, message = gate.attempt(given, expected, now)
+            if checked:
+                store.record_attempt(client, ok, wall)
+            if ok:
+                st.session_state["editor"] = True
+                st.rerun()
+            common.log.warning(
+                "wrong editor passphrase (%d in this session, client %r)", gate.failures, client
+            )
+            st.session_state["gate_message"] = message
     if st.session_state.get("gate_message"):
         st.error(st.session_state["gate_message"])
 
@@ -123,7 +146,7 @@ def page() -> None:
             "Read-only: no editor passphrase is configured (GAPMAP_EDITOR_PASSWORD or Streamlit secrets)."
         )
     elif not st.session_state.get("editor"):
-        _gate(expected)
+        _gate(expected, store)
     editor = bool(expected) and bool(st.session_state.get("editor"))
     if editor:
         st.success("You can add teams.")
