@@ -93,6 +93,10 @@ def test_folium_escapes_the_text(text: str, team_points):
     decoded = page.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
     dangerous = ("<img src=x", "<script>alert", "javascript:alert", "$x^$", "`code`")
     assert [d for d in dangerous if d in decoded] == []
+    # Bidi overrides and controls are shown, not obeyed, in popups and tooltips (app and HTML export alike).
+    assert re.findall("[\u202a-\u202e\u2066-\u2069\x00-\x08\x1b]", page) == []
+    if "\u202e" in text:
+        assert "[U+202E]" in decoded
 
 
 def test_streamlit_shows_uploaded_text_as_text():

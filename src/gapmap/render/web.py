@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from gapmap import safetext
 from gapmap.measures import comparison
 from gapmap.present.mapspec import MapSpec
 from gapmap.render import assets
@@ -35,8 +36,10 @@ ATTRIBUTION = "Boundaries © ONS, OS (OGL v3.0)"
 
 
 def esc(value: Any) -> str:
-    """HTML-escape, and neutralise template-literal characters (folium puts popups inside JS backquotes)."""
-    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    """HTML-escape, neutralise template-literal characters (folium puts popups inside JS backquotes), and show
+    bidi overrides and control characters as ``[U+202E]`` (:func:`gapmap.safetext.visible`) so they cannot reorder
+    a popup or tooltip on screen."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else safetext.visible(value)
     return html.escape(text, quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
