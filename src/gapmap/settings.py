@@ -84,7 +84,10 @@ class Settings:
     # instead of taking minutes and gigabytes. Each is checked before the work it bounds.
     max_file_mb: int = field(
         default=50,
-        metadata={"env": "GAPMAP_MAX_FILE_MB", "help": "Largest survey or teams file read, in megabytes."},
+        metadata={
+            "env": "GAPMAP_MAX_FILE_MB",
+            "help": "Largest survey or teams file read, in megabytes (1,000,000 bytes), in the app too.",
+        },
     )
     max_rows: int = field(
         default=200_000,

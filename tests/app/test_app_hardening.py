@@ -88,7 +88,9 @@ def test_the_guess_limit_holds_across_fresh_sessions():
             messages.append(at.error[0].value if at.error else "")
     assert messages[0] == "That passphrase is not right."
     assert messages[-1].startswith("Too many wrong passphrases from your network address")
-    assert sum(m.startswith("Too many wrong passphrases from") for m in messages) == 20 - state.CLIENT_LOCK_AFTER
+    assert (
+        sum(m.startswith("Too many wrong passphrases from") for m in messages) == 20 - state.CLIENT_LOCK_AFTER
+    )
     late = teams_page()
     late.text_input(key="passphrase").input("open sesame").run()
     assert not late.get("file_uploader") and late.error[0].value.startswith("Too many wrong passphrases")
@@ -114,3 +116,27 @@ def test_the_guess_limit_counts_per_client_and_overall_and_lifts_after_its_windo
     assert store.failed_attempts("10.0.0.1", limit.since(1201.0)) == (0, state.SERVER_LOCK_AFTER)
     # An hour after the last wrong try, everything has aged out.
     assert store.failed_attempts("10.0.0.2", limit.since(1100.0 + state.GUESS_WINDOW_S + 60)) == (0, 0)
+
+
+def test_an_upload_over_the_limit_gets_gapmaps_message_in_gapmaps_unit(monkeypatch):
+    """One limit, one unit: the app refuses an over-size survey with the same words as the CLI (MB = 1,000,000
+    bytes, as Streamlit counts them), before reading it; Streamlit's own cap is set well above gapmap's."""
+    import tomllib
+
+    from gapmap.settings import Settings
+
+    monkeypatch.setenv("GAPMAP_MAX_FILE_MB", "1")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["source"] = "upload"
+    at.query_params["indicator"] = "respondents"
+    at.run()
+    data = (ROOT / "data" / "sample_survey.csv").read_bytes()
+    body = data.split(b"\n", 1)[1]
+    big = data + body * ((1_000_001 - len(data)) // len(body) + 1)
+    assert 1_000_000 < len(big) < 1024 * 1024  # over 1 MB, under 1 MiB: the unit matters
+    at.file_uploader(key="survey_upload").upload("big.csv", big, "text/csv")
+    at.run()
+    shown = " ".join(e.value for e in [*at.error, *at.markdown, *at.code])
+    assert "Expected a file of at most 1 MB; big.csv is" in shown, shown[:500]
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] > Settings().max_file_mb

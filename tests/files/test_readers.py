@@ -44,9 +44,9 @@ def test_a_row_with_a_million_fields_is_refused_with_its_row(tmp_path: Path):
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path):
     p = tmp_path / "big.csv"
-    p.write_bytes(HEAD.encode() + b"Wales,Nurse,4\n" * 100_000)  # 1.3 MB (MiB)
+    p.write_bytes(HEAD.encode() + b"Wales,Nurse,4\n" * 100_000)  # 1.4 MB (1,000,000 bytes each)
     (msg,) = problems(p, from_env({"GAPMAP_MAX_FILE_MB": "1"}))
-    assert msg.startswith("Expected a file of at most 1 MB; big.csv is 1.3 MB.")
+    assert msg.startswith("Expected a file of at most 1 MB; big.csv is 1.4 MB.")
 
 
 def _sheet_bomb(rows: int, dimension: bool) -> bytes:

@@ -248,7 +248,7 @@ def user_error_message(exc: BaseException) -> str:
     return f"Something went wrong and nothing was changed ({type(exc).__name__}). The details are in the server log."
 
 
-def digest(data: bytes) -> str:
+def digest(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 

@@ -20,7 +20,7 @@ from gapmap.settings import Settings
 
 MAX_LISTED = 100  # a broken file can have a problem on every row; list this many, then say how many more
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-MB = 1024 * 1024
+MB = 1_000_000  # a megabyte as Streamlit's upload limit and most file managers count it: one unit everywhere
 
 
 @dataclass

@@ -98,10 +98,12 @@ def store_and_version() -> tuple[Store, int]:
 
 
 @st.cache_resource(show_spinner="Reading the survey…", max_entries=8)
-def load_responses(key: str, name: str, _data: bytes | None) -> Any:
-    """The survey responses of the bundled sample (key 'sample') or of an upload (key: the file's SHA-256)."""
-    path = Path(name) if _data is not None else None
-    return load_survey(path, _data)
+def load_responses(key: str, name: str, _upload: Any | None) -> Any:
+    """The survey responses of the bundled sample (key 'sample') or of an upload (key: the file's SHA-256). The
+    upload's bytes are read here, only when not cached, and dropped once parsed."""
+    if _upload is None:
+        return load_survey(None, None)
+    return load_survey(Path(name), _upload.getvalue())
 
 
 def sample_responses() -> Any:

@@ -12,7 +12,7 @@ import streamlit.components.v1 as components
 from gapmap import safetext
 from gapmap.app import state
 from gapmap.app.pages import common
-from gapmap.files import io
+from gapmap.files import io, readers
 from gapmap.geo.find import find_area
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.indicators import INDICATORS
@@ -195,9 +195,12 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
     try:
         upload = c["upload"]
         if c["source"] == "upload" and upload is not None:
-            data = upload.getvalue()
-            data_key = state.digest(data)
-            responses = common.load_responses(data_key, upload.name, data)
+            readers.check_size(
+                upload.size, upload.name, settings
+            )  # gapmap's limit and message, not Streamlit's
+            # Hashed in place, and the bytes copied only to parse a file not yet cached: nothing holds a copy after.
+            data_key = state.digest(upload.getbuffer())
+            responses = common.load_responses(data_key, upload.name, upload)
         else:
             if c["source"] == "upload":
                 st.info("Upload a survey file to map it; until then the bundled synthetic sample is shown.")
