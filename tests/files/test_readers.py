@@ -136,3 +136,24 @@ def test_blank_rows_count_towards_the_row_limit(tmp_path: Path):
     p.write_text(HEAD + ",,\n" * 300, encoding="utf-8")
     (msg,) = problems(p, from_env({"GAPMAP_MAX_ROWS": "100"}))
     assert msg.startswith("row 102: Expected at most 100 data rows; the file has more (100 of them blank).")
+
+
+def test_a_file_mixing_utf8_and_windows_1252_names_the_windows_1252_line(tmp_path: Path):
+    """Rows 2-3 are UTF-8 ("Café"), row 4 was pasted in from a Windows-1252 export: row 4 is named, and only it."""
+    p = tmp_path / "mixed.csv"
+    p.write_bytes(
+        HEAD.encode()
+        + "Wales,Café nurse,4\n".encode()
+        + "Wales,Crèche worker,3\n".encode()
+        + "Wales,Caf\xe9 manager,2\n".encode("cp1252")
+    )
+    (msg,) = problems(p)
+    assert msg.startswith("row 4: Expected UTF-8 text like the rest of mixed.csv (2 other line(s)")
+    assert "byte 0xe9 ('é') at position 10" in msg
+
+
+def test_a_windows_1252_file_alone_is_still_read(tmp_path: Path):
+    p = tmp_path / "cp.csv"
+    p.write_bytes((HEAD + "Wales,Caf\xe9 manager,2\n").encode("cp1252"))
+    t = gio.read_table(p, settings=Settings())
+    assert (t.encoding, t.frame.iloc[0, 1]) == ("windows-1252", "Café manager")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gapmap.files.readers import column_letter, sniff
+from gapmap.files.readers import check_one_encoding, column_letter, sniff
 from gapmap.problems import InputError
 from gapmap.settings import Settings
 
@@ -61,7 +61,7 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
-def _source(data: bytes) -> tuple[bytes, str] | None:
+def _source(data: bytes, name: str) -> tuple[bytes, str] | None:
     """(the file as UTF-8 bytes, its encoding as :func:`gapmap.files.readers.decode` names it), or None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -73,6 +73,7 @@ def _source(data: bytes) -> tuple[bytes, str] | None:
         return None
     if _utf8(data):
         return data, "utf-8"
+    check_one_encoding(data, name)
     try:
         return data.decode("cp1252").encode("utf-8"), "windows-1252"
     except UnicodeDecodeError:
@@ -215,7 +216,7 @@ def read(
     ``wanted`` picks the columns to read by heading; the others are tokenised by the parser but never
     become values. Every heading is still returned, in file order.
     """
-    source = _source(data)
+    source = _source(data, name)
     if source is None:
         return None
     data, encoding = source

@@ -109,6 +109,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    check_one_encoding(data, name)
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError as exc:
@@ -118,6 +119,43 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             f"(0x{data[exc.start]:02x} at position {exc.start}) that is neither. "
             "Fix: in Excel use 'Save as' > 'CSV UTF-8 (Comma delimited)'.",
         ) from None
+
+
+def check_one_encoding(data: bytes, name: str) -> None:
+    """InputError naming every line that is not UTF-8 in a file whose other accented lines are UTF-8.
+
+    A file pasted together from two exports (one saved as UTF-8, one by older Excel as Windows-1252) would otherwise
+    be read whole as Windows-1252, garbling the UTF-8 rows ("CafÃ©") and blaming them, never the real culprit.
+    Lines are counted as a text editor counts them (a quoted cell with a line break spans two).
+    """
+    utf8_lines, bad = 0, []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError as exc:
+            bad.append((number, line, exc.start))
+    if not utf8_lines or not bad:
+        return
+    issues = []
+    for number, line, at in bad[:MAX_LISTED]:
+        char = line[at : at + 1].decode("cp1252", errors="replace")
+        issues.append(
+            Issue(
+                number,
+                None,
+                short(line.decode("cp1252", errors="replace").strip()),
+                f"Expected UTF-8 text like the rest of {name} ({utf8_lines:,} other line(s) with accented letters "
+                f"are UTF-8); this line has byte 0x{line[at]:02x} ('{char}') at position {at + 1}, which is "
+                "Windows-1252. Fix: retype that line's accented letters in the UTF-8 file, or save the whole file "
+                "again from one program as 'CSV UTF-8'.",
+            )
+        )
+    if len(bad) > MAX_LISTED:
+        issues.append(Issue(None, None, name, f"… and {len(bad) - MAX_LISTED:,} more line(s) like these."))
+    raise InputError(issues)
 
 
 def file_problem(name: str, message: str) -> InputError:
