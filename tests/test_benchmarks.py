@@ -39,7 +39,7 @@ def test_unknown_benchmark_names_the_valid_ones():
         timeout=120,
     )
     assert done.returncode == 2
-    assert "unknown benchmark nonesuch; expected one of survey, teams, render, app" in done.stderr
+    assert "unknown benchmark nonesuch; expected one of survey, teams, render, app, load" in done.stderr
 
 
 def test_a_registered_benchmark_without_its_file_is_skipped_with_a_line(capsys):
