@@ -22,7 +22,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:"
     )
     for _, row in gaps.head(args.top).iterrows():
-        print(f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2")
+        near = (
+            f"; nearest known team {row['nearest_team_km']:,.0f} km away ({row['nearest_team']})"
+            if row["nearest_team"]
+            else ""
+        )
+        print(f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2{near}")
     if len(gaps) > args.top:
         print(f"  … and {len(gaps) - args.top} more (--top N to list more, --out FILE for all)")
     if args.out:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from gapmap.geo import areas, levels
 from gapmap.geo.areas import UK_CODE
+from gapmap.measures import nearest
 from gapmap.measures.indicators import INDICATORS, IndicatorTable
 from gapmap.settings import Settings, from_env
 from gapmap.teams import layer
@@ -183,4 +184,9 @@ def coverage(
         ]
     ]
     out["share_no_team"] = out["share_no_team"].round(4)
+    # What a commissioner asks next: the nearest known team and the neighbours (blank on the UK row).
+    local = nearest.local_view(settings, lv.id, known_by, store)
+    out = out.merge(local, on="area_code", how="left")
+    out[["neighbours", "neighbours_served"]] = out[["neighbours", "neighbours_served"]].astype("Int64")
+    gaps = gaps.merge(local, on="area_code", how="left")
     return Coverage(headline, out, gaps, len(areas_only), lv.noun)
