@@ -9,6 +9,7 @@ refused with an :class:`~gapmap.problems.InputError` naming the path the user ga
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -125,10 +126,31 @@ def prepare(path: str | Path, fill: Callable[[Path], object]) -> Pending:
         os.close(fd)
         fill(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a file we write should look like any other
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise _disk_full(given) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return Pending(given, real, tmp)
+
+
+def _disk_full(given: Path) -> InputError:
+    """A write that ran out of space, naming the path the user gave (the OS error names no file, or the
+    temporary one)."""
+    return InputError(
+        [
+            Issue(
+                None,
+                None,
+                str(given),
+                f"Could not write {given}: the disk is full (nothing was replaced). "
+                "Fix: free some space, or write to another disk.",
+            )
+        ]
+    )
 
 
 def write_with(path: str | Path, fill: Callable[[Path], object]) -> Path:
@@ -179,7 +201,7 @@ def refuse_replacing(
     ...     refuse_replacing([("survey file", "s.csv")], [("--out", "s.png"), ("data CSV beside --out", "s.csv")])
     ... except InputError as exc:
     ...     print(exc.issues[0].message)
-    Expected an output that is not one of this command's inputs; the data CSV beside --out s.csv would replace the survey file s.csv. Fix: give the output another name.
+    Expected outputs that leave this command's inputs alone; writing the data CSV beside --out s.csv would replace the survey file s.csv. Fix: choose another output name.
     """
     given_inputs = [(what, Path(p)) for what, p in inputs if p is not None and str(p) != STDOUT]
     issues = []
@@ -193,8 +215,8 @@ def refuse_replacing(
                         None,
                         out_what,
                         str(out),
-                        f"Expected an output that is not one of this command's inputs; the {out_what} {out} "
-                        f"would replace the {in_what} {inp}. Fix: give the output another name.",
+                        f"Expected outputs that leave this command's inputs alone; writing the {out_what} {out} "
+                        f"would replace the {in_what} {inp}. Fix: choose another output name.",
                     )
                 )
                 break
