@@ -55,7 +55,25 @@ def pipe_closed() -> int:
     return EXIT_PIPE
 
 
+_sigint_seen = False
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    """Python's own Ctrl-C handler, remembering that it ran: a library may turn the KeyboardInterrupt raised
+    inside its import into another error (numpy: ImportError), which is still an interrupt."""
+    global _sigint_seen
+    _sigint_seen = True
+    raise KeyboardInterrupt
+
+
+def _catch_sigint() -> None:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        with contextlib.suppress(ValueError):  # only the main thread may set a handler
+            signal.signal(signal.SIGINT, _on_sigint)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _catch_sigint()
     try:
         code = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
@@ -64,6 +82,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return interrupted()
     except BrokenPipeError:
         return pipe_closed()
+    except BaseException:
+        if _sigint_seen:
+            return interrupted()
+        raise
+    finally:
+        if signal.getsignal(signal.SIGINT) is _on_sigint:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -86,6 +112,8 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"gapmap: {safetext.terminal(os_message(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT if exc.errno in (errno.ENOSPC, errno.EDQUOT) else EXIT_ERROR
     except Exception as exc:  # last resort: a message, never a traceback, unless debugging
+        if _sigint_seen:
+            raise KeyboardInterrupt from None
         if os.environ.get("GAPMAP_DEBUG"):
             raise
         print(

@@ -54,6 +54,28 @@ def csv_path(image: str | Path) -> Path:
     return p.with_suffix(".csv") if p.suffix else p.with_name(p.name + ".csv")
 
 
+HEADING_LIMITS = {"--title": 200, "--subtitle": 400}  # characters: both fit every export size (shrunk to fit)
+
+
+def check_headings(title: str | None, subtitle: str | None) -> None:
+    """InputError, before anything is drawn, for a title or subtitle longer than a page can hold.
+
+    >>> check_headings("Waiting times", None)
+    """
+    issues = [
+        Issue(
+            None,
+            option,
+            f"{text[:40]}…",
+            f"Expected a {option} of at most {limit} characters; found {len(text):,}. Fix: shorten it.",
+        )
+        for option, text in (("--title", title), ("--subtitle", subtitle))
+        if text is not None and len(text) > (limit := HEADING_LIMITS[option])
+    ]
+    if issues:
+        raise InputError(issues)
+
+
 def companions(image: str | Path) -> list[tuple[str, Path]]:
     """Every file an export of ``image`` writes, each with what it is: the image, its alt text, its data CSV.
 
@@ -153,6 +175,7 @@ def write_map(
     """
     from gapmap.render import static
 
+    check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
     laid = static.map_figure(spec, size, title, subtitle, csv_path(image).name)
@@ -194,6 +217,7 @@ def write_chart(
     from gapmap.present import chartspec, tables
     from gapmap.render import charts
 
+    check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
     spec = chartspec.ranked_spec(
@@ -220,6 +244,7 @@ def write_profile(
     from gapmap.present import chartspec
     from gapmap.render import charts
 
+    check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
     spec = chartspec.spine_spec(profile, csv_path(image).name, title, subtitle)
