@@ -361,8 +361,8 @@ def test_team_serving_an_icb_serves_all_its_local_authorities(tmp_path: Path):
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
-        (["teams", "undo", "99999999999"], "there is no batch 99999999999"),
-        (["teams", "remove", "2147483648"], "there is no id 2147483648"),
+        (["teams", "undo", "99999999999"], "Expected an import batch to undo"),
+        (["teams", "remove", "2147483648"], "Expected the id of a current team"),
         (["teams", "undo", "2147483647"], "no such batch"),
     ],
 )
