@@ -3,6 +3,9 @@
 Every import is one transaction and one recorded batch; writers are serialised (SQLite BEGIN IMMEDIATE,
 PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind. A batch's
 rows are loaded in bulk through the driver (COPY on PostgreSQL, one executemany on SQLite), not row by row.
+
+This module is long because the schema, the two writing transactions (the first use's seed and an import),
+undo and the bulk load share one lock and are best read together.
 """
 
 from __future__ import annotations
@@ -204,10 +207,31 @@ class Store:
             return
         with self.engine.connect() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
+                return  # the usual case, answered without waiting for the writers' lock
+        table = io.read_table(path, None, self.settings)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        # Under the writers' lock from the emptiness check to the commit: parallel first uses (eight imports
+        # into a new database) seed once, and none validates the bundled list against another's seed.
+        with self.engine.begin() as conn:
+            _lock(conn)
+            if conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
                 return
-        self.import_file(
-            path, by="gapmap (bundled list)", kind="seed", trust_location_basis=True, only_if_empty=True
-        )
+            checked = validate.check(table, self.settings, set(), None, trust_location_basis=True)
+            if checked.issues:
+                raise InputError(checked.issues)
+            records = checked.records
+            keys = checked.keys
+            if keys is None:
+                keys = validate.dedupe_keys(records["name"], records["latitude"], records["longitude"])
+            batch_id = _new_batch(
+                conn,
+                kind="seed",
+                file_name=path.name,
+                file_sha256=digest,
+                by="gapmap (bundled list)",
+                rows_added=len(records),
+            )
+            _insert(conn, batch_id, records, keys)
 
     # -- writing ---------------------------------------------------------------------------------------------
     def import_file(
@@ -221,7 +245,6 @@ class Store:
         postcode_file: str | Path | None = None,
         kind: str = "import",
         trust_location_basis: bool = False,
-        only_if_empty: bool = False,
     ) -> ImportResult:
         """Validate, geocode and add a CSV of teams as one batch; all-or-nothing unless ``skip_invalid``."""
         path = Path(path)
@@ -238,8 +261,6 @@ class Store:
             raise InputError(checked.issues)
         with _pending_files() as held, self.engine.begin() as conn:
             _lock(conn)
-            if only_if_empty and conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
-                return ImportResult(None, 0, 0, [], [])
             # Re-check duplicates against what concurrent imports committed since validation: only batches
             # recorded after the snapshot can hold them (writers are serialised, so ids commit in order).
             records = checked.records
