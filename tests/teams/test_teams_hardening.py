@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -187,22 +188,44 @@ def test_cr_inside_a_quoted_name_is_part_of_it(eol: str, parser: str, tmp_path: 
     assert (result.added, added) == (2, ["Team\rName", "Other"])
 
 
-def _import_one(args: tuple[str, str]) -> str:
-    url, path = args
-    return Store(Settings(database_url=url)).import_file(path).summary()
+def _import_one(url: str, path: str, delay: float, start: Any, results: Any) -> None:
+    import time
+
+    from gapmap.teams import validate  # noqa: F401  (imported before the start, so all begin together)
+
+    # Stagger what each first use reads after its "is it empty?", as a slow disk or a busy machine does: one
+    # process's seed then commits between another's check and its read.
+    snapshot = Store._snapshot
+
+    def slow_snapshot(self: Store) -> tuple[int, set[str]]:
+        time.sleep(delay)
+        return snapshot(self)
+
+    Store._snapshot = slow_snapshot  # type: ignore[method-assign]
+    start.wait()
+    try:
+        results.put(Store(Settings(database_url=url)).import_file(path).summary())
+    except Exception as exc:  # the test reports it
+        results.put(f"{type(exc).__name__}: {exc}")
 
 
 def test_parallel_first_imports_seed_once(tmp_path: Path):
+    """Eight imports into a new database at once: each lands, and the bundled list is seeded once."""
     import multiprocessing
 
+    ctx = multiprocessing.get_context("spawn")
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    files = []
+    start, results = ctx.Barrier(8), ctx.Queue()
+    procs = []
     for i in range(8):
         f = tmp_path / f"t{i}.csv"
         f.write_text(f"name,postcode\nParallel team {i},BT7 1NN\n", encoding="utf-8")
-        files.append((url, str(f)))
-    with multiprocessing.get_context("spawn").Pool(8) as pool:
-        summaries = pool.map(_import_one, files)
+        procs.append(ctx.Process(target=_import_one, args=(url, str(f), 0.5 * i, start, results)))
+    for proc in procs:
+        proc.start()
+    summaries = [results.get(timeout=300) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
     assert all(s.startswith("added 1 team(s)") for s in summaries), summaries
     store = Store(Settings(database_url=url))
     history = store.history()
