@@ -22,17 +22,18 @@ ROOT = Path(__file__).resolve().parents[2]
     [
         ("nonsense://x", "found 'nonsense://x' (Can't load plugin"),
         ("garbage", "found 'garbage' (Could not parse"),
-        ("sqlite:////nonexistent/dir/x.db", "(there is no folder /nonexistent)"),
+        ("sqlite:///{tmp}/missing/dir/x.db", "(there is no folder {tmp}/missing)"),
         ("postgresql://u:secret@127.0.0.1:1/x", "found 'postgresql://u:***@127.0.0.1:1/x'"),
     ],
     ids=["unknown dialect", "not a URL", "no folder", "no server (password hidden)"],
 )
-def test_bad_database_url_exits_1_plainly(url: str, words: str, capsys):
+def test_bad_database_url_exits_1_plainly(url: str, words: str, tmp_path: Path, capsys):
+    url, words = url.format(tmp=tmp_path), words.format(tmp=tmp_path)
     code = main(["teams", "list", "--database", url])
     err = capsys.readouterr().err
     assert code == 1 and words in err and "Expected a teams database that can be opened" in err, err
     assert "Traceback" not in err and "unexpected error" not in err and "secret" not in err
-    assert not Path("/nonexistent").exists()
+    assert list(tmp_path.iterdir()) == []  # no folders made for a path with a typo in it
 
 
 @pytest.mark.parametrize("option", ["--title", "--subtitle"])
