@@ -356,3 +356,18 @@ def test_team_serving_an_icb_serves_all_its_local_authorities(tmp_path: Path):
     bad.write_text("name,established,closed\nOld team,2015,2010\n", "utf-8")
     checked = store.import_file(bad, skip_invalid=True)
     assert checked.added == 0 and "closing year on or after the year established" in checked.issues[0].message
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["teams", "undo", "99999999999"], "Expected an import batch to undo"),
+        (["teams", "remove", "2147483648"], "Expected the id of a current team"),
+        (["teams", "undo", "2147483647"], "no such batch"),
+    ],
+)
+def test_ids_beyond_the_id_column_exit_1_on_every_database(argv: list[str], words: str, db_url: str, capsys):
+    """PostgreSQL's integer ids are 32-bit: a larger one is refused plainly, never sent as SQL."""
+    code = main([*argv, "--database", db_url])
+    err = capsys.readouterr().err
+    assert (code, words in err, "out of range" in err, "Traceback" in err) == (1, True, False, False), err

@@ -2,6 +2,10 @@
 
 import sys
 
-from gapmap.cli.main import main
+try:
+    from gapmap.cli.main import main
+except KeyboardInterrupt:  # Ctrl-C before the command started: one quiet line, like any other moment
+    print("interrupted; nothing half-written was kept.", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gapmap.files import io
+from gapmap.cli.common import check_outputs, database_file, write_text_out
+from gapmap.files import io, output
 from gapmap.geo.find import area_list
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.coverage import coverage
@@ -14,12 +15,16 @@ from gapmap.settings import from_env
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     settings = from_env()
+    check_outputs([("teams database", database_file(settings.teams_db_url))], [("--out", args.out)])
     result = coverage(settings, args.level, args.known_by)
-    print(result.headline)
-    print()
+    # With --out - the CSV is standard output, so the listing goes to standard error.
+    say = sys.stderr if args.out == output.STDOUT else sys.stdout
+    print(result.headline, file=say)
+    print(file=say)
     gaps = result.gaps
     print(
-        f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:"
+        f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:",
+        file=say,
     )
     for _, row in gaps.head(args.top).iterrows():
         near = (
@@ -27,34 +32,44 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             if row["nearest_team"]
             else ""
         )
-        print(f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2{near}")
+        print(
+            f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2{near}", file=say
+        )
     if len(gaps) > args.top:
-        print(f"  … and {len(gaps) - args.top} more (--top N to list more, --out FILE for all)")
-    if args.out:
-        io.write_csv(result.frame, args.out)
+        print(f"  … and {len(gaps) - args.top} more (--top N to list more, --out FILE for all)", file=say)
+    if args.out and write_text_out(args.out, io.csv_text(result.frame)):
         print(f"wrote {args.out}: {len(result.frame)} rows")
     return 0
 
 
 def cmd_areas(args: argparse.Namespace) -> int:
+    check_outputs([], [("--out", args.out)])  # reads only bundled data; the one rule still applies
     frame = area_list(from_env(), args.level)
-    if args.out:
-        io.write_csv(frame, args.out)
+    if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
         print(f"wrote {args.out}: {len(frame)} areas")
-    else:
-        sys.stdout.write(io.csv_text(frame))
     return 0
+
+
+def count(text: str) -> int:
+    """An argparse type for --top: a whole number 0 or more (argparse reports the message, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more; found '{text}'")
+    return value
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("coverage", help="children aged 0-2 where no known parent-infant team serves, by area")
     p.add_argument("--level", choices=list(LEVELS), default="nhs", help="geography (default nhs)")
     p.add_argument("--known-by", type=int, help="teams with evidence by, and open in, this year")
-    p.add_argument("--top", type=int, default=15, help="how many areas to print (default 15)")
-    p.add_argument("--out", help="CSV file with every area of the level")
+    p.add_argument("--top", type=count, default=15, help="how many areas to print (default 15)")
+    p.add_argument("--out", help="CSV file with every area of the level ('-': standard output)")
     p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("areas", help="list a level's areas: codes, names, parents, children aged 0-2")
     p.add_argument("--level", choices=list(LEVELS), default="region", help="geography (default region)")
-    p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.add_argument("--out", help="CSV file to write (default, or '-': standard output)")
     p.set_defaults(func=cmd_areas)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gapmap import safetext
+from gapmap.files import io, output
 from gapmap.geo.levels import LEVELS
 from gapmap.settings import Settings, from_env
 from gapmap.survey.validate import Responses, load_survey
@@ -15,7 +18,47 @@ from gapmap.survey.validate import Responses, load_survey
 if TYPE_CHECKING:
     import geopandas as gpd
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2
+
+Named = tuple[str, "str | Path | None"]
+
+
+def database_file(url: str) -> Path | None:
+    """The file of an SQLite database URL (an input of every command that reads the teams), else None."""
+    if url.startswith("sqlite") and "///" in url:
+        path = url.split("///", 1)[1].split("?", 1)[0]
+        return Path(path) if path and path != ":memory:" else None
+    return None
+
+
+def survey_inputs(args: argparse.Namespace, settings: Settings) -> list[Named]:
+    """The files a survey command reads: the survey (given or bundled), other boundaries, the teams database."""
+    named: list[Named] = [("survey file", getattr(args, "survey", None) or settings.survey_path)]
+    named.append(("boundary file", getattr(args, "boundaries", None)))
+    named.append(("teams database", database_file(settings.teams_db_url)))
+    return named
+
+
+def export_outputs(option: str, image: str | Path) -> list[Named]:
+    """An export and the files written beside it, each labelled for a message ('data CSV beside --out')."""
+    from gapmap.render.exports import companions
+
+    return [
+        (option if what == "output" else f"{what} beside {option}", path) for what, path in companions(image)
+    ]
+
+
+def check_outputs(inputs: Iterable[Named], outputs: Iterable[Named]) -> None:
+    """Refuse, before anything is written, an output that would replace one of the command's inputs."""
+    output.refuse_replacing(inputs, outputs)
+
+
+def write_text_out(path: str, text: str) -> bool:
+    """Write a text output (CSV, GeoJSON) to ``path``, or to standard output for ``-``; True if a file was written."""
+    if path == output.STDOUT:
+        sys.stdout.write(text)
+        return False
+    io.write_text(path, text)
+    return True
 
 
 def settings_for(args: argparse.Namespace) -> Settings:

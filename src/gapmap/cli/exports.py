@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gapmap.cli.common import read_responses
+from gapmap.cli.common import check_outputs, export_outputs, read_responses, survey_inputs
+from gapmap.files import output
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.indicators import INDICATORS
@@ -14,15 +15,24 @@ from gapmap.present.tables import area_profile
 from gapmap.render import exports
 from gapmap.render.names import export_name, profile_name
 from gapmap.render.sizes import SIZES
-from gapmap.settings import from_env
+from gapmap.settings import Settings, from_env
 
 
 def _report(written: exports.Written) -> None:
     print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
 
 
+def _check_out(args: argparse.Namespace, settings: Settings) -> None:
+    """Refuse ``--out -`` and an --out that would replace an input, before anything is read or drawn."""
+    if args.out == output.STDOUT:
+        raise output.refuse_stdout("--out", args.format or "png")
+    if args.out:
+        check_outputs(survey_inputs(args, settings), export_outputs("--out", args.out))
+
+
 def cmd_chart(args: argparse.Namespace) -> int:
     settings = from_env(min_base=args.min_base)
+    _check_out(args, settings)
     survey = INDICATORS[args.indicator].from_survey
     responses = read_responses(args, settings) if survey or args.survey else None
     table = indicator_table(
@@ -30,12 +40,14 @@ def cmd_chart(args: argparse.Namespace) -> int:
     )
     fmt = exports.fmt_of(args.out or "x.png", args.format)
     out = Path(args.out) if args.out else Path(export_name(table, fmt, args.size, args.known_by, "ranked"))
+    check_outputs(survey_inputs(args, settings), export_outputs("--out", out))
     _report(exports.write_chart(table, out, fmt, args.size, args.title, args.subtitle, settings.palette))
     return 0
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
     settings = from_env(min_base=args.min_base)
+    _check_out(args, settings)
     code = exports.resolve_area(args.area, args.level, settings)
     responses = read_responses(args, settings)
     profile = area_profile(settings, code, responses, args.age_group, args.profession, args.known_by)
@@ -47,6 +59,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         code, profile.level, fmt, args.size, args.age_group, args.profession, settings.min_base, args.known_by
     )
     out = Path(args.out) if args.out else Path(name)
+    check_outputs(survey_inputs(args, settings), export_outputs("--out", out))
     _report(exports.write_profile(profile, tables, out, fmt, args.size, args.title, args.subtitle))
     return 0
 

@@ -8,15 +8,19 @@ import sys
 from pathlib import Path
 
 from gapmap import safetext
+from gapmap.cli.codes import EXIT_OK
 from gapmap.cli.common import (
-    EXIT_OK,
+    check_outputs,
+    export_outputs,
     read_boundaries,
     read_responses,
     settings_for,
+    survey_inputs,
     survey_opts,
     team_points,
+    write_text_out,
 )
-from gapmap.files import io
+from gapmap.files import io, output
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.indicators import INDICATORS, IndicatorTable
 from gapmap.present.mapspec import MapSpec, map_spec
@@ -31,6 +35,7 @@ from gapmap.survey.validate import load_survey
 
 def cmd_indicators(args: argparse.Namespace) -> int:
     settings = settings_for(args)
+    check_outputs(survey_inputs(args, settings), [("--out", args.out)])
     responses = read_responses(args, settings)
     ids = [args.indicator] if args.indicator else None
     result = all_indicators(
@@ -39,16 +44,17 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     for miss in result.unavailable:
         print(f"unavailable: {miss}", file=sys.stderr)
     frame = tidy_frames(result.tables)
-    if args.out:
-        io.write_csv(frame, args.out)
+    if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
         print(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
-    else:
-        sys.stdout.write(io.csv_text(frame))
     return EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     settings = settings_for(args)
+    if args.out == output.STDOUT:
+        raise output.refuse_stdout("--out", args.format or "png")
+    if not args.all and args.out:
+        check_outputs(survey_inputs(args, settings), export_outputs("--out", args.out))
     responses = read_responses(args, settings)
     boundaries = read_boundaries(args, settings)
     teams, teams_note = team_points(args, settings)
@@ -65,10 +71,14 @@ def cmd_render(args: argparse.Namespace) -> int:
             level=args.level,
         )
         fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
-        for table in result.tables:
+        known_by = getattr(args, "known_by", None)
+        paths = [Path(args.out_dir) / export_name(table, fmt, args.size, known_by) for table in result.tables]
+        check_outputs(
+            survey_inputs(args, settings), [o for p in paths for o in export_outputs("--out-dir", p)]
+        )
+        for table, path in zip(result.tables, paths, strict=True):
             spec = map_spec(table, settings, boundaries, teams, teams_note)
-            name = export_name(table, fmt, args.size, getattr(args, "known_by", None))
-            _write_map(args, table, spec, Path(args.out_dir) / name, fmt)
+            _write_map(args, table, spec, path, fmt)
         for miss in result.unavailable:
             print(f"unavailable: {miss}", file=sys.stderr)
         return EXIT_OK
@@ -99,13 +109,15 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def _write_map(args: argparse.Namespace, table: IndicatorTable, spec: MapSpec, path: Path, fmt: str) -> None:
-    """A static map with its alt text and data CSV beside it; an HTML map with its alt text."""
+    """A map (static or HTML) with its alt text and data CSV beside it."""
     if fmt.lower() in exports.STATIC_FORMATS:
         written = exports.write_map(table, spec, path, fmt, args.size, args.title, args.subtitle)
-        print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
+    elif fmt.lower() == "html":
+        written = exports.write_html_map(table, spec, path)
     else:
-        out, alt = render_map(spec, path, fmt)
-        print(f"wrote {out} and {alt.name}")
+        render_map(spec, path, fmt)  # refuses the format, listing the valid ones
+        return
+    print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -126,7 +138,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("indicators", help="write the per-area indicator table as CSV")
     survey_opts(p)
     p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)} (default: all)")
-    p.add_argument("--out", help="CSV file to write (default: standard output)")
+    p.add_argument("--out", help="CSV file to write (default, or '-': standard output)")
     p.add_argument("--known-by", type=int, help="team indicators: only teams with evidence by this year")
     p.set_defaults(func=cmd_indicators)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from gapmap import safetext
-from gapmap.files import io
+from gapmap.cli.common import check_outputs, database_file, write_text_out
+from gapmap.files import io, output
 from gapmap.problems import InputError, Issue
 from gapmap.settings import from_env
 from gapmap.teams.store import Store
@@ -17,7 +19,25 @@ def _store(args: argparse.Namespace) -> Store:
     return Store(settings)
 
 
+def _database(args: argparse.Namespace) -> tuple[str, Path | None]:
+    return ("teams database", database_file(from_env(database_url=args.database).teams_db_url))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.rejects == output.STDOUT:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--rejects",
+                    output.STDOUT,
+                    "Expected a file name for --rejects; '-' (standard output) holds the import's summary, and "
+                    "the rejects file is for fixing and re-importing. Fix: give a file name, e.g. --rejects rejects.csv.",
+                )
+            ]
+        )
+    inputs = [("teams file", args.file), ("postcode file", args.postcode_file), _database(args)]
+    check_outputs(inputs, [("--rejects", args.rejects)])
     store = _store(args)
     result = store.import_file(
         args.file,
@@ -37,21 +57,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    check_outputs([_database(args)], [("--out", args.out)])
     store = _store(args)
     frame = store.list_teams(known_by=args.known_by)
     if args.format == "geojson":
         from gapmap.teams.layer import team_points
 
         text = team_points(frame).to_json(drop_id=True)
-        if args.out:
-            io.write_text(args.out, text)
-        else:
-            sys.stdout.write(text + "\n")
-    elif args.out:
-        io.write_csv(frame, args.out)
+        if args.out in (None, output.STDOUT):
+            text += "\n"  # standard output ends its line; a file holds the GeoJSON as written
     else:
-        sys.stdout.write(io.csv_text(frame))
-    if args.out:
+        text = io.csv_text(frame)
+    if write_text_out(args.out or output.STDOUT, text):
         print(f"wrote {args.out}: {len(frame)} team(s)")
     return 0
 
@@ -115,7 +132,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     p = tsub.add_parser("list", help="current teams as CSV or GeoJSON")
     p.add_argument("--format", choices=["csv", "geojson"], default="csv")
-    p.add_argument("--out")
+    p.add_argument("--out", help="file to write (default, or '-': standard output)")
     p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
     common(p)
     p.set_defaults(func=cmd_list)

@@ -206,6 +206,29 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unguard_cell(value: str) -> str:
+    """A cell read back from a CSV gapmap wrote: the leading ' that :func:`safe_cell` added is taken off, exactly
+    where it adds one (a ' before =, +, -, @, tab or CR, not before a number); any other ' is the user's.
+
+    >>> unguard_cell("'=HYPERLINK(1)"), unguard_cell("'+prov"), unguard_cell("'-2.5"), unguard_cell("'tis")
+    ('=HYPERLINK(1)', '+prov', "'-2.5", "'tis")
+    """
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) and safe_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
+def unguard_column(values: np.ndarray) -> np.ndarray:
+    """:func:`unguard_cell` over a column of strings (only the cells starting with ' are looked at)."""
+    marked = [i for i, v in enumerate(values.tolist()) if v.startswith("'")]
+    if not marked:
+        return values
+    out = values.copy()
+    for i in marked:
+        out[i] = unguard_cell(out[i])
+    return out
+
+
 def write_csv(
     rows: Iterable[Sequence[Any]] | pd.DataFrame, path: str | Path, header: Sequence[str] | None = None
 ) -> Path:

@@ -9,10 +9,11 @@ refused with an :class:`~gapmap.problems.InputError` naming the path the user ga
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,10 +126,31 @@ def prepare(path: str | Path, fill: Callable[[Path], object]) -> Pending:
         os.close(fd)
         fill(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a file we write should look like any other
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise _disk_full(given) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return Pending(given, real, tmp)
+
+
+def _disk_full(given: Path) -> InputError:
+    """A write that ran out of space, naming the path the user gave (the OS error names no file, or the
+    temporary one)."""
+    return InputError(
+        [
+            Issue(
+                None,
+                None,
+                str(given),
+                f"Could not write {given}: the disk is full (nothing was replaced). "
+                "Fix: free some space, or write to another disk.",
+            )
+        ]
+    )
 
 
 def write_with(path: str | Path, fill: Callable[[Path], object]) -> Path:
@@ -144,3 +166,74 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 def write_text(path: str | Path, text: str) -> Path:
     """Atomically write UTF-8 ``text`` to ``path`` (newlines as given)."""
     return write_bytes(path, text.encode("utf-8"))
+
+
+STDOUT = "-"  # ``--out -``: standard output, for the formats that are text (CSV, GeoJSON)
+
+PathLike = str | Path
+
+
+def same_file(a: PathLike, b: PathLike) -> bool:
+    """True if writing ``a`` would replace ``b``: the same file after symlinks and hard links (device and inode
+    when both exist), else the same resolved path.
+
+    >>> same_file("x/../y.csv", "y.csv")
+    True
+    """
+    ra, rb = os.path.realpath(a), os.path.realpath(b)
+    try:
+        sa_, sb_ = os.stat(ra), os.stat(rb)
+    except OSError:
+        return ra == rb
+    return (sa_.st_dev, sa_.st_ino) == (sb_.st_dev, sb_.st_ino)
+
+
+def refuse_replacing(
+    inputs: Iterable[tuple[str, PathLike | None]], outputs: Iterable[tuple[str, PathLike | None]]
+) -> None:
+    """The one rule for every command that writes: no output may replace one of the same command's inputs.
+
+    ``inputs`` and ``outputs`` are (what it is, path) pairs; outputs include the files written beside another
+    (alt text, data CSV). Raises InputError, naming both paths, before anything is written; ``None`` and
+    ``-`` (standard output) are skipped.
+
+    >>> try:
+    ...     refuse_replacing([("survey file", "s.csv")], [("--out", "s.png"), ("data CSV beside --out", "s.csv")])
+    ... except InputError as exc:
+    ...     print(exc.issues[0].message)
+    Expected outputs that leave this command's inputs alone; writing the data CSV beside --out s.csv would replace the survey file s.csv. Fix: choose another output name.
+    """
+    given_inputs = [(what, Path(p)) for what, p in inputs if p is not None and str(p) != STDOUT]
+    issues = []
+    for out_what, out in outputs:
+        if out is None or str(out) == STDOUT:
+            continue
+        for in_what, inp in given_inputs:
+            if same_file(out, inp):
+                issues.append(
+                    Issue(
+                        None,
+                        out_what,
+                        str(out),
+                        f"Expected outputs that leave this command's inputs alone; writing the {out_what} {out} "
+                        f"would replace the {in_what} {inp}. Fix: choose another output name.",
+                    )
+                )
+                break
+    if issues:
+        raise InputError(issues)
+
+
+def refuse_stdout(option: str, fmt: str) -> InputError:
+    """The error for ``--out -`` with a format that is not text (an image, a PDF, an HTML map with files beside it)."""
+    return InputError(
+        [
+            Issue(
+                None,
+                option,
+                STDOUT,
+                f"Expected a file name for {option}; '-' (standard output) is only for CSV and GeoJSON, and "
+                f"this writes {fmt.upper()}. Fix: give a file name, e.g. {option} map.{fmt.lower()}.",
+            )
+        ]
+    )

@@ -54,6 +54,38 @@ def csv_path(image: str | Path) -> Path:
     return p.with_suffix(".csv") if p.suffix else p.with_name(p.name + ".csv")
 
 
+HEADING_LIMITS = {"--title": 200, "--subtitle": 400}  # characters: both fit every export size (shrunk to fit)
+
+
+def check_headings(title: str | None, subtitle: str | None) -> None:
+    """InputError, before anything is drawn, for a title or subtitle longer than a page can hold.
+
+    >>> check_headings("Waiting times", None)
+    """
+    issues = [
+        Issue(
+            None,
+            option,
+            f"{text[:40]}…",
+            f"Expected a {option} of at most {limit} characters; found {len(text):,}. Fix: shorten it.",
+        )
+        for option, text in (("--title", title), ("--subtitle", subtitle))
+        if text is not None and len(text) > (limit := HEADING_LIMITS[option])
+    ]
+    if issues:
+        raise InputError(issues)
+
+
+def companions(image: str | Path) -> list[tuple[str, Path]]:
+    """Every file an export of ``image`` writes, each with what it is: the image, its alt text, its data CSV.
+
+    >>> [str(p) for _, p in companions("maps/x.png")]
+    ['maps/x.png', 'maps/x.png.alt.txt', 'maps/x.csv']
+    """
+    p = Path(image)
+    return [("output", p), ("alt text", p.with_name(p.name + ".alt.txt")), ("data CSV", csv_path(p))]
+
+
 def map_rows(table: IndicatorTable, spec: MapSpec) -> pd.DataFrame:
     """The tidy rows of the areas a map draws, and the UK row its notes quote."""
     tidy = tidy_frame(table)
@@ -64,8 +96,7 @@ def map_rows(table: IndicatorTable, spec: MapSpec) -> pd.DataFrame:
 def write_all(image: Path, draw: Callable[[Path], object], alt_text: str, rows: pd.DataFrame) -> Written:
     """Write the image (``draw(tmp_path)``), ``<image>.alt.txt`` and the CSV beside it: each is complete in a
     temporary file before any replaces its target, and a failure leaves none of them changed."""
-    alt = image.with_name(image.name + ".alt.txt")
-    data = csv_path(image)
+    _, alt, data = (p for _, p in companions(image))
     for target in (image, alt, data):  # refuse a folder or FIFO before drawing, not half-way through
         output.target(target)
     pending: list[output.Pending] = []
@@ -144,6 +175,7 @@ def write_map(
     """
     from gapmap.render import static
 
+    check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
     laid = static.map_figure(spec, size, title, subtitle, csv_path(image).name)
@@ -151,6 +183,23 @@ def write_map(
         return write_all(image, _save(laid, fmt), spec.alt_text, map_rows(table, spec))
     finally:
         release(laid)
+
+
+def write_html_map(table: IndicatorTable, spec: MapSpec, path: str | Path) -> Written:
+    """The browser map of ``table`` as one HTML file, with its alt text and data CSV beside it, like every export.
+
+    >>> import tempfile, pathlib
+    >>> from gapmap.measures.compute import indicator_table
+    >>> from gapmap.present.mapspec import map_spec
+    >>> t = indicator_table("respondents")
+    >>> w = write_html_map(t, map_spec(t), pathlib.Path(tempfile.mkdtemp()) / "r.html")
+    >>> w.alt.name, w.csv.name, len(pd.read_csv(w.csv)) == len(t.frame)
+    ('r.html.alt.txt', 'r.csv', True)
+    """
+    from gapmap.render import web
+
+    html = web.map_html(spec, inline_assets=True).encode("utf-8")
+    return write_all(Path(path), lambda tmp: tmp.write_bytes(html), spec.alt_text, map_rows(table, spec))
 
 
 def write_chart(
@@ -168,6 +217,7 @@ def write_chart(
     from gapmap.present import chartspec, tables
     from gapmap.render import charts
 
+    check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
     spec = chartspec.ranked_spec(
@@ -194,6 +244,7 @@ def write_profile(
     from gapmap.present import chartspec
     from gapmap.render import charts
 
+    check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
     spec = chartspec.spine_spec(profile, csv_path(image).name, title, subtitle)

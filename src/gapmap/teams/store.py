@@ -3,6 +3,9 @@
 Every import is one transaction and one recorded batch; writers are serialised (SQLite BEGIN IMMEDIATE,
 PostgreSQL table lock), so parallel imports both land in full and a killed import leaves nothing behind. A batch's
 rows are loaded in bulk through the driver (COPY on PostgreSQL, one executemany on SQLite), not row by row.
+
+This module is long because the schema, the two writing transactions (the first use's seed and an import),
+undo and the bulk load share one lock and are best read together.
 """
 
 from __future__ import annotations
@@ -76,6 +79,21 @@ attempts = sa.Table(
 )
 
 
+def _bad_url(url: str, reason: str) -> Issue:
+    """The problem with a database URL that cannot be opened (its password never shown)."""
+    try:
+        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        shown = url
+    return Issue(
+        None,
+        "--database",
+        shown,
+        f"Expected a teams database that can be opened, such as sqlite:///data/teams.db or "
+        f"postgresql://user@host/dbname; found '{shown}' ({reason}). Fix: check --database or GAPMAP_DATABASE_URL.",
+    )
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -88,7 +106,12 @@ def engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(path).parent
+            if (
+                not folder.parent.is_dir()
+            ):  # make data/ beside the project, never a chain of folders from a typo
+                raise InputError([_bad_url(url, f"there is no folder {folder.parent}")])
+            folder.mkdir(exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 120}, poolclass=sa.pool.NullPool)
 
         @sa.event.listens_for(engine, "connect")
@@ -165,8 +188,14 @@ class Store:
     def __init__(self, settings: Settings, url: str | None = None, seed: bool = True):
         self.settings = settings
         self.url = url or settings.teams_db_url
-        self.engine = engine_for(self.url)
-        self._ensure_schema()
+        try:
+            self.engine = engine_for(self.url)
+            self._ensure_schema()
+        except (sa.exc.ArgumentError, sa.exc.DBAPIError, ImportError, OSError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise InputError([_bad_url(self.url, reason)]) from None
+        # PostgreSQL's integer is 32-bit; SQLite's 64-bit: an id beyond the column is refused, not sent.
+        self.max_id = 2**31 - 1 if self.engine.dialect.name == "postgresql" else MAX_ID
         if seed:
             self._seed()
 
@@ -189,10 +218,31 @@ class Store:
             return
         with self.engine.connect() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
+                return  # the usual case, answered without waiting for the writers' lock
+        table = io.read_table(path, None, self.settings)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        # Under the writers' lock from the emptiness check to the commit: parallel first uses (eight imports
+        # into a new database) seed once, and none validates the bundled list against another's seed.
+        with self.engine.begin() as conn:
+            _lock(conn)
+            if conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
                 return
-        self.import_file(
-            path, by="gapmap (bundled list)", kind="seed", trust_location_basis=True, only_if_empty=True
-        )
+            checked = validate.check(table, self.settings, set(), None, trust_location_basis=True)
+            if checked.issues:
+                raise InputError(checked.issues)
+            records = checked.records
+            keys = checked.keys
+            if keys is None:
+                keys = validate.dedupe_keys(records["name"], records["latitude"], records["longitude"])
+            batch_id = _new_batch(
+                conn,
+                kind="seed",
+                file_name=path.name,
+                file_sha256=digest,
+                by="gapmap (bundled list)",
+                rows_added=len(records),
+            )
+            _insert(conn, batch_id, records, keys)
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -236,7 +286,6 @@ class Store:
         postcode_file: str | Path | None = None,
         kind: str = "import",
         trust_location_basis: bool = False,
-        only_if_empty: bool = False,
     ) -> ImportResult:
         """Validate, geocode and add a CSV of teams as one batch; all-or-nothing unless ``skip_invalid``."""
         path = Path(path)
@@ -253,8 +302,6 @@ class Store:
             raise InputError(checked.issues)
         with _pending_files() as held, self.engine.begin() as conn:
             _lock(conn)
-            if only_if_empty and conn.execute(sa.select(sa.func.count()).select_from(batches)).scalar_one():
-                return ImportResult(None, 0, 0, [], [])
             # Re-check duplicates against what concurrent imports committed since validation: only batches
             # recorded after the snapshot can hold them (writers are serialised, so ids commit in order).
             records = checked.records
@@ -306,7 +353,7 @@ class Store:
 
     def remove(self, team_id: int, by: str = "") -> int:
         """Mark a team removed (it stays in history); returns the batch that records the removal."""
-        check_id(team_id, "id", "Expected the id of a current team", "see 'gapmap teams list'")
+        check_id(team_id, "id", "Expected the id of a current team", "see 'gapmap teams list'", self.max_id)
         with self.engine.begin() as conn:
             _lock(conn)
             row = conn.execute(
@@ -334,7 +381,9 @@ class Store:
 
     def undo(self, batch_id: int, by: str = "") -> int:
         """Undo an import batch: its teams are marked removed (kept in history). Returns how many."""
-        check_id(batch_id, "batch", "Expected an import batch to undo", "see 'gapmap teams history'")
+        check_id(
+            batch_id, "batch", "Expected an import batch to undo", "see 'gapmap teams history'", self.max_id
+        )
         with self.engine.begin() as conn:
             _lock(conn)
             b = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
@@ -424,12 +473,12 @@ class Store:
         return pd.DataFrame(rows, columns=[c.name for c in batches.columns])
 
 
-MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL (bigint) can hold
+MAX_ID = 2**63 - 1  # the largest id SQLite can hold (PostgreSQL's integer ids: Store.max_id)
 
 
-def check_id(value: int, column: str, expected: str, fix: str) -> None:
-    """InputError for an id no database row can have (0, negative, or beyond 64 bits)."""
-    if not 1 <= value <= MAX_ID:
+def check_id(value: int, column: str, expected: str, fix: str, maximum: int = MAX_ID) -> None:
+    """InputError for an id no database row can have (0, negative, or beyond the id column: ``maximum``)."""
+    if not 1 <= value <= maximum:
         raise InputError(
             [Issue(None, column, str(value), f"{expected}; there is no {column} {value}. Fix: {fix}.")]
         )

@@ -230,7 +230,11 @@ def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     position = {h: i for i, h in enumerate(headings) if h in known}  # a heading given twice: the last one
     index = pd.Index(np.asarray(table.row_numbers(), dtype=np.int64), name="row")
     blank = np.full(len(index), "", dtype=object)
-    text = {c: _text(table.frame.iloc[:, position[c]]) if c in position else blank for c in known}
+    # A rejects file re-imported: the ' that kept formulas inert in a spreadsheet is not part of the team's text.
+    text = {
+        c: io.unguard_column(_text(table.frame.iloc[:, position[c]])) if c in position else blank
+        for c in known
+    }
     given = pd.DataFrame(text, index=index, dtype=object)
     trimmed = {
         c: np.array([v.strip() for v in text[c].tolist()], dtype=object) if c in position else blank
@@ -240,6 +244,22 @@ def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     keep = np.zeros(len(index), dtype=bool)
     for col in position:
         keep |= trimmed[col] != ""
+    if not keep.any():
+        # A whole-file problem, like a missing name column: an empty batch would record an import of nothing.
+        blanks = (
+            f" ({len(table.blank_rows) + len(index)} blank row(s))" if table.blank_rows or len(index) else ""
+        )
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    None,
+                    table.name,
+                    f"Expected at least one team; {table.name} has a header but no teams{blanks}. "
+                    "Fix: add a row for each team under the header.",
+                )
+            ]
+        )
     if keep.all():
         return given, cells, notes
     return given.loc[keep], cells.loc[keep], notes
