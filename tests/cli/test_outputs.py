@@ -217,8 +217,9 @@ def test_coverage_out_dash_keeps_csv_alone_on_standard_output(tmp_path: Path, mo
         ["chart", "--indicator", "respondents", "--out", "-"],
         ["profile", "--area", "Cardiff", "--out", "-"],
         ["teams", "import", str(TEAMS), "--skip-invalid", "--rejects", "-"],
+        ["render", "--all", "--no-teams", "--out-dir", "-"],
     ],
-    ids=["render png", "render html", "chart", "profile", "rejects"],
+    ids=["render png", "render html", "chart", "profile", "rejects", "render all"],
 )
 def test_out_dash_refused_where_the_output_is_not_text(argv: list[str], tmp_path: Path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)

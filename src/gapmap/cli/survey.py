@@ -61,6 +61,18 @@ def cmd_render(args: argparse.Namespace) -> int:
     if args.all:
         if not args.out_dir:
             raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
+        if args.out_dir == "-":
+            raise InputError(
+                [
+                    Issue(
+                        None,
+                        "--out-dir",
+                        "-",
+                        "Expected a folder for --all; '-' (standard output) cannot hold many map files. "
+                        "Fix: name a folder, e.g. --out-dir maps.",
+                    )
+                ]
+            )
         result = all_indicators(
             responses,
             settings,
