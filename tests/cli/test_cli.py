@@ -92,3 +92,22 @@ def test_console_script_runs_without_traceback(tmp_path: Path):
     )
     assert proc.returncode == 1
     assert "3 problems found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_control_characters_in_file_names_are_shown_not_obeyed(tmp_path: Path, capsys):
+    """A file name holding a terminal escape or a lone carriage return is printed as [U+001B], [U+000D] in every
+    line gapmap prints about it ('wrote …', '… respondents'), never sent to the terminal raw."""
+    import shutil
+
+    from gapmap.settings import Settings
+
+    survey = tmp_path / "s\x1b[2Jurvey\r.csv"
+    shutil.copy(Settings().survey_path, survey)
+    out = tmp_path / "out\x1b]0;title\x07.csv"
+    assert main(["validate", str(survey)]) == 0
+    assert main(["indicators", "--survey", str(survey), "--indicator", "respondents", "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    text = printed.out + printed.err
+    assert "\x1b" not in text and "\x07" not in text and "\r" not in text
+    assert "s[U+001B][2Jurvey[U+000D].csv: 283 respondents" in text
+    assert "out[U+001B]]0;title[U+0007].csv" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gapmap.cli.common import check_outputs, database_file, write_text_out
+from gapmap.cli.common import check_outputs, database_file, say, write_text_out
 from gapmap.files import io, output
 from gapmap.geo.find import area_list
 from gapmap.geo.levels import LEVELS
@@ -18,13 +18,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     check_outputs([("teams database", database_file(settings.teams_db_url))], [("--out", args.out)])
     result = coverage(settings, args.level, args.known_by)
     # With --out - the CSV is standard output, so the listing goes to standard error.
-    say = sys.stderr if args.out == output.STDOUT else sys.stdout
-    print(result.headline, file=say)
-    print(file=say)
+    stream = sys.stderr if args.out == output.STDOUT else sys.stdout
+    say(result.headline, file=stream)
+    say(file=stream)
     gaps = result.gaps
-    print(
+    say(
         f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:",
-        file=say,
+        file=stream,
     )
     for _, row in gaps.head(args.top).iterrows():
         near = (
@@ -32,13 +32,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             if row["nearest_team"]
             else ""
         )
-        print(
-            f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2{near}", file=say
+        say(
+            f"  {row['area_name']} ({row['area_code']}): {int(row['n']):,} children aged 0-2{near}",
+            file=stream,
         )
     if len(gaps) > args.top:
-        print(f"  … and {len(gaps) - args.top} more (--top N to list more, --out FILE for all)", file=say)
+        say(f"  … and {len(gaps) - args.top} more (--top N to list more, --out FILE for all)", file=stream)
     if args.out and write_text_out(args.out, io.csv_text(result.frame)):
-        print(f"wrote {args.out}: {len(result.frame)} rows")
+        say(f"wrote {args.out}: {len(result.frame)} rows")
     return 0
 
 
@@ -46,7 +47,7 @@ def cmd_areas(args: argparse.Namespace) -> int:
     check_outputs([], [("--out", args.out)])  # reads only bundled data; the one rule still applies
     frame = area_list(from_env(), args.level)
     if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
-        print(f"wrote {args.out}: {len(frame)} areas")
+        say(f"wrote {args.out}: {len(frame)} areas")
     return 0
 
 

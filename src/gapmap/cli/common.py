@@ -7,7 +7,7 @@ import argparse
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from gapmap import safetext
 from gapmap.files import io, output
@@ -68,9 +68,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
 def read_responses(args: argparse.Namespace, settings: Settings) -> Responses:
     responses = load_survey(args.survey, settings=settings)
     for note in responses.notes:
-        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
+        say(f"note: {note}", file=sys.stderr)
     if responses.synthetic:
-        print("note: this is the bundled SYNTHETIC SAMPLE, not real survey answers.", file=sys.stderr)
+        say("note: this is the bundled SYNTHETIC SAMPLE, not real survey answers.", file=sys.stderr)
     return responses
 
 
@@ -103,3 +103,9 @@ def survey_opts(p: argparse.ArgumentParser) -> None:
         default=None,
         help="geography: nation, region (default), nhs (ICBs, health boards, HSC trusts) or la",
     )
+
+
+def say(*parts: object, file: TextIO | None = None) -> None:
+    """Print a line with any control characters in it (from a file name, a heading, a cell) shown as ``[U+001B]``
+    rather than acting on the terminal (:func:`gapmap.safetext.terminal`)."""
+    print(safetext.terminal(" ".join(str(p) for p in parts)), file=file or sys.stdout)

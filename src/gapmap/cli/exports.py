@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gapmap.cli.common import check_outputs, export_outputs, read_responses, survey_inputs
+from gapmap.cli.common import check_outputs, export_outputs, read_responses, say, survey_inputs
 from gapmap.files import output
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.compute import all_indicators, indicator_table
@@ -19,7 +19,7 @@ from gapmap.settings import Settings, from_env
 
 
 def _report(written: exports.Written) -> None:
-    print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
+    say(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
 
 
 def _check_out(args: argparse.Namespace, settings: Settings) -> None:

@@ -7,13 +7,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from gapmap import safetext
 from gapmap.cli.codes import EXIT_OK
 from gapmap.cli.common import (
     check_outputs,
     export_outputs,
     read_boundaries,
     read_responses,
+    say,
     settings_for,
     survey_inputs,
     survey_opts,
@@ -42,10 +42,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         responses, settings, ids, args.age_group, args.profession, args.known_by, level=args.level
     )
     for miss in result.unavailable:
-        print(f"unavailable: {miss}", file=sys.stderr)
+        say(f"unavailable: {miss}", file=sys.stderr)
     frame = tidy_frames(result.tables)
     if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
-        print(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
+        say(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
     return EXIT_OK
 
 
@@ -92,7 +92,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             spec = map_spec(table, settings, boundaries, teams, teams_note)
             _write_map(args, table, spec, path, fmt)
         for miss in result.unavailable:
-            print(f"unavailable: {miss}", file=sys.stderr)
+            say(f"unavailable: {miss}", file=sys.stderr)
         return EXIT_OK
     if not args.indicator or not args.out:
         raise InputError(
@@ -129,20 +129,20 @@ def _write_map(args: argparse.Namespace, table: IndicatorTable, spec: MapSpec, p
     else:
         render_map(spec, path, fmt)  # refuses the format, listing the valid ones
         return
-    print(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
+    say(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     responses = load_survey(args.file, settings=from_env())
     for note in responses.notes:
-        print(f"note: {safetext.terminal(note)}")
-    print(f"{args.file}: {len(responses.frame)} respondents, no problems found.")
+        say(f"note: {note}")
+    say(f"{args.file}: {len(responses.frame)} respondents, no problems found.")
     return EXIT_OK
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
     for name, env, default, help_ in settings_help():
-        print(f"{name:15} {env:22} default {default!s:40} {help_}")
+        say(f"{name:15} {env:22} default {default!s:40} {help_}")
     return EXIT_OK
 
 

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gapmap import safetext
-from gapmap.cli.common import check_outputs, database_file, write_text_out
+from gapmap.cli.common import check_outputs, database_file, say, write_text_out
 from gapmap.files import io, output
 from gapmap.problems import InputError, Issue
 from gapmap.settings import from_env
@@ -47,12 +46,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         postcode_file=args.postcode_file,
     )
     for note in result.notes:
-        print(f"note: {safetext.terminal(note)}", file=sys.stderr)
+        say(f"note: {note}", file=sys.stderr)
     if result.issues:
-        print(f"{len(result.issues)} problem(s) in rejected rows:", file=sys.stderr)
+        say(f"{len(result.issues)} problem(s) in rejected rows:", file=sys.stderr)
         for issue in result.issues:
-            print(f"  - {safetext.terminal(issue.format())}", file=sys.stderr)
-    print(result.summary())
+            say(f"  - {issue.format()}", file=sys.stderr)
+    say(result.summary())
     return 0
 
 
@@ -69,7 +68,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         text = io.csv_text(frame)
     if write_text_out(args.out or output.STDOUT, text):
-        print(f"wrote {args.out}: {len(frame)} team(s)")
+        say(f"wrote {args.out}: {len(frame)} team(s)")
     return 0
 
 
@@ -93,7 +92,7 @@ def _whole_number(text: str, column: str) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     args.id = _whole_number(args.id, "id")
     batch = _store(args).remove(args.id, by=args.by or "")
-    print(f"removed team {args.id} (recorded as batch {batch}; it stays in history).")
+    say(f"removed team {args.id} (recorded as batch {batch}; it stays in history).")
     return 0
 
 
@@ -106,7 +105,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     args.batch = _whole_number(args.batch, "batch")
     n = _store(args).undo(args.batch, by=args.by or "")
-    print(f"undid batch {args.batch}: {n} team(s) removed from the map (kept in history).")
+    say(f"undid batch {args.batch}: {n} team(s) removed from the map (kept in history).")
     return 0
 
 
