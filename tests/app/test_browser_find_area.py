@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from gapmap.geo.find import find_area
+from gapmap.geo.levels import LEVELS
 from gapmap.settings import Settings
 from gapmap.teams.store import Store
 from tests.app import browser_support as bs
@@ -20,14 +21,15 @@ pytestmark = pytest.mark.browser
 
 SIZES = [(1366, 768), (1920, 1080)]
 # (what is typed, the level in the link: "" = the default indicator's own level, NHS areas). Typed, each follows
-# the one before on the same page while the level stays, so each must move the map from the last area found.
-CASES = [("NHS Fife", "nhs"), ("Cardiff", ""), ("KY1", "nhs"), ("Cardiff", "region"), ("Cardiff", "la"),
-         ("Belfast", "la")]  # fmt: skip
+# the one before on one page, so each must move the map from the last area found.
+CASES = [("NHS Fife", "nhs"), ("Cardiff", ""), ("KY1", "nhs"), ("Cardiff", "region"), ("Belfast", "la"),
+         ("Cardiff", "la")]  # fmt: skip
 SCREENSHOTS = {("link", "Cardiff", ""), ("typed", "NHS Fife", "nhs")}
 
-# The map once it shows the areas ``codes`` and has stopped moving: its view, the areas' bounds, its zoom against
-# the whole UK's, and the popup and the areas' centre in the frame's coordinates. null until the focus is there.
-STATE = """(codes) => {
+# The map once it shows the areas ``codes``: its view, whether the areas' bounds are in it, its zoom and the whole
+# UK's (fitted with gapmap_map.js's padding, FIT), the popup and the areas' centre in the frame's coordinates.
+# null until the focus is there and no zoom is running.
+STATE = """(_, codes) => {
   const m = window.gapmapMap, g = m && m.gapmap;
   if (!g || !g.style || !g.focus) return null;
   const got = g.focus.map(l => l.feature.properties.area_code).sort();
@@ -37,7 +39,7 @@ STATE = """(codes) => {
   const frame = m.getContainer().getBoundingClientRect(), c = m.latLngToContainerPoint(b.getCenter());
   const pop = document.querySelector(".leaflet-popup-content-wrapper"), r = pop && pop.getBoundingClientRect();
   return {view: m.getBounds().toBBoxString(), inside: m.getBounds().contains(b), zoom: m.getZoom(),
-    uk: m.getBoundsZoom(g.areas.getBounds()), centre: [frame.left + c.x, frame.top + c.y],
+    uk: m.getBoundsZoom(g.areas.getBounds(), false, L.point(12, 28)), centre: [frame.left + c.x, frame.top + c.y],
     map: [frame.left, frame.top, frame.right, frame.bottom], popup: r && [r.left, r.top, r.right, r.bottom]};
 }"""
 
@@ -61,25 +63,19 @@ def browser(server) -> Iterator[Any]:
         b.close()
 
 
-def _frame(page: Any) -> Any:
-    handle = page.locator(bs.MAP_FRAME).last.element_handle(timeout=120_000)
-    return handle.content_frame()
-
-
 def _settled(page: Any, codes: list[str]) -> dict[str, Any]:
-    """The map's state once Streamlit is idle, the areas found are focused and the view holds still for 0.6 s."""
+    """The map's state once Streamlit is idle, the areas found are focused and the view holds still for 0.5 s."""
     bs.settle(page)
+    map_div = page.frame_locator(bs.MAP_FRAME).last.locator("#map_div")
     before: Any = None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        frame = _frame(page)
-        frame.wait_for_function(STATE, arg=sorted(codes), timeout=60_000)
-        page.wait_for_timeout(600)
-        now = _frame(page).evaluate(STATE, sorted(codes))
+        now = map_div.evaluate(STATE, sorted(codes))
         if now is not None and now == before:
             return dict(now)
         before = now
-    raise AssertionError(f"the map never held still on {codes}: last {before}")
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the map never showed {codes} and held still: last {before}")
 
 
 def _problems(state: dict[str, Any]) -> list[str]:
@@ -102,44 +98,56 @@ def _problems(state: dict[str, Any]) -> list[str]:
     return out
 
 
-def _shot(page: Any, how: str, text: str, level: str, w: int, h: int) -> None:
+def _check(page: Any, how: str, text: str, level: str, size: tuple[int, int], out: dict[str, Any]) -> None:
+    """Wait for the map to show what "find my area" finds for ``text`` at ``level``; note any problem in ``out``."""
+    codes = find_area(text, level or "nhs", Settings()).codes
+    assert codes, (text, level)
+    state = _settled(page, codes)
     if (how, text, level) in SCREENSHOTS:
-        name = f"find-area-{how}-{text.replace(' ', '-')}-{level or 'default'}-{w}x{h}.png"
+        name = f"find-area-{how}-{text.replace(' ', '-')}-{level or 'default'}-{size[0]}x{size[1]}.png"
         page.screenshot(path=str(bs.artifacts() / name))
+    if problems := _problems(state):
+        out[f"{how} {text!r} level={level or 'default'}"] = (problems, state)
 
 
-@pytest.mark.parametrize(("w", "h"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def _by_link(page: Any, server: str, size: tuple[int, int], out: dict[str, Any]) -> None:
+    for text, level in CASES:
+        query = f"?level={level}&area={quote(text)}" if level else f"?area={quote(text)}"
+        page.goto(f"{server}/{query}", wait_until="domcontentloaded")
+        _check(page, "link", text, level, size, out)
+
+
+def _typed(page: Any, server: str, size: tuple[int, int], out: dict[str, Any]) -> None:
+    """One page: each area typed after the one before; to change level the sidebar's "Areas" is chosen, which
+    shows the last area typed at the new level (checked too)."""
+    page.goto(f"{server}/", wait_until="domcontentloaded")
+    page.frame_locator(bs.MAP_FRAME).last.locator(".gapmap-legend .title").wait_for(timeout=120_000)
+    bs.settle(page)
+    shown, typed = "nhs", ""
+    for text, level in CASES:
+        if (level or "nhs") != shown:
+            shown = level or "nhs"
+            choice = page.locator('[data-testid="stSelectbox"]').filter(
+                has=page.get_by_text("Areas", exact=True)
+            )
+            choice.click()
+            page.get_by_role("option", name=f"{LEVELS[shown].label} ({LEVELS[shown].noun})").click()
+            _check(page, "level changed", typed, shown, size, out)
+        box = page.get_by_role("textbox", name="Find my area")
+        box.fill(text)
+        box.press("Enter")
+        typed = text
+        _check(page, "typed", text, level, size, out)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("how", ["link", "typed"])
-def test_find_my_area_zooms_to_it_and_its_popup_leaves_it_in_sight(server, browser, how, w, h):
+def test_find_my_area_zooms_to_it_and_its_popup_leaves_it_in_sight(server, browser, how, size):
     blocked: list[str] = []
-    context = bs.offline_context(browser, w, h, blocked)
-    page = context.new_page()
-    settings = Settings()
+    context = bs.offline_context(browser, *size, blocked)
     failures: dict[str, Any] = {}
-    shown_level = None
     try:
-        for text, level in CASES:
-            codes = find_area(text, level or "nhs", settings).codes
-            assert len(codes) == 1, (text, level, codes)
-            query = f"?level={level}" if level else ""
-            if how == "link":
-                page.goto(
-                    f"{server}/{query}{'&' if query else '?'}area={quote(text)}",
-                    wait_until="domcontentloaded",
-                )
-            else:
-                if shown_level != (level or "nhs"):  # one page per level, opened with no area found
-                    page.goto(f"{server}/{query}", wait_until="domcontentloaded")
-                    _frame(page).locator(".gapmap-legend .title").wait_for(timeout=120_000)
-                    bs.settle(page)
-                    shown_level = level or "nhs"
-                box = page.get_by_role("textbox", name="Find my area")
-                box.fill(text)
-                box.press("Enter")
-            state = _settled(page, codes)
-            _shot(page, how, text, level, w, h)
-            if problems := _problems(state):
-                failures[f"{text} level={level or 'default'}"] = (problems, state)
+        (_by_link if how == "link" else _typed)(context.new_page(), server, size, failures)
     finally:
         context.close()
     assert failures == {}
