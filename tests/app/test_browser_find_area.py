@@ -103,7 +103,10 @@ def _check(page: Any, how: str, text: str, level: str, size: tuple[int, int], ou
     codes = find_area(text, level or "nhs", Settings()).codes
     assert codes, (text, level)
     state = _settled(page, codes)
-    if (how, text, level) in SCREENSHOTS:
+    if (how, text, level) in SCREENSHOTS:  # the whole page a user sees, the ranked chart beside the map drawn
+        page.locator(
+            ".st-key-ranked [data-testid='stVegaLiteChart'] canvas, .st-key-ranked svg"
+        ).first.wait_for()
         name = f"find-area-{how}-{text.replace(' ', '-')}-{level or 'default'}-{size[0]}x{size[1]}.png"
         page.screenshot(path=str(bs.artifacts() / name))
     if problems := _problems(state):

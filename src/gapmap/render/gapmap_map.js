@@ -5,7 +5,8 @@
  * layer control. base = {geojson, teams: [{lat, lon, exact, popup, tip}], teams_layer, tiles: {url, attribution,
  * name} or null}.
  * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
- * legend (in its own column beside the map, never over it), the source line and the area to focus on.
+ * legend (in its own column beside the map, never over it), the source line and the areas to focus on (style.focus:
+ * outlined, fitted once without animation, their popup, style.popup, placed clear of them).
  * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
  */
 (function () {
