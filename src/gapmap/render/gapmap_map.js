@@ -5,7 +5,8 @@
  * layer control. base = {geojson, teams: [{lat, lon, exact, popup, tip}], teams_layer, tiles: {url, attribution,
  * name} or null}.
  * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
- * legend (in its own column beside the map, never over it), the source line and the area to focus on.
+ * legend (in its own column beside the map, never over it), the source line and the areas to focus on (style.focus:
+ * outlined, fitted once without animation, their popup, style.popup, placed clear of them).
  * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
  */
 (function () {
@@ -26,6 +27,9 @@
 
   // Room at the foot for the source line, so it never covers an area when the map opens.
   var FIT = {paddingTopLeft: [6, 6], paddingBottomRight: [6, 22]};
+  // The area found: fitted with a margin, never closer than zoom 10 (a small town would fill the frame).
+  var FOCUS_ZOOM = 10, FOCUS_PAD = 20;
+  var TIP = 20, GAP = 10;  // px: a popup's tip (leaflet.css), and the gap between a popup beside an area and the area
   var BASE = {fillColor: "#eeeeee", fillOpacity: 1, color: "#404040", weight: 0.8, opacity: 1};
 
   window.gapmapBase = function (map, base) {
@@ -72,7 +76,8 @@
         l.on("mouseout", function () { l.setStyle({weight: BASE.weight, color: BASE.color}); });
       },
     }).addTo(map);
-    var g = map.gapmap = {areas: layer, byCode: byCode, options: options, focus: null, popup: null, moved: false};
+    var g = map.gapmap = {areas: layer, byCode: byCode, options: options, focus: null, popup: null, outline: null,
+      moved: false};
     window.gapmapMap = map;  // for tests and scripts: the map and its areas layer
     if (map.attributionControl) {
       map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>');
@@ -88,16 +93,65 @@
     return layer;
   };
 
+  // Every fit is immediate (animate: false): an animated zoom still running when the next fit comes (the area
+  // found, the frame's real size) finished afterwards and put the old view back, and the popup's auto-pan moved the
+  // map off the area. So: one immediate fit, again whenever the frame's size changes, and the popup placed in room
+  // the fit leaves beside the area.
   function fit(map) {
     var g = map.gapmap, size = map.getSize();
     if (!size.x || !size.y) return;  // not laid out yet: the resize that follows fits it
-    if (g.focus && g.focus.length) {
-      var bounds = L.latLngBounds([]);
-      g.focus.forEach(function (l) { bounds.extend(l.getBounds()); });
-      map.fitBounds(bounds, {padding: [20, 20], maxZoom: 10});
-    } else {
-      map.fitBounds(g.areas.getBounds(), FIT);
+    var bounds = focusBounds(g);
+    if (!bounds) {
+      map.fitBounds(g.areas.getBounds(), L.extend({animate: false}, FIT));
+      return;
     }
+    var place = g.popup && g.popup.isOpen() ? popupPlace(map, bounds, g.popup) : null;
+    map.fitBounds(bounds, L.extend({maxZoom: FOCUS_ZOOM, animate: false},
+      place ? place.fit : {padding: [FOCUS_PAD, FOCUS_PAD]}));
+    if (place) {
+      g.popup.options.offset = place.offset;
+      var el = g.popup.getElement();
+      if (place.side === "beside") L.DomUtil.addClass(el, "gapmap-popup-beside");
+      else L.DomUtil.removeClass(el, "gapmap-popup-beside");
+      g.popup.setLatLng(place.at);  // and drawn there in the new view
+    }
+  }
+
+  // The areas found, outlined black on white so the line shows on the darkest and the palest fill alike.
+  function outline(layers) {
+    var features = layers.map(function (l) { return l.feature; });
+    var line = function (colour, weight) {
+      return L.geoJSON(features, {interactive: false, style: {color: colour, weight: weight, opacity: 1, fill: false}});
+    };
+    return L.featureGroup([line("#ffffff", 5), line("#000000", 2.5)]);
+  }
+
+  function focusBounds(g) {
+    if (!g.focus || !g.focus.length) return null;
+    var bounds = L.latLngBounds([]);
+    g.focus.forEach(function (l) { bounds.extend(l.getBounds()); });
+    return bounds;
+  }
+
+  // Where the found area's popup goes: above the area's top edge, or beside its right edge, whichever lets the area
+  // be drawn larger. The fit leaves that room, so the popup never covers the area. (Leaflet draws a popup centred
+  // over its point, its box TIP px above it; the offset moves it from there.)
+  function popupPlace(map, bounds, popup) {
+    var el = popup.getElement(), w = el.offsetWidth, h = el.offsetHeight, p = FOCUS_PAD;
+    var foot = FIT.paddingBottomRight[1];  // the source line
+    var above = {
+      side: "above", at: L.latLng(bounds.getNorth(), bounds.getCenter().lng), offset: L.point(0, 0),
+      fit: {paddingTopLeft: [p, p + h + TIP], paddingBottomRight: [p, p + foot]},
+    };
+    var beside = {
+      side: "beside", at: L.latLng(bounds.getCenter().lat, bounds.getEast()), offset: L.point(GAP + w / 2, TIP + h / 2),
+      fit: {paddingTopLeft: [p, p], paddingBottomRight: [p + w + GAP, p + foot]},
+    };
+    var zoom = function (o) {
+      var pad = L.point(o.fit.paddingTopLeft).add(o.fit.paddingBottomRight);
+      return Math.min(map.getBoundsZoom(bounds, false, pad), FOCUS_ZOOM);
+    };
+    return zoom(beside) > zoom(above) ? beside : above;
   }
 
   window.gapmapApply = function (map, d) {
@@ -117,13 +171,14 @@
     var focus = (d.focus || []).map(function (c) { return g.byCode[c]; }).filter(Boolean);
     var before = (g.focus || []).length;
     g.focus = focus;
+    if (focus.length) g.outline = outline(focus).addTo(map);
+    if (focus.length && d.popup) {  // opened before the fit, which measures it and leaves it room
+      g.popup = L.popup({maxWidth: 260, autoPan: false, className: "gapmap-popup"})
+        .setLatLng(focusBounds(g).getCenter()).setContent(d.popup.html).openOn(map);
+    }
     if (focus.length || before) {  // zoom to the area found, or back out to every area once it is cleared
       g.moved = false;
       fit(map);
-    }
-    if (focus.length && d.popup && map.getSize().x) {
-      g.popup = L.popup({maxWidth: 260, autoPan: true, autoPanPadding: [24, 24]})
-        .setLatLng(d.popup.at).setContent(d.popup.html).openOn(map);
     }
   };
 
@@ -137,7 +192,8 @@
     });
     if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
     if (g.popup) map.closePopup(g.popup);
-    g.popup = null;
+    if (g.outline) g.outline.remove();
+    g.popup = g.outline = null;
     var legend = document.querySelector(".gapmap-legend");
     if (legend) legend.innerHTML = "";
     g.style = null;

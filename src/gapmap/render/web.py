@@ -166,6 +166,7 @@ CSS = f"""
    border-radius: 50%; color: #ffffff; font: bold 10px system-ui, sans-serif; text-align: center; }}
  .gapmap-cluster span {{ display: block; line-height: 17px !important; }}
  .leaflet-control-attribution {{ font-size: 10px; }}
+ .gapmap-popup-beside .leaflet-popup-tip-container {{ display: none; }}
 </style>"""
 
 HTML = f"""
@@ -363,10 +364,8 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
         "attribution": _attribution(spec),
         "focus": [c for c in (focus or []) if c in styles],
     }
-    chosen = a.loc[a["area_code"].isin(payload["focus"])]
-    if len(chosen) == 1:
-        pt = chosen.geometry.iloc[0].representative_point()
-        payload["popup"] = {"at": [round(pt.y, 5), round(pt.x, 5)], "html": styles[payload["focus"][0]][2]}
+    if len(payload["focus"]) == 1:  # the browser places it beside the area (gapmap_map.js, popupPlace)
+        payload["popup"] = {"html": styles[payload["focus"][0]][2]}
     return payload
 
 
