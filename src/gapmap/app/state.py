@@ -243,7 +243,9 @@ def user_error_message(exc: BaseException) -> str:
     """
     import sqlalchemy
 
-    if isinstance(exc, sqlalchemy.exc.SQLAlchemyError):
+    from gapmap.teams.store import DatabaseUnavailable
+
+    if isinstance(exc, sqlalchemy.exc.SQLAlchemyError | DatabaseUnavailable):
         return "The teams database is not available right now, so nothing was changed. The details are in the server log."
     return f"Something went wrong and nothing was changed ({type(exc).__name__}). The details are in the server log."
 

@@ -79,6 +79,11 @@ attempts = sa.Table(
 )
 
 
+class DatabaseUnavailable(InputError):
+    """The teams database cannot be opened. The CLI shows the problem (password hidden); the app, shared by many
+    people, says only that the database is unavailable and logs the details."""
+
+
 def _bad_url(url: str, reason: str) -> Issue:
     """The problem with a database URL that cannot be opened (its password never shown)."""
     try:
@@ -110,7 +115,7 @@ def engine_for(url: str) -> Engine:
             if (
                 not folder.parent.is_dir()
             ):  # make data/ beside the project, never a chain of folders from a typo
-                raise InputError([_bad_url(url, f"there is no folder {folder.parent}")])
+                raise DatabaseUnavailable([_bad_url(url, f"there is no folder {folder.parent}")])
             folder.mkdir(exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 120}, poolclass=sa.pool.NullPool)
 
@@ -193,7 +198,7 @@ class Store:
             self._ensure_schema()
         except (sa.exc.ArgumentError, sa.exc.DBAPIError, ImportError, OSError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            raise InputError([_bad_url(self.url, reason)]) from None
+            raise DatabaseUnavailable([_bad_url(self.url, reason)]) from None
         # PostgreSQL's integer is 32-bit; SQLite's 64-bit: an id beyond the column is refused, not sent.
         self.max_id = 2**31 - 1 if self.engine.dialect.name == "postgresql" else MAX_ID
         if seed:

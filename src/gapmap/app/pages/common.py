@@ -25,7 +25,7 @@ from gapmap.present.tables import area_profile
 from gapmap.problems import InputError, format_issues
 from gapmap.settings import Settings, from_env
 from gapmap.survey.validate import load_survey
-from gapmap.teams.store import Store
+from gapmap.teams.store import DatabaseUnavailable, Store
 
 log = logging.getLogger("gapmap.app")
 WARM_MESSAGE = state.WARM_MESSAGE
@@ -68,6 +68,8 @@ def safely(page: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
             page()
+        except DatabaseUnavailable as exc:  # before InputError: its message names the host, shown to no visitor
+            show_error(exc)
         except InputError as exc:
             show_problems(exc)
         except Exception as exc:
