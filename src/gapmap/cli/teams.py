@@ -80,9 +80,13 @@ def _dry_run(args: argparse.Namespace) -> int:
         shown = records[["row", "name", "location_basis", "region", "evidence_year"]]
         sys.stdout.write(io.csv_text(shown))
     refused = bool(checked.issues) and not args.skip_invalid
-    would = "would refuse the file (fix the problems, or use --skip-invalid)" if refused else (
-        f"would add {len(records)} team(s)"
-        + (f" and reject {len(checked.rejected)} row(s)" if checked.rejected else "")
+    would = (
+        "would refuse the file (fix the problems, or use --skip-invalid)"
+        if refused
+        else (
+            f"would add {len(records)} team(s)"
+            + (f" and reject {len(checked.rejected)} row(s)" if checked.rejected else "")
+        )
     )
     say(f"dry run: {would}; nothing was written.")
     return 1 if refused else 0

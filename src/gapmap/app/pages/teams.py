@@ -104,13 +104,18 @@ def _import(store: Store) -> None:
         st.code(format_issues(checked.issues, with_values=True), language=None, wrap_lines=True)
     for note in checked.notes:
         st.caption(safetext.markdown(f"Note: {note}"))
-    if not len(checked.records):
+    if not len(checked.records) and not done:
         return
-    st.dataframe(
-        checked.records[["row", "name", "location_basis", "region", "evidence_year"]], hide_index=True
+    if len(checked.records):
+        st.dataframe(
+            checked.records[["row", "name", "location_basis", "region", "evidence_year"]], hide_index=True
+        )
+    label = (
+        "Imported"
+        if done
+        else f"Add {len(checked.records)} team(s)" + (" and skip the rest" if checked.issues else "")
     )
-    label = f"Add {len(checked.records)} team(s)" + (" and skip the rest" if checked.issues else "")
-    if st.button(label, type="primary", key="confirm_import", disabled=done):
+    if st.button(label, type="primary", key="confirm_import", disabled=done or not len(checked.records)):
         try:
             result = store.import_file(
                 upload.name, data=data, by="app editor", skip_invalid=bool(checked.issues)
