@@ -5,7 +5,8 @@ PostgreSQL table lock), so parallel imports both land in full and a killed impor
 rows are loaded in bulk through the driver (COPY on PostgreSQL, one executemany on SQLite), not row by row.
 
 This module is long because the schema, the two writing transactions (the first use's seed and an import),
-undo and the bulk load share one lock and are best read together.
+undo and the bulk load share one lock and are best read together; an import's preview (the app's, and
+``gapmap teams import --dry-run``) sits beside the import so the two check a file the same way.
 """
 
 from __future__ import annotations
