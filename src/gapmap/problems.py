@@ -19,12 +19,15 @@ class Issue:
     value: str | None
     message: str
 
-    def format(self) -> str:
+    def format(self, with_value: bool = False) -> str:
+        """Where, then the message; ``with_value`` adds the cell as found (a preview lists it)."""
         where = []
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
+        if with_value and self.value is not None:
+            where.append(f"value {str(self.value)!r}")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 
@@ -40,7 +43,7 @@ class InputError(Exception):
         super().__init__(format_issues(self.issues))
 
 
-def format_issues(issues: list[Issue]) -> str:
+def format_issues(issues: list[Issue], with_values: bool = False) -> str:
     """The list the CLI prints and the app shows, one problem a line.
 
     >>> print(format_issues([Issue(3, "where_do_you_work", "Mars", "Expected a UK nation or region.")]))
@@ -49,5 +52,5 @@ def format_issues(issues: list[Issue]) -> str:
     """
     noun = "problem" if len(issues) == 1 else "problems"
     lines = [f"{len(issues)} {noun} found:"]
-    lines += [f"  - {issue.format()}" for issue in issues]
+    lines += [f"  - {issue.format(with_values)}" for issue in issues]
     return "\n".join(lines)

@@ -90,6 +90,10 @@ CASES: dict[str, list[list[str]]] = {
     "gapmap teams import FILE.csv --skip-invalid --rejects REJECTS.csv": [
         ["teams", "import", MESSY, "--skip-invalid", "--rejects", "rejects.csv"]
     ],
+    "gapmap teams import FILE.csv --dry-run": [
+        ["teams", "import", "new_teams.csv", "--dry-run"],
+        ["teams", "import", str(ROOT / "data" / "teams_template.csv"), "--dry-run"],
+    ],
     "gapmap teams list [--format csv|geojson] [--out FILE] [--known-by 2021]": [
         ["teams", "list"],
         ["teams", "list", "--format", "geojson", "--out", "teams.geojson", "--known-by", "2021"],

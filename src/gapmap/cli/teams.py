@@ -10,7 +10,7 @@ from gapmap.cli.common import check_outputs, database_file, say, write_text_out
 from gapmap.files import io, output
 from gapmap.problems import InputError, Issue
 from gapmap.settings import from_env
-from gapmap.teams.store import Store
+from gapmap.teams.store import Store, bundled_keys, preview
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -37,6 +37,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     inputs = [("teams file", args.file), ("postcode file", args.postcode_file), _database(args)]
     check_outputs(inputs, [("--rejects", args.rejects)])
+    if args.dry_run:
+        return _dry_run(args)
     store = _store(args)
     result = store.import_file(
         args.file,
@@ -53,6 +55,41 @@ def cmd_import(args: argparse.Namespace) -> int:
             say(f"  - {issue.format()}", file=sys.stderr)
     say(result.summary())
     return 0
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    """The import's preview (problems with their values, the rows it would add, its notes); nothing written.
+
+    Exit 1 when the import itself would refuse the file (problems, without --skip-invalid), else 0."""
+    settings = from_env(database_url=args.database)
+    db = database_file(settings.teams_db_url)
+    if db is not None and not db.exists():
+        # No database yet: compare with the bundled list it would be seeded with, without creating it.
+        checked = preview(settings, args.file, bundled_keys(settings), postcode_file=args.postcode_file)
+    else:
+        checked = Store(settings, seed=False).preview(args.file, postcode_file=args.postcode_file)
+    for note in checked.notes:
+        say(f"note: {note}", file=sys.stderr)
+    if checked.issues:
+        say(f"{len(checked.issues)} problem(s) in {len(checked.rejected)} row(s):", file=sys.stderr)
+        for issue in checked.issues:
+            say(f"  - {issue.format(with_value=True)}", file=sys.stderr)
+    records = checked.records
+    if len(records):
+        say(f"{len(records)} row(s) would be added:")
+        shown = records[["row", "name", "location_basis", "region", "evidence_year"]]
+        sys.stdout.write(io.csv_text(shown))
+    refused = bool(checked.issues) and not args.skip_invalid
+    would = (
+        "would refuse the file (fix the problems, or use --skip-invalid)"
+        if refused
+        else (
+            f"would add {len(records)} team(s)"
+            + (f" and reject {len(checked.rejected)} row(s)" if checked.rejected else "")
+        )
+    )
+    say(f"dry run: {would}; nothing was written.")
+    return 1 if refused else 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -126,6 +163,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--rejects", help="CSV for rejected rows with their reasons")
     p.add_argument("--postcode-file", help="ONS Postcode Directory CSV for exact postcode centres")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the problems, the rows that would be added and the notes; write nothing",
+    )
     common(p)
     p.set_defaults(func=cmd_import)
 

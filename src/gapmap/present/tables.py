@@ -330,3 +330,56 @@ def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFram
     out["profession"] = table.profession or ""
     out["source"] = source_text(table)
     return out
+
+
+# The teams store's history (Store.history) as people read it: each heading in words, in this order.
+HISTORY_COLUMNS = {
+    "id": "Batch",
+    "kind": "Kind",
+    "rows_added": "Teams added",
+    "rows_rejected": "Rows rejected",
+    "created_at": "When",
+    "file_name": "File",
+    "by": "By",
+    "undone_at": "Undone",
+    "detail": "Details",
+}
+
+
+def _when(value: object) -> str:
+    """An ISO timestamp as '3 Dec 2026, 18:07 UTC'; '' where there is none."""
+    if value is None or value != value or value == "":  # None, NaN
+        return ""
+    try:
+        t = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{t.day} {t:%b %Y, %H:%M} UTC"
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """Every batch of the teams store, newest first, with headings in words, times in words, counts as whole
+    numbers and blanks where there is nothing (no 'None', no '3.0'); an undone batch says when and by which batch.
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame([{"id": 1, "kind": "seed", "rows_added": 38.0, "rows_rejected": 0, "created_at":
+    ...     "2026-01-02T03:04:05+00:00", "file_name": "teams.csv", "by": None, "undone_at": None, "undone_by": None,
+    ...     "detail": ""}])
+    >>> history_table(h).iloc[0].to_dict()["When"], int(history_table(h).iloc[0]["Teams added"])
+    ('2 Jan 2026, 03:04 UTC', 38)
+    """
+    frame = history.sort_values("id", ascending=False, kind="stable")
+    out = pd.DataFrame(index=frame.index)
+    for col, heading in HISTORY_COLUMNS.items():
+        if col in ("id", "rows_added", "rows_rejected"):
+            out[heading] = pd.to_numeric(frame[col]).astype("Int64")
+        elif col in ("created_at", "undone_at"):
+            out[heading] = [_when(v) for v in frame[col].tolist()]
+        else:
+            out[heading] = frame[col].fillna("").astype(str)
+    undone_by = pd.to_numeric(frame["undone_by"]).astype("Int64")
+    out["Undone"] = [
+        f"{when} (batch {int(b)})" if when and b is not pd.NA else when
+        for when, b in zip(out["Undone"].tolist(), undone_by.tolist(), strict=True)
+    ]
+    return out.reset_index(drop=True)

@@ -5,7 +5,8 @@ PostgreSQL table lock), so parallel imports both land in full and a killed impor
 rows are loaded in bulk through the driver (COPY on PostgreSQL, one executemany on SQLite), not row by row.
 
 This module is long because the schema, the two writing transactions (the first use's seed and an import),
-undo and the bulk load share one lock and are best read together.
+undo and the bulk load share one lock and are best read together; an import's preview (the app's, and
+``gapmap teams import --dry-run``) sits beside the import so the two check a file the same way.
 """
 
 from __future__ import annotations
@@ -302,7 +303,8 @@ class Store:
         table = io.read_table(path, raw, self.settings)
         digest = hashlib.sha256(raw or b"").hexdigest()
         seen_batch, existing = self._snapshot()
-        checked = validate.check(table, self.settings, existing, postcode_file, trust_location_basis)
+        year = import_year() if kind == "import" else None
+        checked = validate.check(table, self.settings, existing, postcode_file, trust_location_basis, year)
         if checked.issues and not skip_invalid:
             raise InputError(checked.issues)
         with _pending_files() as held, self.engine.begin() as conn:
@@ -355,6 +357,13 @@ class Store:
             checked.notes,
             rejects_path,
         )
+
+    def preview(
+        self, path: str | Path, *, data: bytes | None = None, postcode_file: str | Path | None = None
+    ) -> validate.Checked:
+        """What :meth:`import_file` would add, reject and note, against the teams now in the database; writes
+        nothing (the app's preview and ``gapmap teams import --dry-run``)."""
+        return preview(self.settings, path, self.active_keys(), data=data, postcode_file=postcode_file)
 
     def remove(self, team_id: int, by: str = "") -> int:
         """Mark a team removed (it stays in history); returns the batch that records the removal."""
@@ -476,6 +485,35 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(batches).order_by(batches.c.id)).mappings().all()
         return pd.DataFrame(rows, columns=[c.name for c in batches.columns])
+
+
+def import_year() -> int:
+    """The year an import is made: the ``evidence_year`` of a team whose file gives neither it nor ``established``."""
+    return dt.datetime.now(dt.UTC).year
+
+
+def preview(
+    settings: Settings,
+    path: str | Path,
+    existing: set[str],
+    *,
+    data: bytes | None = None,
+    postcode_file: str | Path | None = None,
+) -> validate.Checked:
+    """A teams file checked as an import would check it, against ``existing`` dedupe keys; writes nothing."""
+    path = Path(path)
+    raw = data if data is not None else path.read_bytes() if path.is_file() else None
+    table = io.read_table(path, raw, settings)
+    return validate.check(table, settings, existing, postcode_file, import_year=import_year())
+
+
+def bundled_keys(settings: Settings) -> set[str]:
+    """The dedupe keys of the bundled list (``data/teams.csv``): what a new database would hold once seeded."""
+    path = settings.data_dir / "teams.csv"
+    if not path.exists():
+        return set()
+    checked = validate.check(io.read_table(path, None, settings), settings, set(), trust_location_basis=True)
+    return set(checked.keys.tolist()) if checked.keys is not None else set()
 
 
 MAX_ID = 2**63 - 1  # the largest id SQLite can hold (PostgreSQL's integer ids: Store.max_id)

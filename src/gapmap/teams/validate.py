@@ -124,8 +124,13 @@ def check(
     existing: Collection[str] | None = None,
     postcode_file: str | Path | None = None,
     trust_location_basis: bool = False,
+    import_year: int | None = None,
 ) -> Checked:
     """Validate and locate every row, column by column. ``existing`` holds dedupe keys already in the database.
+
+    With ``import_year`` (an import, not the bundled list's seed), a team with no ``evidence_year`` (no column, or
+    a blank cell) gets its ``established`` year, else ``import_year``, so "teams known by" a year still finds it;
+    a note says how many of each.
 
     Every rule of :data:`gapmap.teams.rules.RULES` runs over every row; a row with any problem is left out of
     ``records`` and listed in ``issues`` (by row, then in the order of the rules) and ``rejected``.
@@ -180,6 +185,8 @@ def check(
     if not good.all():
         records = records.loc[good]
     records = records.reset_index(drop=True)
+    if import_year is not None:
+        _default_evidence_year(records, import_year, notes)
     unlocated = int(records["latitude"].isna().sum())
     if unlocated:
         notes.append(f"{unlocated} team(s) have no location: listed, not mapped.")
@@ -190,6 +197,20 @@ def check(
         raw=table.frame.set_axis(np.asarray(table.row_numbers(), dtype=np.int64)),  # for the rejects file
         notes=notes,
         keys=found["key"][good].reset_index(drop=True),
+    )
+
+
+def _default_evidence_year(records: pd.DataFrame, import_year: int, notes: list[str]) -> None:
+    """Fill a blank ``evidence_year`` with ``established``, else ``import_year``; note how many of each."""
+    blank = records["evidence_year"].isna()
+    if not blank.any():
+        return
+    from_established = blank & records["established"].notna()
+    records.loc[blank, "evidence_year"] = records["established"][blank].fillna(import_year)
+    k = int(from_established.sum())
+    notes.append(
+        f"{int(blank.sum())} team(s) had no evidence_year: set to their established year ({k}) "
+        f"or this year, {import_year} ({int(blank.sum()) - k})."
     )
 
 

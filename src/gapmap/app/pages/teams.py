@@ -6,6 +6,7 @@ server-wide (by client address and overall, counted in the teams database: ``gap
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -15,7 +16,7 @@ import streamlit as st
 from gapmap import safetext
 from gapmap.app import state
 from gapmap.app.pages import common
-from gapmap.files import io
+from gapmap.present import tables
 from gapmap.problems import InputError, format_issues
 from gapmap.teams.store import Store
 
@@ -71,38 +72,58 @@ def _gate(expected: str, store: Store) -> None:
         st.error(st.session_state["gate_message"])
 
 
+def _upload_id(upload: Any) -> str:
+    """Which file was chosen: a new choice (even of the same file again) gets a new id from Streamlit."""
+    file_id = getattr(upload, "file_id", None)
+    return str(file_id) if file_id else f"{upload.name}:{hashlib.sha256(upload.getvalue()).hexdigest()}"
+
+
+def _done(message: str, **reset: object) -> None:
+    """Keep a success message over a rerun and rerun, so the preview and the history read the store again."""
+    st.session_state["teams_done"] = message
+    st.session_state.update(reset)
+    st.rerun()
+
+
 def _import(store: Store) -> None:
-    settings = common.settings()
     upload = st.file_uploader("Teams CSV", type=["csv"], key="teams_upload")
     if upload is None:
         return
     data = upload.getvalue()
     try:
-        from gapmap.teams import validate as teams_mod
-
-        checked = teams_mod.check(
-            io.read_table(upload.name, data, settings),
-            settings,
-            store.active_keys(),
-        )
+        checked = store.preview(upload.name, data=data)  # against the teams in the database now
     except InputError as exc:
         common.show_problems(exc)
         return
+    chosen = _upload_id(upload)
+    done = st.session_state.get("teams_imported") == chosen
+    if done:
+        st.info("This file has been imported. Choose another file to import more.")
     st.write(f"{len(checked.records)} row(s) ready, {len(checked.rejected)} with problems.")
     if checked.issues:
-        st.code(format_issues(checked.issues), language=None, wrap_lines=True)
-    if not len(checked.records):
+        st.code(format_issues(checked.issues, with_values=True), language=None, wrap_lines=True)
+    for note in checked.notes:
+        st.caption(safetext.markdown(f"Note: {note}"))
+    if not len(checked.records) and not done:
         return
-    st.dataframe(checked.records[["row", "name", "location_basis", "region"]], hide_index=True)
-    label = f"Add {len(checked.records)} team(s)" + (" and skip the rest" if checked.issues else "")
-    if st.button(label, type="primary", key="confirm_import"):
+    if len(checked.records):
+        st.dataframe(
+            checked.records[["row", "name", "location_basis", "region", "evidence_year"]], hide_index=True
+        )
+    label = (
+        "Imported"
+        if done
+        else f"Add {len(checked.records)} team(s)" + (" and skip the rest" if checked.issues else "")
+    )
+    if st.button(label, type="primary", key="confirm_import", disabled=done or not len(checked.records)):
         try:
             result = store.import_file(
                 upload.name, data=data, by="app editor", skip_invalid=bool(checked.issues)
             )
-            st.success(result.summary())
         except InputError as exc:
             common.show_problems(exc)
+            return
+        _done(result.summary(), teams_imported=chosen)
 
 
 def _undo(store: Store, h: pd.DataFrame) -> None:
@@ -131,9 +152,12 @@ def _undo(store: Store, h: pd.DataFrame) -> None:
     if st.button("Undo this batch", key="undo", disabled=not sure):
         try:
             n = store.undo(int(batch), by="app editor")
-            st.success(f"Undid batch {batch}: {n} team(s) removed from the map (kept in history).")
         except InputError as exc:
             common.show_problems(exc)
+            return
+        # The undone batch leaves the choices; the next undo starts from nothing chosen and unconfirmed.
+        st.session_state["teams_reset_undo"] = True
+        _done(f"Undid batch {batch}: {n} team(s) removed from the map (kept in history).")
 
 
 def page() -> None:
@@ -150,9 +174,14 @@ def page() -> None:
     editor = bool(expected) and bool(st.session_state.get("editor"))
     if editor:
         st.success("You can add teams.")
+        if st.session_state.pop("teams_reset_undo", False):
+            for key in ("undo_batch", "undo_sure"):
+                st.session_state.pop(key, None)
+        if st.session_state.get("teams_done"):
+            st.success(st.session_state.pop("teams_done"))
         _import(store)
     st.subheader("Import history")
     history = store.history()
-    st.dataframe(history, hide_index=True, width="stretch")
+    st.dataframe(tables.history_table(history), hide_index=True, width="stretch")
     if editor:
         _undo(store, history)
