@@ -68,7 +68,8 @@ def safely(page: Callable[[], None]) -> Callable[[], None]:
     def run() -> None:
         try:
             page()
-        except DatabaseUnavailable as exc:  # before InputError: its message names the host, shown to no visitor
+        # Before InputError: its message names the database host, which no visitor is shown.
+        except DatabaseUnavailable as exc:
             show_error(exc)
         except InputError as exc:
             show_problems(exc)
