@@ -15,6 +15,24 @@ SYNTHETIC_NOTE = (
     "differences between areas are chance only."
 )
 BANNER = "SYNTHETIC SAMPLE: not real survey answers"
+SURVEY_SHORT = "Survey: Parent-Infant Foundation (2021)."
+
+
+def survey_source(data_file: str, supplied_by: str) -> tuple[str, str]:
+    """The survey's source line (full, short): the 2021 report for the bundled sample (``supplied_by`` ''), else
+    the file's own name and who gave it ('uploaded by the user', 'supplied by the user'), never the report.
+
+    >>> survey_source("ours.csv", "uploaded by the user")
+    ('Survey: ours.csv, uploaded by the user.', 'Survey: ours.csv, uploaded by the user.')
+    """
+    from gapmap import safetext
+
+    if supplied_by:
+        line = f"Survey: {safetext.visible(data_file)}, {supplied_by}."
+        return line, line
+    return SURVEY_SOURCE + f" Data file: {safetext.visible(data_file)}.", SURVEY_SHORT
+
+
 TEAMS_ATTRIBUTION = (
     "Teams: gapmap teams database, seeded from public sources (see data/teams.md); dated counts from the "
     "Parent-Infant Foundation (data/provision/pif_team_counts.csv). Postcode centres: ONS NSPL (OGL v3.0), "

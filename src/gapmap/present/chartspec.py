@@ -18,14 +18,13 @@ from gapmap.present.attribution import (
     BANNER,
     POPULATION_ATTRIBUTION,
     PROVISION_ATTRIBUTION,
+    SURVEY_SHORT,
     SURVEY_SOURCE,
     SYNTHETIC_NOTE,
     TEAMS_ATTRIBUTION,
+    survey_source,
 )
 from gapmap.present.tables import Profile, Ranked
-
-# Layers that cover one nation: their 'UK' row is that nation's figure.
-SCOPE = {"programme": "England", "status": "Scotland"}
 
 
 @dataclass(frozen=True)
@@ -142,15 +141,18 @@ AREAS_SOURCE = (
 
 
 def source_lines(
-    indicators: list[Indicator], synthetic: bool, data_file: str = ""
+    indicators: list[Indicator], synthetic: bool, data_file: str = "", supplied_by: str = ""
 ) -> tuple[list[str], list[str]]:
-    """The source and licence lines of a chart of these indicators (full, and short for social images)."""
+    """The source and licence lines of a chart of these indicators (full, and short for social images): a
+    survey file the user gave (``supplied_by``) is credited to its name, the bundled sample to the 2021 report."""
 
     survey = any(i.from_survey for i in indicators)
     pairs: list[tuple[str, str]] = []
-    if survey:
+    if survey and supplied_by:
+        pairs.append(survey_source(data_file, supplied_by))
+    elif survey:
         file_part = f" Data file: {safetext.visible(data_file)}." if data_file else ""
-        pairs.append((SURVEY_SOURCE + file_part, "Survey: Parent-Infant Foundation (2021)."))
+        pairs.append((SURVEY_SOURCE + file_part, SURVEY_SHORT))
     if survey and synthetic:
         pairs.append((SYNTHETIC_NOTE, ""))
     if any(i.from_teams for i in indicators):
@@ -225,6 +227,8 @@ def ranked_spec(
     words = [str(w) for w in r.shown["comparison"]]
     by_value = not any(words) and colour_by != "comparison"
     value_colours, value_legend = _value_colours(r, palette) if by_value else ({}, [])
+    bench = r.benchmark_label
+    the_bench = "the UK" if bench == "UK" else bench
     bars = []
     for row in _records(r.shown):
         word = str(row.comparison)
@@ -251,22 +255,24 @@ def ranked_spec(
         xlim = (0.0, xlim[1] or 1.0)
     ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
     at = comparison.level_label(table.comparison_level)
-    legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)]
+    legend = [
+        (comparison.label(w, bench), comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)
+    ]
     if by_value:
         legend = value_legend
     in_colours = ", in the map's colours" if by_value else ""
-    uk = table.uk
+    uk = table.benchmark
     notes: list[tuple[str, bool]] = []
     what = ind.subtitle(table.age_group)
     notes.append((f"{'Question' if ind.from_survey else 'Measure'}: {what}", True))
     if not pd.isna(r.uk_value):
         uk_text = _with_interval(table, r.uk_value, r.uk_lo, r.uk_hi)
-        notes.append((f"UK: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
+        notes.append((f"{bench}: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
     if any(words):
         direction = comparison.POLARITIES[ind.polarity]
         notes.append(
             (
-                f"Colours compare each area's {at} interval with the UK value: wholly above or below it, or "
+                f"Colours compare each area's {at} interval with the {bench} value: wholly above or below it, or "
                 f"overlapping it (similar). {direction}.",
                 False,
             )
@@ -274,7 +280,7 @@ def ranked_spec(
     elif ind.from_survey:
         notes.append(
             (
-                "Areas are not compared with the UK for a count of respondents"
+                f"Areas are not compared with {the_bench} for a count of respondents"
                 + (": bars are in the map's colours." if by_value else "."),
                 True,
             )
@@ -282,7 +288,8 @@ def ranked_spec(
     else:
         notes.append(
             (
-                f"Not a sample, so no interval and no test against the UK: bars show the values{in_colours}.",
+                f"Not a sample, so no interval and no test against {the_bench}: bars "
+                f"show the values{in_colours}.",
                 True,
             )
         )
@@ -297,9 +304,9 @@ def ranked_spec(
         notes.append((hidden, False))
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
-    full, short = source_lines([ind], table.synthetic, table.source)
+    full, short = source_lines([ind], table.synthetic, table.source, table.supplied_by)
     order = "best first" if ind.polarity else "highest first"
-    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the UK value."
+    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the {bench} value."
     return RankedSpec(
         title=table.title if title is None else safetext.visible(title),
         subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
@@ -309,7 +316,7 @@ def ranked_spec(
         xlim=xlim,
         ticks=ticks,
         uk_value=r.uk_value,
-        uk_label=f"UK {_fmt(table, r.uk_value)}",
+        uk_label=f"{bench} {_fmt(table, r.uk_value)}",
         value_header=f"Value ({at} interval)" if survey_interval else "Value",
         n_header=f"n ({ind.n_meaning})",
         legend=legend,
@@ -360,14 +367,16 @@ def spine_spec(
         uk_text = format_value(ind, uk)
         if ind.unit == "count":  # an area's count is not comparable with the UK total: text only, no spine
             x, spread, uk_text = None, None, f"{uk_text} (total)"
-        elif ind.kind in SCOPE:  # the comparison row of an England- or Scotland-only layer
-            uk_text = f"{uk_text} ({SCOPE[ind.kind]})"
+        elif str(rec.benchmark) != "UK":  # the benchmark of an England- or Scotland-only layer
+            uk_text = f"{uk_text} ({rec.benchmark})"
         word = str(rec.comparison)
         words.add(word)
         mark = " †" if bool(rec.synthetic) else ""
         synthetic = synthetic or bool(rec.synthetic)
         if int(rec.n) == 0 and ind.from_survey:
             value_text = "no responses at this level"
+        elif pd.isna(rec.value) and not bool(rec.suppressed):
+            value_text = str(rec.category).split(" (")[0].lower() if str(rec.category) else "no data"
         elif bool(rec.suppressed):
             reason = (
                 "hidden (protects a neighbour)"
@@ -398,9 +407,11 @@ def spine_spec(
         )
     at = comparison.level_label(profile.comparison_level)
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in words]
+    others = sorted({str(b) for b in profile.frame["benchmark"]} - {"UK"})
+    centre = "the UK value" + (f" ({', '.join(others)} for a layer covering only it)" if others else "")
     notes: list[tuple[str, bool]] = [
         (
-            f"Each row is centred on the UK value (the line). Grey: the range of the {level.noun} with a value; "
+            f"Each row is centred on {centre} (the line). Grey: the range of the {level.noun} with a value; "
             "darker grey: their middle half. Rows with a direction put better to the right; the others, higher.",
             False,
         ),
@@ -412,7 +423,12 @@ def spine_spec(
         notes.append((f"Not available from this survey file: {'; '.join(profile.unavailable)}.", True))
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
-    full, short = source_lines([INDICATORS[str(i)] for i in profile.frame["indicator"]], synthetic)
+    full, short = source_lines(
+        [INDICATORS[str(i)] for i in profile.frame["indicator"]],
+        synthetic,
+        profile.survey_file if profile.supplied_by else "",
+        profile.supplied_by,
+    )
     default_sub = (
         f"{level.label} {profile.area_code}: every indicator against the UK value and the range of "
         f"{level.plural}."

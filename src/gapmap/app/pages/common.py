@@ -103,7 +103,7 @@ def load_responses(key: str, name: str, _upload: Any | None) -> Any:
     upload's bytes are read here, only when not cached, and dropped once parsed."""
     if _upload is None:
         return load_survey(None, None)
-    return load_survey(Path(name), _upload.getvalue())
+    return load_survey(Path(name), _upload.getvalue(), supplied_by="uploaded by the user")
 
 
 def sample_responses() -> Any:
