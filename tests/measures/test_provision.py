@@ -19,7 +19,8 @@ def test_start_for_life_is_england_only():
         assert pd.isna(nation.loc[code, "value"])
     la = provision.compute("start_for_life", s, "la").frame.set_index("area_code")
     assert (
-        la.loc[la.index.str.startswith("W"), "category"] == "Not applicable: outside England (England-only programme)"
+        la.loc[la.index.str.startswith("W"), "category"]
+        == "Not applicable: outside England (England-only programme)"
     ).all()
     assert "Not in the programme" not in set(la.loc[~la.index.str.startswith("E"), "category"])
     # The UK share is of England's children: recomputed here from the source CSV and the area table with pandas.

@@ -49,14 +49,17 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     settings = settings_for(args)
-    responses = read_responses(args, settings)
+    # The survey is read (and its synthetic-sample note printed) only where a map draws it, or a file is given.
+    chosen = INDICATORS.get(args.indicator or "")
+    survey_drawn = chosen is None or chosen.from_survey
+    responses = read_responses(args, settings) if args.all or survey_drawn or args.survey else None
     boundaries = read_boundaries(args, settings)
     teams, teams_note = team_points(args, settings)
     if args.all:
         if not args.out_dir:
             raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
         result = all_indicators(
-            responses,
+            responses or read_responses(args, settings),
             settings,
             None,
             args.age_group,

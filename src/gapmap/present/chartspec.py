@@ -205,11 +205,13 @@ def ranked_spec(
     title: str | None = None,
     subtitle: str | None = None,
     palette: str | None = None,
-    colour_by: str = "value",
+    colour_by: str | None = None,
 ) -> RankedSpec:
-    """The ranked chart of a table's areas. Bars are coloured by comparison with the UK; where no area is compared,
-    as the map of the same table colours its areas: by its classes (``palette``, the map's; YlGnBu when not
-    given), or "Not compared" when the map is coloured by comparison too (``colour_by``, as in ``map_spec``).
+    """The ranked chart of a table's areas, coloured as the map beside it when ``colour_by`` (the map's, as in
+    ``map_spec``) is given: 'value' in the map's classes (``palette``, the map's; YlGnBu when not given), or
+    'comparison' with the benchmark ("Not compared" where nothing is). Without it, bars are coloured by
+    comparison where areas are compared and by value where none is. The reference line is the table's population's
+    ('UK 36%', 'Scotland 69%').
 
     >>> from gapmap.measures.compute import indicator_table
     >>> from gapmap.present.tables import ranked
@@ -225,7 +227,8 @@ def ranked_spec(
     survey_interval = ind.from_survey and ind.kind != "count"
     style = "dot" if ind.kind == "mean" else "bar"
     words = [str(w) for w in r.shown["comparison"]]
-    by_value = not any(words) and colour_by != "comparison"
+    # The map's choice when given (the app's chart beside its map); otherwise by comparison where areas are compared.
+    by_value = colour_by == "value" if colour_by is not None else not any(words)
     value_colours, value_legend = _value_colours(r, palette) if by_value else ({}, [])
     bench = r.benchmark_label
     the_bench = "the UK" if bench == "UK" else bench
@@ -268,7 +271,15 @@ def ranked_spec(
     if not pd.isna(r.uk_value):
         uk_text = _with_interval(table, r.uk_value, r.uk_lo, r.uk_hi)
         notes.append((f"{bench}: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
-    if any(words):
+    if any(words) and by_value:
+        notes.append(
+            (
+                f"Bars are in the map's colours (by value); the comparison of each area's {at} interval with "
+                f"{the_bench} is in the data.",
+                False,
+            )
+        )
+    elif any(words):
         direction = comparison.POLARITIES[ind.polarity]
         notes.append(
             (

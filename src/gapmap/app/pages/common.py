@@ -153,7 +153,7 @@ def export_file(
     """A PNG/SVG/PDF of the map (full-detail boundaries) or of the ranked chart, the same file the CLI makes,
     made only when its button is pressed."""
     if what == "chart":
-        return views.chart_file(_table, fmt, settings().palette, _view.colour_by)
+        return views.chart_file(_table, fmt, settings().palette, _view.colour_by, _view.known_by or None)
     return views.map_file(_view, _table, settings(), _teams, fmt)
 
 
