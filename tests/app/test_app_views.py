@@ -95,7 +95,10 @@ def test_profile_download_is_the_tidy_shape_for_the_area_and_the_uk(app_settings
     profile = area_profile(app_settings, "E12000007", sample)
     frame = views.profile_tidy(profile, sample, app_settings)
     assert list(frame.columns) == TIDY_COLUMNS
-    assert set(frame["area_code"]) == {"E12000007", "K02000001"}
+    assert set(frame["area_code"]) == {"E12000007", "K02000001", "E92000001", "S92000003"}
+    # Each indicator's benchmark row: the UK's, but England's for an England-only programme.
+    programme = frame.loc[frame["indicator"] == "start_for_life", "area_code"].tolist()
+    assert programme == ["E12000007", "E92000001"]
 
 
 @pytest.fixture(scope="module")

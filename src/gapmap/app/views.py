@@ -196,8 +196,10 @@ def profile_tidy(
     s = replace(settings, comparison_level=profile.comparison_level).check()
     every = all_indicators(responses, s, store=store, level=profile.level)
     frame = tidy_frames(every.tables)
-    benchmarks = {t.population.code for t in every.tables}  # the UK, and a one-nation layer's nation
-    return frame.loc[frame["area_code"].isin({profile.area_code, *benchmarks})].reset_index(drop=True)
+    # Each indicator's benchmark: the UK's row, or the nation's for a one-nation layer (Scotland's, England's).
+    benchmark = frame["indicator"].map({t.indicator.id: t.population.code for t in every.tables})
+    keep = (frame["area_code"] == profile.area_code) | (frame["area_code"] == benchmark)
+    return frame.loc[keep].reset_index(drop=True)
 
 
 def _image_bytes(write: Callable[[Path], object], name: str) -> bytes:

@@ -41,6 +41,11 @@ NO_VALUE = {
         "Referenced; current status not confirmed",
     )
 }
+# How a chart's value column says each of them, in a word or two.
+NO_VALUE_WORDS = {
+    "No data (no source found; not 'no service')": "no data",
+    "Referenced; current status not confirmed": "not confirmed",
+}
 POSITIVE = {
     "start_for_life": ("Trailblazer", "In the programme"),
     "scotland_infant_mh": ("Service in place", "Service in part of the board, or mostly consultative"),

@@ -12,8 +12,9 @@ import pandas as pd
 
 from gapmap import safetext
 from gapmap.geo import levels
-from gapmap.measures import comparison
+from gapmap.measures import comparison, provision
 from gapmap.measures.indicators import INDICATORS, Indicator, IndicatorTable, format_value
+from gapmap.present import classify
 from gapmap.present.attribution import (
     BANNER,
     POPULATION_ATTRIBUTION,
@@ -38,6 +39,7 @@ class Bar:
     colour: str
     value_text: str
     n_text: str
+    hatch: str = ""  # an area with no value (value NaN): drawn as a hatched band, never as a bar of 0
 
 
 @dataclass
@@ -62,6 +64,8 @@ class RankedSpec:
     alt_text: str
     hidden_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    hatched: list[str] = field(default_factory=list)  # legend labels drawn hatched: areas with no value
+    benchmark: str = "UK"  # who the reference line is: 'UK', or 'Scotland' for a Scotland-only layer
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,23 @@ def ranked_spec(
                 _n_text(row.n),
             )
         )
+    empty_legend: dict[str, str] = {}
+    for row in _records(r.no_value):  # no data or not confirmed: a row of its own, after the values
+        category = str(row.category)
+        colour = classify.empty_colour(category)
+        empty_legend[category] = colour
+        bars.append(
+            Bar(
+                short_name(str(row.area_name)),
+                math.nan,
+                math.nan,
+                math.nan,
+                colour,
+                provision.NO_VALUE_WORDS.get(category, "no value"),
+                _n_text(row.n),
+                classify.NO_DATA_HATCH,
+            )
+        )
     values = [b.value for b in bars] + [b.hi for b in bars if not math.isnan(b.hi)] + [r.uk_value]
     finite = [v for v in values if not math.isnan(v)]
     if style == "dot":
@@ -263,6 +284,7 @@ def ranked_spec(
     ]
     if by_value:
         legend = value_legend
+    legend = [e for e in legend if e[0] not in empty_legend] + list(empty_legend.items())
     in_colours = ", in the map's colours" if by_value else ""
     uk = table.benchmark
     notes: list[tuple[str, bool]] = []
@@ -337,6 +359,8 @@ def ranked_spec(
         alt_text=describe.ranked_alt_text(r),
         hidden_note=hidden,
         extra={"indicator": ind.id, "level": level.id},
+        hatched=list(empty_legend),
+        benchmark=bench,
     )
 
 

@@ -140,8 +140,12 @@ NOT_APPLICABLE_COLOUR = "#e0e0e0"
 
 
 def is_no_data(label: str) -> bool:
-    """Whether an empty area's legend entry says no data (hatched) rather than not applicable."""
-    return label.lower().startswith("no data")
+    """Whether a legend entry is for areas in the population with no value (no data, or a layer's 'not confirmed':
+    drawn hatched), rather than a value's class or 'not applicable'."""
+    from gapmap.measures import provision
+
+    no_value = {c for cats in provision.NO_VALUE.values() for c in cats}
+    return label.lower().startswith("no data") or label in no_value
 
 
 def value_colours(

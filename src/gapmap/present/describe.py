@@ -200,6 +200,13 @@ def ranked_alt_text(r: Ranked) -> str:
             )
     else:
         parts.append("No area has a value to chart.")
+    if len(r.no_value):
+        groups = r.no_value.groupby("category", sort=False)["area_name"]
+        parts.append(
+            "Listed with no bar, having no value: "
+            + "; ".join(f"{cat}: {', '.join(names)}" for cat, names in groups)
+            + "."
+        )
     if len(r.hidden):
         reasons = r.hidden["reason"].value_counts()
         parts.append(

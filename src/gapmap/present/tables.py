@@ -10,7 +10,7 @@ bar chart, and one area's profile across every indicator.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -174,6 +174,11 @@ class Ranked:
     uk_value: float
     uk_lo: float
     uk_hi: float
+    # Areas of the population the source says nothing of (a Scottish board with no sourced status): charted as
+    # rows without a bar, never as 0. Columns area_code, area_name, n, category.
+    no_value: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["area_code", "area_name", "n", "category"])
+    )
 
     @property
     def benchmark_label(self) -> str:
@@ -212,9 +217,12 @@ def ranked(table: IndicatorTable) -> Ranked:
     ascending = table.indicator.polarity == "lower_better"
     shown = a.loc[has_value, ["area_code", "area_name", "value", "lo", "hi", "n", "comparison"]]
     shown = shown.sort_values(["value", "area_name"], ascending=[ascending, True], kind="stable")
-    hidden = a.loc[~has_value, ["area_code", "area_name"]].copy()
-    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value].iterrows()]
-    uk = table.uk
+    applicable = table.applicable
+    no_value = ~has_value & ~a["suppressed"] & applicable & (a["category"].astype(str) != "")
+    hidden = a.loc[~has_value & ~no_value, ["area_code", "area_name"]].copy()
+    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value & ~no_value].iterrows()]
+    empty = a.loc[no_value, ["area_code", "area_name", "n", "category"]].sort_values("area_name")
+    uk = table.benchmark
     return Ranked(
         table,
         shown.reset_index(drop=True),
@@ -222,6 +230,7 @@ def ranked(table: IndicatorTable) -> Ranked:
         float(uk["value"]),
         float(uk["lo"]),
         float(uk["hi"]),
+        empty.reset_index(drop=True),
     )
 
 

@@ -93,6 +93,22 @@ def ranked_chart(
                 "colour": (colours or {}).get(str(r["area_code"]), comparison.COLOURS[""]),
             }
         )
+    for _, r in ranked.no_value.iterrows():  # no data or not confirmed: a named row with no bar, never 0
+        rows.append(
+            {
+                "area": short_name(str(r["area_name"])),
+                "area_name": str(r["area_name"]),
+                "value": None,
+                "lo": None,
+                "hi": None,
+                "shown": str(r["category"]),
+                "interval": "none (not a sample)",
+                "n": f"{int(r['n']):,} {ind.n_meaning}",
+                "comparison": "Not compared",
+                "says": str(r["category"]),
+                "colour": (colours or {}).get(str(r["area_code"]), comparison.COLOURS[""]),
+            }
+        )
     percent = ind.unit == "proportion"
     x_axis: dict[str, Any] = {  # on top: with many areas the chart scrolls, and the scale stays in view
         "orient": "top",
