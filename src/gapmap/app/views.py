@@ -177,9 +177,14 @@ def profile_display(profile: Profile) -> pd.DataFrame:
                 "Indicator": str(r["title"]),
                 "n": f"{int(r['n']):,} {r['n_meaning']}",
                 "Compared with UK": comparison.LABELS[word] if word else "",
-                "Value": "" if r["suppressed"] else format_value(ind, r["value"]),
+                # An area of the population with no value says why (no data), never shows 0 or a blank.
+                "Value": ""
+                if r["suppressed"]
+                else format_value(ind, r["value"]) or str(r["category"]) or "no data",
                 "95% interval": interval,
-                "UK": format_value(ind, r["uk_value"]),
+                # A one-nation layer's benchmark is that nation's value: '69% (Scotland)'.
+                "UK": format_value(ind, r["uk_value"])
+                + ("" if str(r["benchmark"]) == "UK" else f" ({r['benchmark']})"),
                 "Suppressed": str(r["suppressed_reason"]),
                 "Data": "synthetic sample" if bool(r["synthetic"]) else "real (sourced)",
             }
