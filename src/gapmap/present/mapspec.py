@@ -153,7 +153,7 @@ def map_spec(
         suppressed_label = f"Suppressed: fewer than {table.min_base} responses, or to protect a neighbour"
     if colour_by == "comparison":
         subtitle += (
-            f" Coloured by comparison with the UK value: the area's "
+            f" Coloured by comparison with the {table.population.label} value: the area's "
             f"{comparison.level_label(table.comparison_level)} interval above, overlapping or below it."
         )
     return MapSpec(
