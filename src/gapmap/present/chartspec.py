@@ -13,18 +13,9 @@ import pandas as pd
 from gapmap import safetext
 from gapmap.geo import levels
 from gapmap.measures import comparison, provision
-from gapmap.measures.indicators import INDICATORS, Indicator, IndicatorTable, format_value
+from gapmap.measures.indicators import INDICATORS, IndicatorTable, format_value
 from gapmap.present import classify
-from gapmap.present.attribution import (
-    BANNER,
-    POPULATION_ATTRIBUTION,
-    PROVISION_ATTRIBUTION,
-    SURVEY_SHORT,
-    SURVEY_SOURCE,
-    SYNTHETIC_NOTE,
-    TEAMS_ATTRIBUTION,
-    survey_source,
-)
+from gapmap.present.attribution import BANNER, source_lines
 from gapmap.present.tables import Profile, Ranked
 
 
@@ -136,37 +127,6 @@ def _with_interval(table: IndicatorTable, value: float, lo: float, hi: float) ->
 
 def _n_text(n: object) -> str:
     return f"{int(n):,}" if not pd.isna(n) else ""  # type: ignore[call-overload]
-
-
-AREAS_SOURCE = (
-    "Area names and codes: Office for National Statistics, Open Government Licence v.3.0.",
-    "Areas: ONS (OGL v3.0).",
-)
-
-
-def source_lines(
-    indicators: list[Indicator], synthetic: bool, data_file: str = "", supplied_by: str = ""
-) -> tuple[list[str], list[str]]:
-    """The source and licence lines of a chart of these indicators (full, and short for social images): a
-    survey file the user gave (``supplied_by``) is credited to its name, the bundled sample to the 2021 report."""
-
-    survey = any(i.from_survey for i in indicators)
-    pairs: list[tuple[str, str]] = []
-    if survey and supplied_by:
-        pairs.append(survey_source(data_file, supplied_by))
-    elif survey:
-        file_part = f" Data file: {safetext.visible(data_file)}." if data_file else ""
-        pairs.append((SURVEY_SOURCE + file_part, SURVEY_SHORT))
-    if survey and synthetic:
-        pairs.append((SYNTHETIC_NOTE, ""))
-    if any(i.from_teams for i in indicators):
-        pairs.append((TEAMS_ATTRIBUTION, "Teams: gapmap teams database; Parent-Infant Foundation counts."))
-    if any(i.kind in ("team_rate", "coverage", "programme", "status") for i in indicators):
-        pairs.append((POPULATION_ATTRIBUTION, "Population: ONS mid-2019 (OGL v3.0)."))
-    if any(i.from_provision for i in indicators):
-        pairs.append((PROVISION_ATTRIBUTION, "Provision: DfE/DHSC; Scottish health boards (OGL v3.0)."))
-    pairs.append(AREAS_SOURCE)
-    return [f for f, _ in pairs], [s for _, s in pairs if s]
 
 
 def _ticks(lo: float, hi: float, fmt: object) -> list[tuple[float, str]]:
