@@ -95,7 +95,10 @@ def test_profile_download_is_the_tidy_shape_for_the_area_and_the_uk(app_settings
     profile = area_profile(app_settings, "E12000007", sample)
     frame = views.profile_tidy(profile, sample, app_settings)
     assert list(frame.columns) == TIDY_COLUMNS
-    assert set(frame["area_code"]) == {"E12000007", "K02000001"}
+    assert set(frame["area_code"]) == {"E12000007", "K02000001", "E92000001", "S92000003"}
+    # Each indicator's benchmark row: the UK's, but England's for an England-only programme.
+    programme = frame.loc[frame["indicator"] == "start_for_life", "area_code"].tolist()
+    assert programme == ["E12000007", "E92000001"]
 
 
 @pytest.fixture(scope="module")
@@ -199,3 +202,54 @@ def test_streamlit_is_imported_only_by_the_app_and_its_pages():
     assert importers and all(p == "app.py" or p.startswith("src/gapmap/app/pages/") for p in importers), (
         importers
     )
+
+
+@pytest.mark.parametrize("colour_by", ["value", "comparison"])
+def test_the_ranked_chart_beside_the_map_is_coloured_as_the_map(app_settings, sample, colour_by):
+    """ "Colour areas by": the chart follows the map's choice, in the map's colours and legend words."""
+    v = views.map_view(
+        state.View(indicator="services_0_2_definitely", colour_by=colour_by), sample, app_settings
+    )
+    spec = vega.ranked_chart(v.ranked, v.colours(), v.spec.legend)
+    on_map = v.colours()
+    rows = spec["data"]["values"]
+    codes = v.ranked.shown["area_code"].tolist()
+    assert [r["colour"] for r in rows] == [on_map[c] for c in codes]
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["field"] == "class"
+    assert set(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True)) <= set(v.spec.legend)
+    words = set(colour["scale"]["domain"])
+    if colour_by == "value":
+        assert words and all(w.endswith("%") for w in words)  # the map's classes, not "Similar to the UK"
+    else:
+        assert words <= set(comparison.LABELS.values())
+    # The downloaded chart follows the same choice.
+    svg = views.chart_file(v.table, "svg", colour_by=colour_by).decode("utf-8")
+    assert ("Similar to the UK" in svg) == (colour_by == "comparison")
+
+
+def test_the_scotland_chart_in_the_app_names_scotland_and_lists_boards_without_a_value(app_settings, sample):
+    v = views.map_view(state.View(indicator="scotland_infant_mh", level="nhs"), sample, app_settings)
+    spec = vega.ranked_chart(v.ranked, v.colours(), v.spec.legend)
+    assert "dashed line: Scotland 69%" in spec["layer"][0]["encoding"]["x"]["axis"]["title"]
+    rows = {r["area_name"]: r for r in spec["data"]["values"]}
+    assert rows["NHS Borders"]["value"] is None and rows["NHS Borders"]["shown"].startswith("No data")
+    assert "UK" not in json.dumps(spec["layer"][-1])
+    table = v.areas_display
+    assert table.iloc[0]["Area"] == "Scotland"  # the benchmark first
+
+
+@pytest.mark.parametrize("what", ["map", "chart"])
+def test_a_downloads_full_data_line_names_the_csv_the_page_offers(app_settings, survey_view, what):
+    view = state.View(indicator="services_0_2_definitely")
+    table = survey_view.table
+    if what == "map":
+        data = views.map_file(view, table, app_settings, views.team_layer(app_settings), "svg")
+    else:
+        data = views.chart_file(table, "svg")
+    drawn = re.findall(r"<text[^>]*>(.*?)</text>", data.decode("utf-8"), re.S)
+    text = " ".join(" ".join(re.sub(r"<[^>]+>", "", line).split()) for line in drawn)
+    offered = survey_view.file_name("csv")
+    assert offered == "services_0_2_definitely.region.csv"  # as `gapmap render` names its CSV
+    assert f"Full data and notes: {offered}" in text and "gapmap.csv" not in text
+    assert survey_view.file_name("png", kind="ranked") == "services_0_2_definitely.ranked.region.png"

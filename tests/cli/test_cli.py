@@ -111,3 +111,27 @@ def test_control_characters_in_file_names_are_shown_not_obeyed(tmp_path: Path, c
     assert "\x1b" not in text and "\x07" not in text and "\r" not in text
     assert "s[U+001B][2Jurvey[U+000D].csv: 283 respondents" in text
     assert "out[U+001B]]0;title[U+0007].csv" in text
+
+
+def test_render_says_synthetic_only_for_maps_that_draw_the_survey(tmp_path: Path, capsys):
+    for indicator, survey in (("scotland_infant_mh", False), ("teams", False), ("respondents", True)):
+        out = tmp_path / f"{indicator}.svg"
+        assert (
+            main(["render", "--indicator", indicator, "--level", "nation", "--no-teams", "--out", str(out)])
+            == 0
+        )
+        err = capsys.readouterr().err
+        assert ("SYNTHETIC SAMPLE" in err) == survey, indicator
+        csv_text = (tmp_path / f"{indicator}.csv").read_text(encoding="utf-8")
+        assert ("synthetic sample" in csv_text) == survey
+
+
+def test_chart_credits_a_supplied_survey_file_to_its_name(tmp_path: Path, capsys):
+    out = tmp_path / "c.svg"
+    survey = DATA / "google_forms_excel_cp1252.csv"
+    args = ["chart", "--indicator", "services_0_2_definitely", "--survey", str(survey), "--out", str(out)]
+    assert main(args) == 0
+    text = " ".join(out.read_text(encoding="utf-8").split())
+    assert "google_forms_excel_cp1252.csv, supplied by the user." in text
+    assert "Parent-Infant Foundation (2021)" not in text and "SYNTHETIC" not in text
+    assert "SYNTHETIC SAMPLE" not in capsys.readouterr().err

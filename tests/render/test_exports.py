@@ -140,14 +140,16 @@ def test_ranked_bars_are_in_comparison_colours_or_else_the_maps_own(indicator: s
 
     spec = ranked_spec_for(indicator, level)
     settings, responses, _points, _note = _shared()
-    shown = ranked(indicator_table(indicator, responses, settings, level=level)).shown
+    r = ranked(indicator_table(indicator, responses, settings, level=level))
+    shown = r.shown
     words = shown["comparison"].astype(str).tolist()
     colours = [b.colour for b in spec.bars]
     if any(words):
         assert colours == [comparison.COLOURS[w] for w in words]
         return
     on_map = spec_for(indicator, level).areas.set_index("area_code")["colour"]
-    assert colours == [on_map[c] for c in shown["area_code"]]
+    # Areas with a value, then those of the population with none (no data), each in its colour on the map.
+    assert colours == [on_map[c] for c in [*shown["area_code"], *r.no_value["area_code"]]]
     assert set(spec.legend) <= set(spec_for(indicator, level).legend)
     assert {colour for _, colour in spec.legend} == set(colours)
     assert comparison.LABELS[""] not in [label for label, _ in spec.legend]

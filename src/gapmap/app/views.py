@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gapmap.geo import levels
-from gapmap.geo.areas import UK_CODE
 from gapmap.measures import comparison
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.indicators import IndicatorTable
@@ -81,9 +80,9 @@ class MapView:
     ranked: Ranked
     areas_display: pd.DataFrame
 
-    @property
-    def file_stem(self) -> str:
-        return f"gapmap_{self.table.indicator.id}_{self.table.level}"
+    def file_name(self, fmt: str, known_by: int | None = None, kind: str = "") -> str:
+        """The name of a download of this view, as the CLI names the same file."""
+        return download_name(self.table, fmt, known_by, kind)
 
     @property
     def hidden_note(self) -> str:
@@ -135,12 +134,12 @@ def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: Tea
 def areas_display(table: IndicatorTable) -> pd.DataFrame:
     """The table of areas as the page shows it: the area, n and the comparison first, then value and interval.
 
-    The UK row comes first, as the benchmark every area is compared with (as Fingertips lists England first).
+    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England.
     Values are formatted as on the map; the CSV download has the figures to four decimal places.
     """
     ind = table.indicator
     f = export_frame(table, decimals=None)
-    uk = f["area_code"] == UK_CODE
+    uk = f["area_code"] == table.population.code
     f = pd.concat([f.loc[uk], f.loc[~uk]], ignore_index=True)
     values = [label_for(table, r).replace("\n", " ") for _, r in f.iterrows()]
     if not ind.from_survey:
@@ -178,9 +177,14 @@ def profile_display(profile: Profile) -> pd.DataFrame:
                 "Indicator": str(r["title"]),
                 "n": f"{int(r['n']):,} {r['n_meaning']}",
                 "Compared with UK": comparison.LABELS[word] if word else "",
-                "Value": "" if r["suppressed"] else format_value(ind, r["value"]),
+                # An area of the population with no value says why (no data), never shows 0 or a blank.
+                "Value": ""
+                if r["suppressed"]
+                else format_value(ind, r["value"]) or str(r["category"]) or "no data",
                 "95% interval": interval,
-                "UK": format_value(ind, r["uk_value"]),
+                # A one-nation layer's benchmark is that nation's value: '69% (Scotland)'.
+                "UK": format_value(ind, r["uk_value"])
+                + ("" if str(r["benchmark"]) == "UK" else f" ({r['benchmark']})"),
                 "Suppressed": str(r["suppressed_reason"]),
                 "Data": "synthetic sample" if bool(r["synthetic"]) else "real (sourced)",
             }
@@ -197,34 +201,73 @@ def profile_tidy(
     s = replace(settings, comparison_level=profile.comparison_level).check()
     every = all_indicators(responses, s, store=store, level=profile.level)
     frame = tidy_frames(every.tables)
-    return frame.loc[frame["area_code"].isin([profile.area_code, UK_CODE])].reset_index(drop=True)
+    # Each indicator's benchmark: the UK's row, or the nation's for a one-nation layer (Scotland's, England's).
+    benchmark = frame["indicator"].map({t.indicator.id: t.population.code for t in every.tables})
+    keep = (frame["area_code"] == profile.area_code) | (frame["area_code"] == benchmark)
+    return frame.loc[keep].reset_index(drop=True)
 
 
-def _image_bytes(write: Callable[[Path], object], fmt: str) -> bytes:
-    """The image an exports.write_* call makes, read back (its alt text and CSV are offered separately)."""
+def _image_bytes(write: Callable[[Path], object], name: str) -> bytes:
+    """The image an exports.write_* call makes under its download name, read back (its alt text and CSV are
+    offered separately)."""
     with tempfile.TemporaryDirectory() as tmp:
-        image = Path(tmp) / f"gapmap.{fmt}"
+        image = Path(tmp) / name
         write(image)
         return image.read_bytes()
 
 
+def download_name(table: IndicatorTable, fmt: str, known_by: int | None = None, kind: str = "") -> str:
+    """A download's file name: the name ``gapmap render`` (``kind`` '') or ``gapmap chart`` (``kind`` 'ranked')
+    gives the same file.
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> download_name(indicator_table("scotland_infant_mh", level="nhs"), "png", kind="ranked")
+    'scotland_infant_mh.ranked.nhs.png'
+    """
+    from gapmap.render.names import export_name
+
+    return export_name(table, fmt, None, known_by, kind)
+
+
 def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, fmt: str) -> bytes:
-    """The map as the CLI's ``gapmap render`` draws it (full-detail boundaries), as PNG, SVG or PDF bytes."""
+    """The map as the CLI's ``gapmap render`` draws it (full-detail boundaries), as PNG, SVG or PDF bytes; its
+    "Full data" line names the table download offered beside it."""
     from gapmap.render import exports
 
     spec = print_spec(view, table, settings, teams)
-    return _image_bytes(lambda path: exports.write_map(table, spec, path, fmt), fmt)
+    known_by = view.known_by or None
+    data = download_name(table, "csv", known_by)
+    return _image_bytes(
+        lambda path: exports.write_map(table, spec, path, fmt, csv_name=data),
+        download_name(table, fmt, known_by),
+    )
 
 
 def chart_file(
-    table: IndicatorTable, fmt: str, palette: str | None = None, colour_by: str = "value"
+    table: IndicatorTable,
+    fmt: str,
+    palette: str | None = None,
+    colour_by: str | None = None,
+    known_by: int | None = None,
 ) -> bytes:
-    """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes, coloured as the view's map."""
+    """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes, coloured as the view's map; its
+    "Full data" line names the table download offered beside it (the same rows)."""
     from gapmap.render import exports
 
+    data = download_name(table, "csv", known_by)
     return _image_bytes(
-        lambda path: exports.write_chart(table, path, fmt, palette=palette, colour_by=colour_by), fmt
+        lambda path: exports.write_chart(
+            table, path, fmt, palette=palette, colour_by=colour_by, csv_name=data
+        ),
+        download_name(table, fmt, known_by, "ranked"),
     )
+
+
+def profile_download_name(profile: Profile, fmt: str) -> str:
+    """A profile download's file name, as ``gapmap profile`` names it."""
+    from gapmap.render.names import profile_name
+
+    return profile_name(profile.area_code, profile.level, fmt)
 
 
 def profile_file(
@@ -237,4 +280,8 @@ def profile_file(
 
     s = replace(settings, comparison_level=profile.comparison_level).check()
     tables = all_indicators(responses, s, store=store, level=profile.level).tables
-    return _image_bytes(lambda path: exports.write_profile(profile, tables, path, fmt), fmt)
+    data = profile_download_name(profile, "csv")
+    return _image_bytes(
+        lambda path: exports.write_profile(profile, tables, path, fmt, csv_name=data),
+        profile_download_name(profile, fmt),
+    )

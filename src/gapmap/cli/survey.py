@@ -55,7 +55,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         raise output.refuse_stdout("--out", args.format or "png")
     if not args.all and args.out:
         check_outputs(survey_inputs(args, settings), export_outputs("--out", args.out))
-    responses = read_responses(args, settings)
+    # The survey is read (and its synthetic-sample note printed) only where a map draws it, or a file is given.
+    chosen = INDICATORS.get(args.indicator or "")
+    survey_drawn = chosen is None or chosen.from_survey
+    responses = read_responses(args, settings) if args.all or survey_drawn or args.survey else None
     boundaries = read_boundaries(args, settings)
     teams, teams_note = team_points(args, settings)
     if args.all:
@@ -74,7 +77,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 ]
             )
         result = all_indicators(
-            responses,
+            responses or read_responses(args, settings),
             settings,
             None,
             args.age_group,

@@ -52,10 +52,21 @@ def judge(direction: str, polarity: str) -> str:
     return {"higher": higher, "similar": similar, "lower": lower}[direction]
 
 
-def legend_entries(polarity: str) -> list[tuple[str, str]]:
+def legend_entries(polarity: str, benchmark: str = "UK") -> list[tuple[str, str]]:
     """(label, colour) for the categories a comparison map of this polarity can show, best first."""
     order = ["better", "similar", "worse"] if polarity else ["higher", "similar", "lower"]
-    return [(LABELS[w], COLOURS[w]) for w in order]
+    return [(label(w, benchmark), COLOURS[w]) for w in order]
+
+
+def label(word: str, benchmark: str = "UK") -> str:
+    """The legend's words for a comparison with a benchmark population ('UK', or 'Scotland' for a one-nation layer).
+
+    >>> label("worse"), label("similar", "Scotland"), label("")
+    ('Worse than the UK', 'Similar to Scotland', 'Not compared')
+    """
+    if benchmark == "UK":
+        return LABELS[word]
+    return LABELS[word].replace("the UK", benchmark)
 
 
 def level_label(level: float) -> str:
@@ -63,10 +74,10 @@ def level_label(level: float) -> str:
     return f"{100 * level:.1f}".rstrip("0").rstrip(".") + "%"
 
 
-def sentence(word: str, level: float) -> str:
+def sentence(word: str, level: float, benchmark: str = "UK") -> str:
     """The tooltip's words for one area, e.g. 'Worse than the UK (the 95% interval excludes the UK value)'."""
     if word == "":
         return ""
-    if word == "similar":
-        return f"Similar to the UK (the {level_label(level)} interval includes the UK value)"
-    return f"{LABELS[word]} (the {level_label(level)} interval excludes the UK value)"
+    value = "the UK value" if benchmark == "UK" else f"{benchmark}'s value"
+    verb = "includes" if word == "similar" else "excludes"
+    return f"{label(word, benchmark)} (the {level_label(level)} interval {verb} {value})"

@@ -307,6 +307,40 @@ def resolve_age_group(indicator: Indicator, age_group: str | None) -> str | None
 
 
 @dataclass(frozen=True)
+class Population:
+    """Who a table's values are of: the UK's respondents or children, or one nation's (a layer that covers only
+    Scotland or England). Its row is the benchmark every area is compared with and every chart's reference line.
+
+    >>> SCOTLAND.covers("S08000015"), SCOTLAND.covers("SHSCT"), SCOTLAND.covers("E92000001"), UK.covers("E92000001")
+    (True, False, False, True)
+    """
+
+    code: str  # the benchmark row's GSS code
+    name: str  # as in the area table: 'United Kingdom', 'Scotland', 'England'
+    label: str  # how charts, legends and sentences name it: 'UK', 'Scotland', 'England'
+    prefix: str = ""  # the GSS code initial of the areas it covers ('' for every area)
+
+    def covers(self, area_code: str) -> bool:
+        """Whether an area lies in this population (an area outside it is 'not applicable', never 0). GSS codes
+        begin with the nation's letter and a digit; other codes (Northern Ireland's trusts, 'SHSCT') are not
+        Scottish for their S."""
+        if not self.prefix:
+            return True
+        return (
+            area_code.startswith(self.prefix) and area_code[len(self.prefix) : len(self.prefix) + 1].isdigit()
+        )
+
+    @property
+    def is_uk(self) -> bool:
+        return self.code == UK_CODE
+
+
+UK = Population(UK_CODE, "United Kingdom", "UK")
+ENGLAND = Population("E92000001", "England", "England", "E")
+SCOTLAND = Population("S92000003", "Scotland", "Scotland", "S")
+
+
+@dataclass(frozen=True)
 class IndicatorTable:
     """An indicator computed for every area: rows as COLUMNS, plus what was selected to make it."""
 
@@ -322,18 +356,38 @@ class IndicatorTable:
     unplaced: int = 0
     unplaced_note: str = ""
     comparison_level: float = 0.95
+    # Whose values these are: the benchmark row is the population's own (Scotland's for a Scotland-only layer).
+    population: Population = UK
+    # True where the population is itself one of the level's areas (Scotland among the nations): its row is both.
+    benchmark_is_area: bool = False
+    supplied_by: str = (
+        ""  # a survey file's giver ('' for the bundled sample): see gapmap.survey.validate.Responses
+    )
 
     @property
     def title(self) -> str:
         return self.indicator.title_for(self.age_group)
 
     @property
+    def benchmark(self) -> pd.Series:
+        """The population's row: the value every area is compared with (the UK's, or one nation's)."""
+        return self.frame.loc[self.frame["area_code"] == self.population.code].iloc[-1]
+
+    @property
     def uk(self) -> pd.Series:
-        return self.frame.loc[self.frame["area_code"] == UK_CODE].iloc[0]
+        """The benchmark row (named for the usual case: for a one-nation layer it is that nation's row)."""
+        return self.benchmark
 
     @property
     def areas(self) -> pd.DataFrame:
-        return self.frame.loc[self.frame["area_code"] != UK_CODE]
+        if self.benchmark_is_area:
+            return self.frame
+        return self.frame.loc[self.frame["area_code"] != self.population.code]
+
+    @property
+    def applicable(self) -> pd.Series:
+        """Per area row: whether it lies in the population (False: 'not applicable', shown with no value)."""
+        return self.areas["area_code"].astype(str).map(self.population.covers)
 
 
 def format_value(indicator: Indicator, value: float) -> str:

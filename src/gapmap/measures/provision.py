@@ -9,8 +9,7 @@ import pandas as pd
 
 from gapmap.files import io
 from gapmap.geo import areas, levels
-from gapmap.geo.areas import UK_CODE
-from gapmap.measures.indicators import COLUMNS, INDICATORS, IndicatorTable
+from gapmap.measures.indicators import COLUMNS, ENGLAND, INDICATORS, SCOTLAND, IndicatorTable, Population
 from gapmap.settings import Settings
 
 # Categories in legend order with colours from ColorBrewer's colour-blind-safe qualitative/sequential sets.
@@ -19,20 +18,34 @@ CATEGORIES: dict[str, dict[str, str]] = {
         "Trailblazer": "#08519c",
         "In the programme": "#6baed6",
         "Not in the programme": "#f7f7f7",
-        "Outside England (England-only programme)": "#e0e0e0",
+        "Not applicable: outside England (England-only programme)": "#e0e0e0",
     },
     "scotland_infant_mh": {
         "Service in place": "#1b7837",
         "Service in part of the board, or mostly consultative": "#7fbf7b",
         "Referenced; current status not confirmed": "#d9f0d3",
         "No data (no source found; not 'no service')": "#ffffff",
-        "Outside Scotland": "#e0e0e0",
+        "Not applicable: outside Scotland": "#e0e0e0",
     },
 }
 # The level each categorical source describes; coarser levels show shares, finer ones inherit the category.
 NATIVE_LEVEL = {"start_for_life": "la", "scotland_infant_mh": "nhs"}
-# The nation each source covers (GSS code initial): areas outside it are "not applicable", not "not in" or "none".
-NATION_PREFIX = {"start_for_life": "E", "scotland_infant_mh": "S"}
+# The nation each source covers: its children are the population of every share and its row the benchmark; areas
+# outside it are "not applicable", not "not in" or "none".
+POPULATION: dict[str, Population] = {"start_for_life": ENGLAND, "scotland_infant_mh": SCOTLAND}
+# Categories that carry no value, never drawn or written as 0: the source says nothing of the board, or names a
+# service without saying whether it runs now.
+NO_VALUE = {
+    "scotland_infant_mh": (
+        "No data (no source found; not 'no service')",
+        "Referenced; current status not confirmed",
+    )
+}
+# How a chart's value column says each of them, in a word or two.
+NO_VALUE_WORDS = {
+    "No data (no source found; not 'no service')": "no data",
+    "Referenced; current status not confirmed": "not confirmed",
+}
 POSITIVE = {
     "start_for_life": ("Trailblazer", "In the programme"),
     "scotland_infant_mh": ("Service in place", "Service in part of the board, or mostly consultative"),
@@ -86,11 +99,15 @@ def la_categories(indicator_id: str, settings: Settings) -> pd.Series:
 
 
 def compute(indicator_id: str, settings: Settings, level: str | None = None) -> IndicatorTable:
-    """Categories at (or below) the source's level; share of children aged 0-2 in served areas above it.
+    """Categories at (or below) the source's level; share of children aged 0-2 in served areas above it. The
+    benchmark row is the covered nation's (its children are the base of every share); areas outside it and areas
+    the source says nothing of have no value.
 
     >>> t = compute("start_for_life", Settings(), "nation")
     >>> t.frame.set_index("area_code").loc["W92000004", "category"]
-    'Outside England (England-only programme)'
+    'Not applicable: outside England (England-only programme)'
+    >>> t.benchmark["area_name"], t.population.label
+    ('England', 'England')
     """
     ind = INDICATORS[indicator_id]
     lv = levels.get_level(level)
@@ -98,23 +115,29 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
     la_cat = la_categories(indicator_id, settings).to_dict()
     pop = t.level_frame("la").set_index("code")["pop_age0to2"].astype(int).to_dict()
     outside = list(CATEGORIES[indicator_id])[-1]
-    prefix = NATION_PREFIX[indicator_id]
+    no_value = NO_VALUE.get(indicator_id, ())
+    population = POPULATION[indicator_id]
     positive = POSITIVE[indicator_id]
     native = t.rank[NATIVE_LEVEL[indicator_id]]
+    codes = t.codes(lv.id)
+    benchmark_is_area = population.code in set(codes)
     rows: list[tuple[str, int, object, float, str]] = []
-    for code in [*t.codes(lv.id), UK_CODE]:
+    for code in codes if benchmark_is_area else [*codes, population.code]:
         members = t.members(code, "la")
         n = sum(pop[m] for m in members)
         member_cats = {la_cat[m] for m in members}
         k = sum(pop[m] for m in members if la_cat[m] in positive)
         category = ""
-        if code != UK_CODE and (t.rank[lv.id] >= native or len(member_cats) == 1):
+        if code != population.code and (t.rank[lv.id] >= native or len(member_cats) == 1):
             category = member_cats.pop() if len(member_cats) == 1 else ""
-        inside = [m for m in members if m.startswith(prefix)]
+        inside = [m for m in members if population.covers(m)]
         if not inside:
             rows.append((code, n, pd.NA, np.nan, outside))
             continue
         n = sum(pop[m] for m in inside)  # the share is of the children in the nation the source covers
+        if category in no_value:  # nothing sourced, or nothing confirmed: no value, not 0%
+            rows.append((code, n, pd.NA, np.nan, category))
+            continue
         rows.append((code, n, k, k / n if n else np.nan, category))
     out = pd.DataFrame(rows, columns=["area_code", "n", "k", "value", "category"])
     out.insert(0, "indicator", ind.id)
@@ -137,6 +160,8 @@ def compute(indicator_id: str, settings: Settings, level: str | None = None) -> 
         + ("start_for_life_las.csv" if indicator_id == "start_for_life" else "scotland_infant_mh_status.csv")
         + ")",
         level=lv.id,
+        population=population,
+        benchmark_is_area=benchmark_is_area,
     )
 
 

@@ -199,4 +199,5 @@ def compute(
         unplaced=unplaced,
         unplaced_note=note,
         comparison_level=settings.comparison_level,
+        supplied_by=responses.supplied_by,
     )

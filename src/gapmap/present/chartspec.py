@@ -12,20 +12,11 @@ import pandas as pd
 
 from gapmap import safetext
 from gapmap.geo import levels
-from gapmap.measures import comparison
-from gapmap.measures.indicators import INDICATORS, Indicator, IndicatorTable, format_value
-from gapmap.present.attribution import (
-    BANNER,
-    POPULATION_ATTRIBUTION,
-    PROVISION_ATTRIBUTION,
-    SURVEY_SOURCE,
-    SYNTHETIC_NOTE,
-    TEAMS_ATTRIBUTION,
-)
+from gapmap.measures import comparison, provision
+from gapmap.measures.indicators import INDICATORS, IndicatorTable, format_value
+from gapmap.present import classify
+from gapmap.present.attribution import BANNER, source_lines
 from gapmap.present.tables import Profile, Ranked
-
-# Layers that cover one nation: their 'UK' row is that nation's figure.
-SCOPE = {"programme": "England", "status": "Scotland"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +30,7 @@ class Bar:
     colour: str
     value_text: str
     n_text: str
+    hatch: str = ""  # an area with no value (value NaN): drawn as a hatched band, never as a bar of 0
 
 
 @dataclass
@@ -63,6 +55,8 @@ class RankedSpec:
     alt_text: str
     hidden_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    hatched: list[str] = field(default_factory=list)  # legend labels drawn hatched: areas with no value
+    benchmark: str = "UK"  # who the reference line is: 'UK', or 'Scotland' for a Scotland-only layer
 
 
 @dataclass(frozen=True)
@@ -135,34 +129,6 @@ def _n_text(n: object) -> str:
     return f"{int(n):,}" if not pd.isna(n) else ""  # type: ignore[call-overload]
 
 
-AREAS_SOURCE = (
-    "Area names and codes: Office for National Statistics, Open Government Licence v.3.0.",
-    "Areas: ONS (OGL v3.0).",
-)
-
-
-def source_lines(
-    indicators: list[Indicator], synthetic: bool, data_file: str = ""
-) -> tuple[list[str], list[str]]:
-    """The source and licence lines of a chart of these indicators (full, and short for social images)."""
-
-    survey = any(i.from_survey for i in indicators)
-    pairs: list[tuple[str, str]] = []
-    if survey:
-        file_part = f" Data file: {safetext.visible(data_file)}." if data_file else ""
-        pairs.append((SURVEY_SOURCE + file_part, "Survey: Parent-Infant Foundation (2021)."))
-    if survey and synthetic:
-        pairs.append((SYNTHETIC_NOTE, ""))
-    if any(i.from_teams for i in indicators):
-        pairs.append((TEAMS_ATTRIBUTION, "Teams: gapmap teams database; Parent-Infant Foundation counts."))
-    if any(i.kind in ("team_rate", "coverage", "programme", "status") for i in indicators):
-        pairs.append((POPULATION_ATTRIBUTION, "Population: ONS mid-2019 (OGL v3.0)."))
-    if any(i.from_provision for i in indicators):
-        pairs.append((PROVISION_ATTRIBUTION, "Provision: DfE/DHSC; Scottish health boards (OGL v3.0)."))
-    pairs.append(AREAS_SOURCE)
-    return [f for f, _ in pairs], [s for _, s in pairs if s]
-
-
 def _ticks(lo: float, hi: float, fmt: object) -> list[tuple[float, str]]:
     import numpy as np
     from matplotlib.ticker import MaxNLocator
@@ -203,11 +169,13 @@ def ranked_spec(
     title: str | None = None,
     subtitle: str | None = None,
     palette: str | None = None,
-    colour_by: str = "value",
+    colour_by: str | None = None,
 ) -> RankedSpec:
-    """The ranked chart of a table's areas. Bars are coloured by comparison with the UK; where no area is compared,
-    as the map of the same table colours its areas: by its classes (``palette``, the map's; YlGnBu when not
-    given), or "Not compared" when the map is coloured by comparison too (``colour_by``, as in ``map_spec``).
+    """The ranked chart of a table's areas, coloured as the map beside it when ``colour_by`` (the map's, as in
+    ``map_spec``) is given: 'value' in the map's classes (``palette``, the map's; YlGnBu when not given), or
+    'comparison' with the benchmark ("Not compared" where nothing is). Without it, bars are coloured by
+    comparison where areas are compared and by value where none is. The reference line is the table's population's
+    ('UK 36%', 'Scotland 69%').
 
     >>> from gapmap.measures.compute import indicator_table
     >>> from gapmap.present.tables import ranked
@@ -223,8 +191,11 @@ def ranked_spec(
     survey_interval = ind.from_survey and ind.kind != "count"
     style = "dot" if ind.kind == "mean" else "bar"
     words = [str(w) for w in r.shown["comparison"]]
-    by_value = not any(words) and colour_by != "comparison"
+    # The map's choice when given (the app's chart beside its map); otherwise by comparison where areas are compared.
+    by_value = colour_by == "value" if colour_by is not None else not any(words)
     value_colours, value_legend = _value_colours(r, palette) if by_value else ({}, [])
+    bench = r.benchmark_label
+    the_bench = "the UK" if bench == "UK" else bench
     bars = []
     for row in _records(r.shown):
         word = str(row.comparison)
@@ -239,6 +210,23 @@ def ranked_spec(
                 _n_text(row.n),
             )
         )
+    empty_legend: dict[str, str] = {}
+    for row in _records(r.no_value):  # no data or not confirmed: a row of its own, after the values
+        category = str(row.category)
+        colour = classify.empty_colour(category)
+        empty_legend[category] = colour
+        bars.append(
+            Bar(
+                short_name(str(row.area_name)),
+                math.nan,
+                math.nan,
+                math.nan,
+                colour,
+                provision.NO_VALUE_WORDS.get(category, "no value"),
+                _n_text(row.n),
+                classify.NO_DATA_HATCH,
+            )
+        )
     values = [b.value for b in bars] + [b.hi for b in bars if not math.isnan(b.hi)] + [r.uk_value]
     finite = [v for v in values if not math.isnan(v)]
     if style == "dot":
@@ -251,22 +239,33 @@ def ranked_spec(
         xlim = (0.0, xlim[1] or 1.0)
     ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
     at = comparison.level_label(table.comparison_level)
-    legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)]
+    legend = [
+        (comparison.label(w, bench), comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)
+    ]
     if by_value:
         legend = value_legend
+    legend = [e for e in legend if e[0] not in empty_legend] + list(empty_legend.items())
     in_colours = ", in the map's colours" if by_value else ""
-    uk = table.uk
+    uk = table.benchmark
     notes: list[tuple[str, bool]] = []
     what = ind.subtitle(table.age_group)
     notes.append((f"{'Question' if ind.from_survey else 'Measure'}: {what}", True))
     if not pd.isna(r.uk_value):
         uk_text = _with_interval(table, r.uk_value, r.uk_lo, r.uk_hi)
-        notes.append((f"UK: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
-    if any(words):
+        notes.append((f"{bench}: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
+    if any(words) and by_value:
+        notes.append(
+            (
+                f"Bars are in the map's colours (by value); the comparison of each area's {at} interval with "
+                f"{the_bench} is in the data.",
+                False,
+            )
+        )
+    elif any(words):
         direction = comparison.POLARITIES[ind.polarity]
         notes.append(
             (
-                f"Colours compare each area's {at} interval with the UK value: wholly above or below it, or "
+                f"Colours compare each area's {at} interval with the {bench} value: wholly above or below it, or "
                 f"overlapping it (similar). {direction}.",
                 False,
             )
@@ -274,7 +273,7 @@ def ranked_spec(
     elif ind.from_survey:
         notes.append(
             (
-                "Areas are not compared with the UK for a count of respondents"
+                f"Areas are not compared with {the_bench} for a count of respondents"
                 + (": bars are in the map's colours." if by_value else "."),
                 True,
             )
@@ -282,7 +281,8 @@ def ranked_spec(
     else:
         notes.append(
             (
-                f"Not a sample, so no interval and no test against the UK: bars show the values{in_colours}.",
+                f"Not a sample, so no interval and no test against {the_bench}: bars "
+                f"show the values{in_colours}.",
                 True,
             )
         )
@@ -297,9 +297,9 @@ def ranked_spec(
         notes.append((hidden, False))
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
-    full, short = source_lines([ind], table.synthetic, table.source)
+    full, short = source_lines([ind], table.synthetic, table.source, table.supplied_by)
     order = "best first" if ind.polarity else "highest first"
-    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the UK value."
+    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the {bench} value."
     return RankedSpec(
         title=table.title if title is None else safetext.visible(title),
         subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
@@ -309,7 +309,7 @@ def ranked_spec(
         xlim=xlim,
         ticks=ticks,
         uk_value=r.uk_value,
-        uk_label=f"UK {_fmt(table, r.uk_value)}",
+        uk_label=f"{bench} {_fmt(table, r.uk_value)}",
         value_header=f"Value ({at} interval)" if survey_interval else "Value",
         n_header=f"n ({ind.n_meaning})",
         legend=legend,
@@ -319,6 +319,8 @@ def ranked_spec(
         alt_text=describe.ranked_alt_text(r),
         hidden_note=hidden,
         extra={"indicator": ind.id, "level": level.id},
+        hatched=list(empty_legend),
+        benchmark=bench,
     )
 
 
@@ -360,14 +362,16 @@ def spine_spec(
         uk_text = format_value(ind, uk)
         if ind.unit == "count":  # an area's count is not comparable with the UK total: text only, no spine
             x, spread, uk_text = None, None, f"{uk_text} (total)"
-        elif ind.kind in SCOPE:  # the comparison row of an England- or Scotland-only layer
-            uk_text = f"{uk_text} ({SCOPE[ind.kind]})"
+        elif str(rec.benchmark) != "UK":  # the benchmark of an England- or Scotland-only layer
+            uk_text = f"{uk_text} ({rec.benchmark})"
         word = str(rec.comparison)
         words.add(word)
         mark = " †" if bool(rec.synthetic) else ""
         synthetic = synthetic or bool(rec.synthetic)
         if int(rec.n) == 0 and ind.from_survey:
             value_text = "no responses at this level"
+        elif pd.isna(rec.value) and not bool(rec.suppressed):
+            value_text = str(rec.category).split(" (")[0].lower() if str(rec.category) else "no data"
         elif bool(rec.suppressed):
             reason = (
                 "hidden (protects a neighbour)"
@@ -398,9 +402,11 @@ def spine_spec(
         )
     at = comparison.level_label(profile.comparison_level)
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in words]
+    others = sorted({str(b) for b in profile.frame["benchmark"]} - {"UK"})
+    centre = "the UK value" + (f" ({', '.join(others)} for a layer covering only it)" if others else "")
     notes: list[tuple[str, bool]] = [
         (
-            f"Each row is centred on the UK value (the line). Grey: the range of the {level.noun} with a value; "
+            f"Each row is centred on {centre} (the line). Grey: the range of the {level.noun} with a value; "
             "darker grey: their middle half. Rows with a direction put better to the right; the others, higher.",
             False,
         ),
@@ -412,7 +418,12 @@ def spine_spec(
         notes.append((f"Not available from this survey file: {'; '.join(profile.unavailable)}.", True))
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
-    full, short = source_lines([INDICATORS[str(i)] for i in profile.frame["indicator"]], synthetic)
+    full, short = source_lines(
+        [INDICATORS[str(i)] for i in profile.frame["indicator"]],
+        synthetic,
+        profile.survey_file if profile.supplied_by else "",
+        profile.supplied_by,
+    )
     default_sub = (
         f"{level.label} {profile.area_code}: every indicator against the UK value and the range of "
         f"{level.plural}."

@@ -7,11 +7,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from gapmap.measures.indicators import Indicator
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from gapmap.measures.indicators import IndicatorTable
 
 PERCENT_BREAKS = (0.2, 0.4, 0.6, 0.8, 1.0)  # fixed so that maps of different indicators read alike
@@ -48,13 +48,20 @@ def _nice_step(raw: float) -> float:
     return float(10 ** (exp + 1))
 
 
-def _nice_count_bins(values: list[float], integer: bool = True) -> tuple[float, ...]:
+def _integer_range(lo: int, hi: int) -> str:
+    """'3–5', or '3' for a class of one number."""
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
+def _nice_count_bins(values: list[float], integer: bool = True, steps: int = 5) -> tuple[float, ...]:
     top = max(values) if values else 1.0
     top = max(1.0 if integer else 1e-6, float(top))
-    k = int(min(5, max(1, len(set(values)))))
+    k = int(min(steps, max(1, len(set(values)))))
     step = max(1, math.ceil(top / k)) if integer else _nice_step(top / k)
     # The last bin (step × k, step ≥ top / k) covers every value by construction, so no value needs a class of
     # its own (mapclassify.UserDefined added one here; importing it pulls in scikit-learn, 40 MB in the app).
+    if integer:  # no class wholly above the largest value
+        k = max(1, math.ceil(top / step - 1e-9))
     return tuple(float(step * (i + 1)) for i in range(k))
 
 
@@ -67,6 +74,8 @@ def classes_for(indicator: Indicator, values: list[float], palette: str = DEFAUL
     >>> from gapmap.measures.indicators import INDICATORS
     >>> classes_for(INDICATORS["services_0_2_definitely"], [0.3, 0.5]).labels[0]
     '0–20%'
+    >>> classes_for(INDICATORS["teams"], [0, 1, 4, 7, 9]).labels
+    ('0', '1–3', '4–6', '7–9')
     """
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
@@ -85,22 +94,67 @@ def classes_for(indicator: Indicator, values: list[float], palette: str = DEFAUL
         bins = _nice_count_bins(finite, integer=False)
         edges = (0.0, *bins)
         labels = tuple(f"{a:.2f}–{b:.2f}" for a, b in itertools.pairwise(edges))
-    else:
-        bins = _nice_count_bins(finite)
-        edges = (0.0, *bins)
-        labels = tuple(f"{a:.0f}–{b:.0f}" for a, b in itertools.pairwise(edges))
+    else:  # whole numbers: none is in two classes, and 0 (no teams, no respondents) is a class of its own
+        bins = (0.0, *_nice_count_bins(finite, steps=4))
+        labels = ("0", *(_integer_range(int(a) + 1, int(b)) for a, b in itertools.pairwise(bins)))
     cmap = colormaps[palette]
     # Skip the palest end of the ramp so the lowest class stays distinct from the white "no data" fill.
     colours = tuple(to_hex(cmap(0.15 + 0.85 * i / max(1, len(bins) - 1))) for i in range(len(bins)))
     return Classes(bins=tuple(bins), labels=labels, colours=colours)
 
 
+NO_DATA_LABEL = "No data"
+NO_DATA_HATCH = "..."  # dots: no value to show, unlike suppression's diagonal lines
+
+
+def empty_kind(table: IndicatorTable, code: str, value: object, suppressed: bool, category: str) -> str:
+    """Why an area shows no value, as its legend entry ('' when it has one or is suppressed): 'not applicable'
+    (outside the table's population) or 'no data' (in it, but nothing known), each in the layer's own words.
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> t = indicator_table("scotland_infant_mh", level="nhs")
+    >>> empty_kind(t, "E54000008", float("nan"), False, "Not applicable: outside Scotland")
+    'Not applicable: outside Scotland'
+    """
+    if suppressed or not pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    if category:
+        return category
+    if not table.population.covers(code):
+        return f"Not applicable: outside {table.population.name}"
+    return NO_DATA_LABEL
+
+
+def empty_colour(label: str) -> str:
+    """The fill of an area with no value: a layer's own category colour, light grey where not applicable, else
+    white (no data)."""
+    from gapmap.measures import provision
+
+    for categories in provision.CATEGORIES.values():
+        if label in categories:
+            return categories[label]
+    return NOT_APPLICABLE_COLOUR if label.startswith("Not applicable") else NO_DATA_COLOUR
+
+
+NOT_APPLICABLE_COLOUR = "#e0e0e0"
+
+
+def is_no_data(label: str) -> bool:
+    """Whether a legend entry is for areas in the population with no value (no data, or a layer's 'not confirmed':
+    drawn hatched), rather than a value's class or 'not applicable'."""
+    from gapmap.measures import provision
+
+    no_value = {c for cats in provision.NO_VALUE.values() for c in cats}
+    return label.lower().startswith("no data") or label in no_value
+
+
 def value_colours(
     table: IndicatorTable, areas: pd.DataFrame, palette: str | None = None
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """The colour of each row of ``areas`` (columns value, suppressed, category) on a map of ``table`` coloured by
-    value, and the legend: a provision layer's own category colours where the table is categorical (the categories
-    present), else the classes of the values (every class; suppressed areas grey).
+    """The colour of each row of ``areas`` (columns area_code, value, suppressed, category) on a map of ``table``
+    coloured by value, and the legend: a provision layer's own category colours where the table is categorical (the
+    categories present), else the classes of the values (every class; suppressed areas grey); areas with no value
+    (no data, or not applicable) get their own entry, never a class's colour.
 
     >>> from gapmap.measures.compute import indicator_table
     >>> t = indicator_table("children_0_2_no_team", level="nation")
@@ -116,8 +170,15 @@ def value_colours(
         colours = [categories.get(str(c), NO_DATA_COLOUR) for c in areas["category"]]
         return colours, [(c, colour) for c, colour in categories.items() if c in present]
     classes = classes_for(table.indicator, areas["value"].tolist(), palette or DEFAULT_PALETTE)
-    colours = [
-        SUPPRESSED_COLOUR if sup else classes.colour_of(v)
-        for v, sup in zip(areas["value"], areas["suppressed"], strict=True)
-    ]
-    return colours, list(zip(classes.labels, classes.colours, strict=True))
+    colours, empty = [], {}
+    for code, v, sup, cat in zip(
+        areas["area_code"], areas["value"], areas["suppressed"], areas["category"], strict=True
+    ):
+        kind = empty_kind(table, str(code), v, bool(sup), str(cat or ""))
+        if kind:
+            empty[kind] = empty_colour(kind)
+            colours.append(empty[kind])
+        else:
+            colours.append(SUPPRESSED_COLOUR if sup else classes.colour_of(v))
+    legend = list(zip(classes.labels, classes.colours, strict=True))
+    return colours, legend + sorted(empty.items(), key=lambda e: not is_no_data(e[0]))

@@ -200,6 +200,13 @@ def ranked_alt_text(r: Ranked) -> str:
             )
     else:
         parts.append("No area has a value to chart.")
+    if len(r.no_value):
+        groups = r.no_value.groupby("category", sort=False)["area_name"]
+        parts.append(
+            "Listed with no bar, having no value: "
+            + "; ".join(f"{cat}: {', '.join(names)}" for cat, names in groups)
+            + "."
+        )
     if len(r.hidden):
         reasons = r.hidden["reason"].value_counts()
         parts.append(
@@ -214,7 +221,10 @@ def profile_alt_text(profile: Profile) -> str:
     """Alt text for an area's spine chart: each indicator's value beside the UK's, and how it compares."""
     from gapmap.measures.indicators import INDICATORS
 
-    parts = [f"Spine chart of {profile.area_name}: {len(profile.frame)} indicators against the UK value."]
+    parts = [
+        f"Spine chart of {profile.area_name}: {len(profile.frame)} indicators against the UK value (or the "
+        "nation's, for a layer covering one nation)."
+    ]
     if profile.synthetic:
         parts.append("Survey indicators are from the synthetic sample: differences are chance only.")
     for rec in _records(profile.frame):
@@ -225,8 +235,14 @@ def profile_alt_text(profile: Profile) -> str:
         if bool(rec.suppressed):
             parts.append(f"{rec.title}: suppressed (small base or to protect a neighbour).")
             continue
-        word = comparison.LABELS[str(rec.comparison)].lower() if rec.comparison else "not compared"
-        parts.append(
-            f"{rec.title}: {format_value(ind, rec.value)} (UK {format_value(ind, rec.uk_value)}; {word})."
+        bench = f"{rec.benchmark} {format_value(ind, rec.uk_value)}"
+        if pd.isna(rec.value):
+            parts.append(f"{rec.title}: {str(rec.category) or 'no data'} ({bench}).")
+            continue
+        word = (
+            comparison.label(str(rec.comparison), str(rec.benchmark)).lower()
+            if rec.comparison
+            else "not compared"
         )
+        parts.append(f"{rec.title}: {format_value(ind, rec.value)} ({bench}; {word}).")
     return " ".join(parts)

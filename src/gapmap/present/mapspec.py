@@ -17,9 +17,9 @@ from gapmap.present.attribution import (
     BOUNDARY_ATTRIBUTION,
     POPULATION_ATTRIBUTION,
     PROVISION_ATTRIBUTION,
-    SURVEY_SOURCE,
     SYNTHETIC_NOTE,
     TEAMS_ATTRIBUTION,
+    survey_source,
 )
 from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
@@ -33,7 +33,8 @@ class MapSpec:
     """Everything a renderer needs; renderers compute nothing.
 
     ``areas`` columns: area_code, area_name, n, k, value, lo, hi, suppressed, comparison, colour, label,
-    geometry (WGS84). ``label`` is the value and interval as shown ('' when suppressed).
+    no_value, geometry (WGS84). ``label`` is the value and interval as shown ('' when suppressed or without a
+    value); ``no_value`` says why an unsuppressed area has none ('No data …', 'Not applicable …' or '').
     ``teams`` columns: name, provider, area_served, location_basis, evidence_year, source_url, exact, geometry.
     """
 
@@ -84,14 +85,26 @@ def map_spec(
         boundaries = levels.load_boundaries(settings.level_path(table.level))
     ind = table.indicator
     geo = join(table, boundaries)
+    empty = [
+        classify.empty_kind(table, str(code), v, bool(sup), str(cat))
+        for code, v, sup, cat in zip(
+            geo["area_code"], geo["value"], geo["suppressed"], geo["category"], strict=True
+        )
+    ]
+    geo["no_value"] = (
+        empty  # 'no data' or 'not applicable' (a layer's own words), '' for an area with a value
+    )
     if colour_by == "comparison":
+        bench = table.population.label
         geo["colour"] = [
-            classify.SUPPRESSED_COLOUR if sup else comparison.COLOURS[c]
-            for c, sup in zip(geo["comparison"], geo["suppressed"], strict=True)
+            classify.empty_colour(e) if e else classify.SUPPRESSED_COLOUR if sup else comparison.COLOURS[c]
+            for c, sup, e in zip(geo["comparison"], geo["suppressed"], empty, strict=True)
         ]
-        legend = comparison.legend_entries(ind.polarity)
-        if ((geo["comparison"] == "") & ~geo["suppressed"]).any():
+        legend = comparison.legend_entries(ind.polarity, bench)
+        if ((geo["comparison"] == "") & ~geo["suppressed"] & (geo["no_value"] == "")).any():
             legend.append((comparison.LABELS[""], comparison.COLOURS[""]))
+        kinds = sorted({e for e in empty if e}, key=lambda e: not classify.is_no_data(e))
+        legend += [(e, classify.empty_colour(e)) for e in kinds]
     else:
         geo["colour"], legend = classify.value_colours(table, geo, settings.palette)
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
@@ -125,8 +138,8 @@ def map_spec(
         )
     if table.unplaced_note:
         base_note = table.unplaced_note + " " + base_note
-    footer = [SURVEY_SOURCE + f" Data file: {safetext.visible(table.source)}."] if ind.from_survey else []
-    if table.synthetic:
+    footer = [survey_source(table.source, table.supplied_by)[0]] if ind.from_survey else []
+    if table.synthetic and ind.from_survey:
         footer.append(SYNTHETIC_NOTE)
     footer.append(BOUNDARY_ATTRIBUTION + " Areas are best-fit unions of local authorities (May 2024).")
     if ind.from_teams or (teams is not None and len(teams)):
@@ -140,7 +153,7 @@ def map_spec(
         suppressed_label = f"Suppressed: fewer than {table.min_base} responses, or to protect a neighbour"
     if colour_by == "comparison":
         subtitle += (
-            f" Coloured by comparison with the UK value: the area's "
+            f" Coloured by comparison with the {table.population.label} value: the area's "
             f"{comparison.level_label(table.comparison_level)} interval above, overlapping or below it."
         )
     return MapSpec(
@@ -162,12 +175,13 @@ def map_spec(
             "level_label": level.label,
             "colour_by": colour_by,
             "comparison_level": comparison.level_label(table.comparison_level),
+            "benchmark": table.population.label,
         },
     )
 
 
 def _uk_note_services(table: IndicatorTable) -> str:
-    ind, uk = table.indicator, table.uk
+    ind, uk = table.indicator, table.benchmark
     if ind.kind == "team_count":
         return f"UK: {int(uk['k'])} teams serving at least one local authority."
     if ind.kind == "team_rate":
@@ -179,7 +193,7 @@ def _uk_note_services(table: IndicatorTable) -> str:
         )
     if ind.id == "start_for_life":
         return (
-            f"UK: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
+            f"England: {int(uk['k']):,} of {int(uk['n']):,} children aged 0-2 ({format_value(ind, uk['value'])}) "
             "live in a Start for Life local authority (England only)."
         )
     return (
@@ -196,10 +210,8 @@ def label_for(table: IndicatorTable, row: pd.Series) -> str:
         if row.get("suppressed_reason") == "secondary":
             return "suppressed to\nprotect a neighbour"
         return f"fewer than {table.min_base}\nresponses"
-    if str(row.get("category", "")):
-        return ""
-    if pd.isna(row["value"]):
-        return ""
+    if str(row.get("category", "")) or pd.isna(row["value"]):
+        return ""  # a category, no data or not applicable: the legend says which, and no number is shown
     ind = table.indicator
     if ind.kind in ("count", "team_count", "team_rate", "coverage", "programme", "status"):
         return format_value(ind, row["value"])

@@ -10,14 +10,13 @@ bar chart, and one area's profile across every indicator.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from gapmap.geo import areas
-from gapmap.geo.areas import UK_CODE
 from gapmap.measures.indicators import IndicatorTable
 
 if TYPE_CHECKING:
@@ -82,11 +81,12 @@ def now_stamp() -> str:
 
 
 def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
-    """The table's rows in the tidy shape, as plain column lists (the UK row last)."""
+    """The table's rows in the tidy shape, as plain column lists (the benchmark row last, unless it is one of the
+    level's areas: Scotland among the nations)."""
     ind = table.indicator
     f = table.frame
-    uk_last = (f["area_code"] == UK_CODE).to_numpy()
-    order = np.concatenate([np.flatnonzero(~uk_last), np.flatnonzero(uk_last)])
+    last = (f["area_code"] == table.population.code).to_numpy() & (not table.benchmark_is_area)
+    order = np.concatenate([np.flatnonzero(~last), np.flatnonzero(last)])
     rows = len(order)
 
     def col(name: str) -> np.ndarray:
@@ -135,7 +135,7 @@ def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
 
 def tidy_frames(tables: list[IndicatorTable], generated_at: str | None = None) -> pd.DataFrame:
     """Tables stacked in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places, each with
-    its UK row last. Built column by column in one go (a frame per table and a concatenation cost more than the
+    its benchmark row (the UK's, or the one nation's a layer covers) last. Built column by column in one go (a frame per table and a concatenation cost more than the
     computing for a whole survey's indicators)."""
     stamp = generated_at or now_stamp()
     columns: dict[str, list[Any]] = {c: [] for c in TIDY_COLUMNS}
@@ -153,13 +153,20 @@ def tidy_frames(tables: list[IndicatorTable], generated_at: str | None = None) -
 
 
 def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.DataFrame:
-    """The table in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places; the UK row last."""
+    """The table in the one shape every download has (TIDY_COLUMNS), rounded to DECIMALS places; the benchmark
+    row (the UK's, or the one nation's a layer covers: S92000003 Scotland) last.
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> tidy_frame(indicator_table("scotland_infant_mh", level="nhs")).iloc[-1][["area_code", "area_name"]].tolist()
+    ['S92000003', 'Scotland']
+    """
     return tidy_frames([table], generated_at)
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """Areas with a value, best first (highest first without a polarity), and those left out with the reason."""
+    """Areas with a value, best first (highest first without a polarity), and those left out with the reason. The
+    reference values (``uk_*``) are the benchmark's: the UK's, or the nation's a one-nation layer covers."""
 
     table: IndicatorTable
     shown: pd.DataFrame  # area_code, area_name, value, lo, hi, n, comparison
@@ -167,9 +174,27 @@ class Ranked:
     uk_value: float
     uk_lo: float
     uk_hi: float
+    # Areas of the population the source says nothing of (a Scottish board with no sourced status): charted as
+    # rows without a bar, never as 0. Columns area_code, area_name, n, category.
+    no_value: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["area_code", "area_name", "n", "category"])
+    )
+
+    @property
+    def benchmark_label(self) -> str:
+        """How the reference line is named: 'UK', or 'Scotland' for a Scotland-only layer."""
+        return self.table.population.label
+
+
+NOT_APPLICABLE = "not applicable"
 
 
 def _hidden_reason(row: pd.Series, table: IndicatorTable) -> str:
+    category = str(row["category"])
+    if category and not row["suppressed"]:  # a layer's own words: not applicable, no data, not confirmed
+        return category[0].lower() + category[1:]
+    if not table.population.covers(str(row["area_code"])):
+        return f"{NOT_APPLICABLE}: outside {table.population.name}"
     if row["suppressed_reason"] == "secondary":
         return "hidden to stop a suppressed value being worked out by subtraction"
     if row["suppressed"]:
@@ -192,9 +217,12 @@ def ranked(table: IndicatorTable) -> Ranked:
     ascending = table.indicator.polarity == "lower_better"
     shown = a.loc[has_value, ["area_code", "area_name", "value", "lo", "hi", "n", "comparison"]]
     shown = shown.sort_values(["value", "area_name"], ascending=[ascending, True], kind="stable")
-    hidden = a.loc[~has_value, ["area_code", "area_name"]].copy()
-    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value].iterrows()]
-    uk = table.uk
+    applicable = table.applicable
+    no_value = ~has_value & ~a["suppressed"] & applicable & (a["category"].astype(str) != "")
+    hidden = a.loc[~has_value & ~no_value, ["area_code", "area_name"]].copy()
+    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value & ~no_value].iterrows()]
+    empty = a.loc[no_value, ["area_code", "area_name", "n", "category"]].sort_values("area_name")
+    uk = table.benchmark
     return Ranked(
         table,
         shown.reset_index(drop=True),
@@ -202,6 +230,7 @@ def ranked(table: IndicatorTable) -> Ranked:
         float(uk["value"]),
         float(uk["lo"]),
         float(uk["hi"]),
+        empty.reset_index(drop=True),
     )
 
 
@@ -215,6 +244,7 @@ PROFILE_COLUMNS = [
     "n",
     "n_meaning",
     "uk_value",
+    "benchmark",
     "comparison",
     "polarity",
     "suppressed",
@@ -225,6 +255,7 @@ PROFILE_COLUMNS = [
     "area_q75",
     "area_max",
     "areas_shown",
+    "category",
 ]
 
 
@@ -238,6 +269,8 @@ class Profile:
     frame: pd.DataFrame  # PROFILE_COLUMNS, one row per indicator available
     comparison_level: float
     unavailable: list[str]
+    survey_file: str = ""  # the survey file's name, and who gave it ('' for the bundled sample)
+    supplied_by: str = ""
 
     @property
     def synthetic(self) -> bool:
@@ -267,8 +300,9 @@ def area_profile(
     level = t.level_of(area_code)
     if not level:
         raise KeyError(f"no area with code {area_code!r}")
+    responses = responses if responses is not None else load_survey(settings=settings)
     every = all_indicators(
-        responses if responses is not None else load_survey(settings=settings),
+        responses,
         settings,
         age_group=age_group,
         profession=profession,
@@ -281,9 +315,9 @@ def area_profile(
         ind = table.indicator
         if ind.kind == "count" or table.frame["value"].isna().all():
             continue  # respondents per area is a base, not an indicator to compare
-        row = table.frame.loc[table.frame["area_code"] == area_code].iloc[0]
-        if pd.isna(row["value"]) and not row["suppressed"]:
-            continue  # does not apply here (a Scottish layer for London) or no answers from the area
+        row = table.areas.loc[table.areas["area_code"] == area_code].iloc[0]
+        if not table.population.covers(area_code):
+            continue  # does not apply here (a Scottish layer for London)
         shown = table.areas.loc[~table.areas["suppressed"], "value"].dropna().astype(float)
         q = shown.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(shown) else [np.nan] * 4
         rows.append(
@@ -296,7 +330,8 @@ def area_profile(
                 "hi": row["hi"],
                 "n": int(row["n"]),
                 "n_meaning": ind.n_meaning,
-                "uk_value": float(table.uk["value"]),
+                "uk_value": float(table.benchmark["value"]),
+                "benchmark": table.population.label,
                 "comparison": row["comparison"],
                 "polarity": ind.polarity,
                 "suppressed": bool(row["suppressed"]),
@@ -307,6 +342,7 @@ def area_profile(
                 "area_q75": q[2],
                 "area_max": q[3],
                 "areas_shown": len(shown),
+                "category": str(row["category"]),
             }
         )
     return Profile(
@@ -316,6 +352,8 @@ def area_profile(
         pd.DataFrame(rows, columns=PROFILE_COLUMNS),
         settings.comparison_level,
         every.unavailable,
+        responses.source,
+        responses.supplied_by,
     )
 
 

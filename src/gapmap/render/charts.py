@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from gapmap.present.classify import NO_DATA_HATCH
 from gapmap.render.layout import Fitted, Laid, Meta, Page, Swatch, header, legend_row, rc
 from gapmap.render.sizes import ExportSize, get_size
 
@@ -96,8 +97,11 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         gap = 0.08 if sz.compact else 0.12
         bottom = _source(page, spec.sources, spec.short_sources)
         top = header(page, spec.title, spec.subtitle, m, h - m, w - 2 * m, spec.banner, gap)
-        entries = [Swatch(label, colour) for label, colour in spec.legend]
-        entries.append(Swatch("UK value", INK, marker="|"))
+        entries = [
+            Swatch(label, colour, hatch=NO_DATA_HATCH if label in spec.hatched else "")
+            for label, colour in spec.legend
+        ]
+        entries.append(Swatch(f"{spec.benchmark} value", INK, marker="|"))
         if any(not math.isnan(b.lo) for b in spec.bars):
             entries.append(Swatch("Interval", INK, marker="-"))
         top -= legend_row(page, entries, m, top, w - 2 * m, sz.body_pt) + gap
@@ -174,6 +178,18 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
                     edgecolors=EDGE,
                     linewidths=0.6,
                     zorder=3,
+                )
+            elif math.isnan(b.value):  # no value: a hatched band the width of the scale, its words beside it
+                ax.barh(
+                    [row],
+                    [spec.xlim[1] - spec.xlim[0]],
+                    left=spec.xlim[0],
+                    height=0.62,
+                    color=b.colour,
+                    hatch=b.hatch or None,
+                    edgecolor="#bdbdbd",
+                    linewidth=0.4,
+                    zorder=2,
                 )
             else:
                 ax.barh(

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gapmap.files import io, output
-from gapmap.geo.areas import UK_CODE
 from gapmap.measures.indicators import IndicatorTable
 from gapmap.present.tables import TIDY_COLUMNS, tidy_frame
 from gapmap.problems import InputError, Issue
@@ -86,10 +85,15 @@ def companions(image: str | Path) -> list[tuple[str, Path]]:
     return [("output", p), ("alt text", p.with_name(p.name + ".alt.txt")), ("data CSV", csv_path(p))]
 
 
+def _data_name(image: Path, csv_name: str | None) -> str:
+    """The data file an image's "Full data" line names: the CSV beside it unless another name is given."""
+    return csv_path(image).name if csv_name is None else csv_name
+
+
 def map_rows(table: IndicatorTable, spec: MapSpec) -> pd.DataFrame:
-    """The tidy rows of the areas a map draws, and the UK row its notes quote."""
+    """The tidy rows of the areas a map draws, and the benchmark row its notes quote."""
     tidy = tidy_frame(table)
-    drawn = set(spec.areas["area_code"]) | {UK_CODE}
+    drawn = set(spec.areas["area_code"]) | {table.population.code}
     return tidy.loc[tidy["area_code"].isin(drawn)].reset_index(drop=True)
 
 
@@ -162,8 +166,11 @@ def write_map(
     size: str | None = None,
     title: str | None = None,
     subtitle: str | None = None,
+    csv_name: str | None = None,
 ) -> Written:
-    """The map of ``table`` (drawn from ``spec``) at an export size, with its alt text and data CSV.
+    """The map of ``table`` (drawn from ``spec``) at an export size, with its alt text and data CSV. The image's
+    "Full data" line names the CSV written beside it, or ``csv_name`` where the data is offered under another name
+    (the app's table download); '' leaves the line off.
 
     >>> import tempfile, pathlib
     >>> from gapmap.measures.compute import indicator_table
@@ -178,7 +185,7 @@ def write_map(
     check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
-    laid = static.map_figure(spec, size, title, subtitle, csv_path(image).name)
+    laid = static.map_figure(spec, size, title, subtitle, _data_name(image, csv_name))
     try:
         return write_all(image, _save(laid, fmt), spec.alt_text, map_rows(table, spec))
     finally:
@@ -210,10 +217,11 @@ def write_chart(
     title: str | None = None,
     subtitle: str | None = None,
     palette: str | None = None,
-    colour_by: str = "value",
+    colour_by: str | None = None,
+    csv_name: str | None = None,
 ) -> Written:
     """The ranked bar chart of ``table``'s areas, with its alt text and data CSV (``palette`` and ``colour_by``:
-    the map's, for tables whose areas are not compared with the UK)."""
+    the map's beside it; ``csv_name`` as for :func:`write_map`)."""
     from gapmap.present import chartspec, tables
     from gapmap.render import charts
 
@@ -221,7 +229,7 @@ def write_chart(
     image = Path(path)
     fmt = fmt_of(image, fmt)
     spec = chartspec.ranked_spec(
-        tables.ranked(table), csv_path(image).name, title, subtitle, palette, colour_by
+        tables.ranked(table), _data_name(image, csv_name), title, subtitle, palette, colour_by
     )
     laid = charts.ranked_figure(spec, size)
     try:
@@ -238,16 +246,18 @@ def write_profile(
     size: str | None = None,
     title: str | None = None,
     subtitle: str | None = None,
+    csv_name: str | None = None,
 ) -> Written:
     """The spine chart of one area's profile, with its alt text and a CSV of every area of the level for each
-    indicator charted (the area's row, the UK row, and the spread the spine draws)."""
+    indicator charted (the area's row, the benchmark rows, and the spread the spine draws); ``csv_name`` as for
+    :func:`write_map`."""
     from gapmap.present import chartspec
     from gapmap.render import charts
 
     check_headings(title, subtitle)
     image = Path(path)
     fmt = fmt_of(image, fmt)
-    spec = chartspec.spine_spec(profile, csv_path(image).name, title, subtitle)
+    spec = chartspec.spine_spec(profile, _data_name(image, csv_name), title, subtitle)
     laid = charts.spine_figure(spec, size)
     charted = set(profile.frame["indicator"])
     rows = [tidy_frame(t) for t in level_tables if t.indicator.id in charted]

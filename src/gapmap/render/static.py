@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from gapmap import safetext
 from gapmap.files import output
 from gapmap.present.attribution import BANNER
-from gapmap.present.classify import SUPPRESSED_COLOUR
+from gapmap.present.classify import NO_DATA_HATCH, SUPPRESSED_COLOUR, is_no_data
 from gapmap.present.mapspec import MapSpec
 from gapmap.render import labels as labelling
 from gapmap.render import prepared
@@ -41,7 +41,7 @@ DPI = 300  # print resolution of the A4 sizes
 TEAM_COLOUR = "#b2182b"
 # Short forms of the source lines for social images (the full lines are on every A4 export), by their start.
 SHORT_SOURCES = {
-    "Survey:": "Survey: Parent-Infant Foundation (2021).",
+    "Survey: Parent-Infant Foundation": "Survey: Parent-Infant Foundation (2021).",
     "Boundaries:": "Boundaries: ONS, Open Government Licence v.3.0; contains OS data © Crown copyright and database right 2024.",
     "Teams:": "Teams: gapmap teams database; Parent-Infant Foundation counts; postcodes ONS NSPL (OGL v3.0).",
     "Population aged 0-2:": "Population: ONS mid-2019 (OGL v3.0).",
@@ -78,7 +78,10 @@ def source_text(spec: MapSpec, compact: bool) -> str:
 
 
 def _swatches(spec: MapSpec, has_exact: bool, has_centre: bool) -> list[Swatch]:
-    out = [Swatch(label, colour) for label, colour in spec.legend]
+    out = [
+        Swatch(label, colour, hatch=NO_DATA_HATCH) if is_no_data(label) else Swatch(label, colour)
+        for label, colour in spec.legend
+    ]
     if spec.suppressed_label:
         out.append(Swatch(spec.suppressed_label, SUPPRESSED_COLOUR, hatch="///"))
     if has_centre:
@@ -232,13 +235,17 @@ def map_figure(
         many = len(areas) > labelling.LEADERS_UP_TO
         lw = 0.25 if len(areas) > 100 else 0.45
         suppressed = areas["suppressed"].to_numpy(dtype=bool)
-        _areas(
-            ax,
-            [p for p, s in zip(shapes, suppressed, strict=True) if not s],
-            areas.loc[~suppressed, "colour"].tolist(),
-            lw,
-            "",
-        )
+        no_value = areas["no_value"].tolist() if "no_value" in areas else [""] * len(areas)
+        no_data = [is_no_data(str(v)) for v in no_value]
+        for hatched, hatch in ((False, ""), (True, NO_DATA_HATCH)):  # no data: dotted, never a value's colour
+            keep = [not s and d == hatched for s, d in zip(suppressed, no_data, strict=True)]
+            _areas(
+                ax,
+                [p for p, k in zip(shapes, keep, strict=True) if k],
+                areas.loc[keep, "colour"].tolist(),
+                lw,
+                hatch,
+            )
         _areas(
             ax,
             [p for p, s in zip(shapes, suppressed, strict=True) if s],

@@ -56,16 +56,23 @@ def _interval_text(ind: Any, lo: Any, hi: Any) -> str:
     return f"{format_value(ind, lo)}–{format_value(ind, hi)}"
 
 
-def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[str, Any]:
-    """A horizontal chart of the areas with a value, best first, interval bars, the UK value as a rule.
+def ranked_chart(
+    ranked: Ranked, colours: dict[str, str] | None = None, legend: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """A horizontal chart of the areas with a value, best first, interval bars, the benchmark (the UK, or the
+    nation a one-nation layer covers) as a rule.
 
-    Bars are coloured by comparison with the UK; where no area is compared (counts of services and children,
-    which have no interval) they take the map's colours (``colours``: area code -> colour).
+    With the map's ``legend`` (and ``colours``: area code -> colour), bars take the map's colours and legend,
+    whichever the map is coloured by (value or comparison). Without it, bars are coloured by comparison with the
+    UK, or where no area is compared (counts of services and children, which have no interval) by ``colours``.
     """
     table = ranked.table
     ind = table.indicator
+    bench = ranked.benchmark_label
     level = comparison.level_label(table.comparison_level)
     compared = bool((ranked.shown["comparison"] != "").any())
+    by_map = legend is not None and colours is not None
+    label_of = {colour: label for label, colour in reversed(legend or [])}
     rows = []
     for _, r in ranked.shown.iterrows():
         word = str(r["comparison"])
@@ -79,10 +86,26 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
                 "shown": format_value(ind, r["value"]),
                 "interval": _interval_text(ind, r["lo"], r["hi"]) or "none (not a sample)",
                 "n": f"{int(r['n']):,} {ind.n_meaning}",
-                "comparison": comparison.LABELS[word] if compared else "Not compared",
-                "says": comparison.sentence(word, table.comparison_level)
+                "comparison": comparison.label(word, bench) if compared else "Not compared",
+                "says": comparison.sentence(word, table.comparison_level, bench)
                 if word
-                else "Not compared with the UK",
+                else f"Not compared with {'the UK' if bench == 'UK' else bench}",
+                "colour": (colours or {}).get(str(r["area_code"]), comparison.COLOURS[""]),
+            }
+        )
+    for _, r in ranked.no_value.iterrows():  # no data or not confirmed: a named row with no bar, never 0
+        rows.append(
+            {
+                "area": short_name(str(r["area_name"])),
+                "area_name": str(r["area_name"]),
+                "value": None,
+                "lo": None,
+                "hi": None,
+                "shown": str(r["category"]),
+                "interval": "none (not a sample)",
+                "n": f"{int(r['n']):,} {ind.n_meaning}",
+                "comparison": "Not compared",
+                "says": str(r["category"]),
                 "colour": (colours or {}).get(str(r["area_code"]), comparison.COLOURS[""]),
             }
         )
@@ -98,16 +121,27 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
         {"field": "shown", "title": "Value"},
         {"field": "interval", "title": "95% interval"},
         {"field": "n", "title": "n"},
-        {"field": "says", "title": "Compared with the UK"},
+        {"field": "says", "title": f"Compared with {'the UK' if bench == 'UK' else bench}"},
     ]
-    if compared:
-        words = [w for w in comparison.WORDS[ind.polarity] if (ranked.shown["comparison"] == w).any()]
+    for bar in rows:
+        bar["class"] = label_of.get(str(bar["colour"]), "")
+    if by_map:  # the map's colours and legend entries, for the classes the bars show
+        used = [(label, c) for label, c in legend or [] if any(b["class"] == label for b in rows)]
         colour: dict[str, Any] = {
+            "field": "class",
+            "type": "nominal",
+            "title": "As on the map",
+            "scale": {"domain": [lbl for lbl, _ in used], "range": [c for _, c in used]},
+            "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 160, "titleLimit": 320},
+        }
+    elif compared:
+        words = [w for w in comparison.WORDS[ind.polarity] if (ranked.shown["comparison"] == w).any()]
+        colour = {
             "field": "comparison",
             "type": "nominal",
             "title": f"Compared with the UK ({level} interval)",
             "scale": {
-                "domain": [comparison.LABELS[w] for w in words],
+                "domain": [comparison.label(w, bench) for w in words],
                 "range": [comparison.COLOURS[w] for w in words],
             },
             "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 160, "titleLimit": 320},
@@ -148,7 +182,7 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
     if uk is not None:
         layers.append(
             {
-                "data": {"values": [{"uk": uk, "label": f"UK {format_value(ind, uk)}"}]},
+                "data": {"values": [{"uk": uk, "label": f"{bench} {format_value(ind, uk)}"}]},
                 "mark": {"type": "rule", "color": UK_COLOUR, "strokeDash": [4, 3], "strokeWidth": 1.5},
                 "encoding": {
                     "x": {"field": "uk", "type": "quantitative"},
@@ -156,7 +190,7 @@ def ranked_chart(ranked: Ranked, colours: dict[str, str] | None = None) -> dict[
                 },
             }
         )
-        x_axis["title"] += f" · dashed line: UK {format_value(ind, uk)}"
+        x_axis["title"] += f" · dashed line: {bench} {format_value(ind, uk)}"
     return {
         "data": {"values": rows},
         "height": {"step": ROW_PX},
@@ -207,6 +241,8 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
         a, b = sorted((pos(low), pos(high)))
         c, d = sorted((pos(q25), pos(q75)))
         ind_like = INDICATORS[str(r["indicator"])]
+        bench = str(r.get("benchmark", "UK"))  # a one-nation layer's centre is that nation's value
+        uk_text = format_value(ind_like, uk) + ("" if bench == "UK" else f" ({bench})")
         rows.append(
             {
                 "indicator": label,
@@ -216,7 +252,7 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
                 "d": d,
                 "range": f"{format_value(ind_like, low)}–{format_value(ind_like, high)}",
                 "middle": f"{format_value(ind_like, q25)}–{format_value(ind_like, q75)}",
-                "uk": format_value(ind_like, uk),
+                "uk": uk_text,
             }
         )
         if value is not None:
@@ -228,7 +264,7 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
                     "shown": format_value(ind_like, value),
                     "interval": _interval_text(ind_like, r["lo"], r["hi"]) or "none (not a sample)",
                     "n": f"{int(r['n']):,} {r['n_meaning']}",
-                    "uk": format_value(ind_like, uk),
+                    "uk": uk_text,
                     "comparison": comparison.LABELS[word],
                     "says": comparison.sentence(word, profile.comparison_level) if word else "Not compared",
                 }

@@ -263,7 +263,7 @@ def install_component(folder: Path) -> Path:
 
 def _comparison_sentence(word: str, spec: MapSpec) -> str:
     level = float(spec.extra.get("comparison_level", "95%").rstrip("%")) / 100
-    return comparison.sentence(word, level)
+    return comparison.sentence(word, level, spec.extra.get("benchmark", "UK"))
 
 
 def _n_meaning(spec: MapSpec) -> str:
@@ -291,8 +291,8 @@ def _tooltips(spec: MapSpec) -> list[str]:
                 if reason == "secondary"
                 else "Fewer than {} responses: no value shown".format(esc(spec.extra.get("min_base", "10")))
             )
-        elif cat:
-            lines.append(esc(cat))
+        elif cat or row.get("no_value", ""):
+            lines.append(esc(cat or row["no_value"]))
         elif str(row["label"]).strip():
             head = "Value (95% interval)" if survey and "(" in str(row["label"]) else "Value"
             lines.append(f"{head}: {esc(str(row['label']).replace(chr(10), ' '))}")

@@ -43,6 +43,9 @@ class Responses:
     items: frozenset[str]
     notes: list[str] = field(default_factory=list)
     cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+    # Who gave the file: '' for the bundled sample, else 'uploaded by the user' (app) or 'supplied by the user'
+    # (CLI): a file of the user's own is credited to its name, never to the 2021 report.
+    supplied_by: str = ""
 
     def has(self, key: str) -> bool:
         return key in self.items
@@ -365,14 +368,22 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
 
 
 def load_survey(
-    path: str | Path | None = None, data: bytes | None = None, settings: Settings | None = None
+    path: str | Path | None = None,
+    data: bytes | None = None,
+    settings: Settings | None = None,
+    supplied_by: str = "supplied by the user",
 ) -> Responses:
-    """Validated responses from a survey file (the bundled synthetic sample when no path is given).
+    """Validated responses from a survey file (the bundled synthetic sample when no path is given). A file other
+    than the bundled sample is marked as ``supplied_by`` the user, so it is credited to its own name.
 
-    >>> load_survey().synthetic
-    True
+    >>> load_survey().synthetic, load_survey().supplied_by
+    (True, '')
     """
     settings = settings or from_env()
     src = Path(path) if path else settings.survey_path
     table = io.read_table(src, data, settings, columns=is_question_column, categorical=True)
-    return validate(table)
+    responses = validate(table)
+    bundled = data is None and src.resolve() == Path(settings.survey_path).resolve()
+    if not bundled:
+        responses.supplied_by = supplied_by
+    return responses

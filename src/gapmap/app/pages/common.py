@@ -106,7 +106,7 @@ def load_responses(key: str, name: str, _upload: Any | None) -> Any:
     upload's bytes are read here, only when not cached, and dropped once parsed."""
     if _upload is None:
         return load_survey(None, None)
-    return load_survey(Path(name), _upload.getvalue())
+    return load_survey(Path(name), _upload.getvalue(), supplied_by="uploaded by the user")
 
 
 def sample_responses() -> Any:
@@ -156,7 +156,7 @@ def export_file(
     """A PNG/SVG/PDF of the map (full-detail boundaries) or of the ranked chart, the same file the CLI makes,
     made only when its button is pressed."""
     if what == "chart":
-        return views.chart_file(_table, fmt, settings().palette, _view.colour_by)
+        return views.chart_file(_table, fmt, settings().palette, _view.colour_by, _view.known_by or None)
     return views.map_file(_view, _table, settings(), _teams, fmt)
 
 

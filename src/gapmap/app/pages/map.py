@@ -268,9 +268,9 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
         from gapmap.render import vega
 
         st.vega_lite_chart(
-            vega.ranked_chart(mv.ranked, mv.colours()),
+            vega.ranked_chart(mv.ranked, mv.colours(), mv.spec.legend),  # coloured as the map beside it
             width="stretch",
-            alt=f"{spec.title}: areas ranked, with intervals and the UK value",
+            alt=f"{spec.title}: areas ranked, with intervals and the {mv.ranked.benchmark_label} value",
         )
         if mv.hidden_note:
             st.caption(safetext.markdown(mv.hidden_note))
@@ -319,14 +319,14 @@ def below_the_map(
 
     st.subheader("Areas")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch")
-    stem = mv.file_stem
+    known_by = view.known_by or None
     # Downloads do not rerun the page (on_click="ignore"): Streamlit drops a file it has not yet sent when a rerun
     # starts, which left the button spinning (seen in the browser tests), and nothing on the page changes anyway.
     cols = st.columns(3)
     cols[0].download_button(
         "Download table (CSV)",
         lambda: io.csv_text(tidy_frame(table)),
-        f"{stem}.csv",
+        mv.file_name("csv", known_by),
         "text/csv",
         help="Every area with value, interval, n, comparison and suppression: the same columns as the CLI's.",
         on_click="ignore",
@@ -334,14 +334,14 @@ def below_the_map(
     cols[1].download_button(
         "Download areas (GeoJSON)",
         lambda: spec.areas.drop(columns=["colour"]).to_json(drop_id=True),
-        f"{stem}.geojson",
+        mv.file_name("geojson", known_by),
         "application/geo+json",
         on_click="ignore",
     )
     cols[2].download_button(
         "Download standalone map (HTML)",
         lambda: _standalone_html(spec),
-        f"{stem}.html",
+        mv.file_name("html", known_by),
         "text/html",
         on_click="ignore",
     )
@@ -360,7 +360,7 @@ def below_the_map(
             row[i].download_button(
                 f"Download {label} ({fmt.upper()})",
                 export(what, fmt),
-                f"{stem}{'' if what == 'map' else '.chart'}.{fmt}",
+                mv.file_name(fmt, known_by, "" if what == "map" else "ranked"),  # as the CLI names it
                 mime,
                 key=f"dl_{what}_{fmt}",
                 on_click="ignore",

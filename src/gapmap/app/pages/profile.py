@@ -113,7 +113,7 @@ def page() -> None:
         cols[i + 1].download_button(
             f"Download spine chart ({fmt.upper()})",
             spine(fmt),
-            f"gapmap_profile_{prof.area_code}.{fmt}",
+            views.profile_download_name(prof, fmt),  # as `gapmap profile` names it
             mime,
             key=f"dl_profile_{fmt}",
             on_click="ignore",
@@ -121,7 +121,7 @@ def page() -> None:
     cols[0].download_button(
         "Download profile (CSV)",
         lambda: io.csv_text(views.profile_tidy(prof, common.sample_responses(), common.settings(), store)),
-        f"gapmap_profile_{prof.area_code}.csv",
+        views.profile_download_name(prof, "csv"),
         "text/csv",
         help="Every indicator for this area and the UK, in the same columns as every other download.",
         on_click="ignore",
