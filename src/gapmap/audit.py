@@ -32,16 +32,25 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+try:  # scipy's own HiGHS bindings, private: see _LP
+    from scipy.optimize._highspy import _core
+except ImportError:  # pragma: no cover - another scipy
+    _core = None
 
 Cell = Hashable
 _TOL = 1e-6
 # Rounds of mixed-objective LPs before falling back to one LP per unproven cell and direction.
 _MIXED_ROUNDS = 6
 MILP_SECONDS = 5.0  # a MILP that finds no proof in this time counts as a failure: the cell is hidden further
+# Solve through scipy's HiGHS bindings with warm starts where they are there (tests switch this off to check
+# that linprog gives the same verdicts).
+FAST = _core is not None
 
 
 @dataclass(frozen=True)
@@ -69,11 +78,14 @@ class Tables:
     """Atoms with their respondents per answer class, and every published cell as the atoms it adds up.
 
     An atom may also be a cell (a local authority's cell is one atom); a cell listing no atom holds no one.
+    With ``integer`` (the default) bounds are over whole respondents (MILP where the relaxation is
+    fractional); without it, over the relaxation, rounded inwards where every weight is a whole number.
     """
 
-    counts: Mapping[Cell, Sequence[int]]
-    cells: Mapping[Cell, Sequence[Cell]]
+    counts: Mapping[Any, Sequence[int]]  # keys: any hashable atom
+    cells: Mapping[Any, Sequence[Any]]  # keys: any hashable cell
     measures: tuple[Measure, ...] = COUNT
+    integer: bool = True  # False: bound by the relaxation only, rounded inwards (see docs/DISCLOSURE.md)
 
     def n(self, cell: Cell) -> int:
         """Respondents in a cell (or atom).
@@ -90,7 +102,7 @@ class Tables:
         )
 
     def members(self, cell: Cell) -> Sequence[Cell]:
-        return self.cells[cell] if cell in self.cells else (cell,)
+        return self.cells.get(cell, (cell,))
 
 
 @dataclass(frozen=True)
@@ -143,13 +155,18 @@ class Audit:
         return not self.failing
 
 
-def protection(n: int, value: float, low: float, high: float, p: float) -> tuple[float, float]:
-    """The interval an attacker's bounds must reach: ``value ± p·n·(high − low)`` clipped to ``[n·low, n·high]``.
+def protection(
+    n: int, value: float, low: float, high: float, p: float, size: float | None = None
+) -> tuple[float, float]:
+    """The interval an attacker's bounds must reach: ``value ± p·size·(high − low)`` clipped to
+    ``[n·low, n·high]``, where ``size`` is n unless given (a complement cell's is capped at the base).
 
     >>> protection(10, 3, 0, 1, 0.1), protection(10, 0, 0, 1, 0.1), protection(4, 12, 1, 5, 0.1)
     ((2.0, 4.0), (0.0, 1.0), (10.4, 13.6))
+    >>> protection(76, 60, 0, 1, 0.1, size=10)
+    (59.0, 61.0)
     """
-    span = p * n * (high - low)
+    span = p * (n if size is None else size) * (high - low)
     return float(max(n * low, value - span)), float(min(n * high, value + span))
 
 
@@ -166,121 +183,88 @@ class Auditor:
         self.solves = 0
         measures = tables.measures
         n_classes = len(measures[0].weights)
-        self._atoms = [a for a, c in tables.counts.items() if sum(c) > 0]
-        self._atom_index = {a: i for i, a in enumerate(self._atoms)}
+        atoms = [a for a, c in tables.counts.items() if sum(c) > 0]
+        self._atom_index = {a: i for i, a in enumerate(atoms)}
         # One variable per atom and answer class but the first (the first class is the atom's rest).
         self._width = n_classes - 1
-        counts = np.array([tables.counts[a] for a in self._atoms], dtype=float).reshape(-1, n_classes)
+        counts = np.array([tables.counts[a] for a in atoms], dtype=float).reshape(-1, n_classes)
         self._n_atom = counts.sum(axis=1)
         self._truth = counts[:, 1:].reshape(-1)
         self._upper = np.repeat(self._n_atom, self._width)
-        self._reduced = [np.asarray(m.weights[1:], dtype=float) - m.weights[0] for m in measures]
-        # Atoms' capacity: their classes other than the first hold at most their n (one row each).
-        if self._width > 1:
-            rows = np.repeat(np.arange(len(self._atoms)), self._width)
+        self._reduced = np.array([np.asarray(m.weights[1:], dtype=float) - m.weights[0] for m in measures])
+        self._capacity: sparse.csr_matrix | None = None
+        if self._width > 1:  # an atom's classes other than the first hold at most its n (one row each)
+            cols = np.arange(self._truth.size)
             self._capacity = sparse.csr_matrix(
-                (np.ones(rows.size), (rows, np.arange(rows.size))), shape=(len(self._atoms), rows.size)
+                (np.ones(cols.size), (cols // self._width, cols)), shape=(len(atoms), cols.size)
             )
-        else:
-            self._capacity = None
-        # Every published cell with respondents: one row per measure (its value as a function of the variables).
-        self._cells = [c for c in tables.cells if self._index(c).size]
-        self._rows: dict[Cell, list[int]] = {}
-        matrix = []
-        for cell in self._cells:
-            idx = self._index(cell)
-            for mi in range(len(measures)):
-                if np.any(self._reduced[mi]):
-                    self._rows.setdefault(cell, []).append(len(matrix))
-                    matrix.append(self._row(idx, mi))
-        self._matrix = (
-            sparse.vstack(matrix, format="csr")
-            if matrix
-            else sparse.csr_matrix((0, self._truth.size), dtype=float)
+        # Every published cell with respondents, one row per published measure: its value in the variables.
+        self._members = {c: idx for c in tables.cells if (idx := self._index(c)).size}
+        published = [mi for mi in range(len(measures)) if np.any(self._reduced[mi])]
+        self._row_cell = [c for c in self._members for _ in published]
+        self._rows = {c: [] for c in self._members}  # type: dict[Cell, list[int]]
+        for r, c in enumerate(self._row_cell):
+            self._rows[c].append(r)
+        self._matrix = self._sparse(
+            [self._entries(self._members[c], mi) for c in self._members for mi in published]
         )
         self._published = self._matrix @ self._truth
-        self._row_cell = [c for c in self._cells for _ in self._rows.get(c, [])]
-        self._witnesses: list[np.ndarray] = [self._truth.copy()]
-        self._agrees: list[np.ndarray] = [np.ones(self._matrix.shape[0], dtype=bool)]
-
-    # -- building blocks -------------------------------------------------------------------------------
+        # Witnesses as rows, and for each which published rows it agrees with (it stays a witness for any
+        # hidden set that hides every row it disagrees with). The truth is the first.
+        self._witnesses = self._truth[None, :].copy()
+        self._agrees = np.ones((1, self._matrix.shape[0]), dtype=bool)
+        self._goal_cache: dict[tuple[Cell, float | None], list[_Goal]] = {}
 
     def _index(self, cell: Cell) -> np.ndarray:
-        return np.array(
-            sorted({self._atom_index[a] for a in self.tables.members(cell) if a in self._atom_index}),
-            dtype=np.int64,
-        )
+        found = {self._atom_index[a] for a in self.tables.members(cell) if a in self._atom_index}
+        return np.array(sorted(found), dtype=np.int64)
 
-    def _row(self, atoms: np.ndarray, mi: int) -> sparse.csr_matrix:
+    def _entries(self, atoms: np.ndarray, mi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and weights of one measure summed over some atoms, in the variables."""
         w = self._reduced[mi]
         cols = (atoms[:, None] * self._width + np.arange(self._width)[None, :]).reshape(-1)
         data = np.tile(w, atoms.size)
         keep = data != 0
+        return cols[keep], data[keep]
+
+    def _sparse(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
+        """A matrix of rows given as (columns, weights)."""
+        if not rows:
+            return sparse.csr_matrix((0, self._truth.size), dtype=float)
+        sizes = [c.size for c, _ in rows]
         return sparse.csr_matrix(
-            (data[keep], (np.zeros(int(keep.sum()), dtype=np.int64), cols[keep])), shape=(1, self._truth.size)
+            (
+                np.concatenate([d for _, d in rows]),
+                np.concatenate([c for c, _ in rows]),
+                np.concatenate([[0], np.cumsum(sizes)]),
+            ),
+            shape=(len(rows), self._truth.size),
         )
 
     def _add_witness(self, x: np.ndarray) -> None:
-        self._witnesses.append(x)
-        self._agrees.append(np.abs(self._matrix @ x - self._published) < _TOL)
-
-    def _solve(
-        self, objective: np.ndarray, a_eq: sparse.csr_matrix, b_eq: np.ndarray
-    ) -> tuple[float, np.ndarray, np.ndarray]:
-        """Minimise over the relaxation: optimum, solution, and the duals of the shown rows."""
-        self.solves += 1
-        a_ub = self._capacity
-        res = linprog(
-            objective,
-            A_ub=a_ub,
-            b_ub=None if a_ub is None else self._n_atom,
-            A_eq=a_eq if a_eq.shape[0] else None,
-            b_eq=b_eq if a_eq.shape[0] else None,
-            bounds=np.column_stack([np.zeros_like(self._upper), self._upper]),
-            method="highs",
-        )
-        if res.status != 0:
-            raise RuntimeError(f"disclosure audit: the published tables admit no solution ({res.message})")
-        duals = np.asarray(res.eqlin.marginals) if a_eq.shape[0] else np.zeros(0)
-        return float(res.fun), np.asarray(res.x), duals
-
-    def _solve_integer(
-        self, objective: np.ndarray, a_eq: sparse.csr_matrix, b_eq: np.ndarray
-    ) -> tuple[float, np.ndarray] | None:
-        """Minimise over integer splits; None if HiGHS found no integer solution in time."""
-        self.solves += 1
-        constraints = []
-        if a_eq.shape[0]:
-            constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
-        if self._capacity is not None:
-            constraints.append(LinearConstraint(self._capacity, -np.inf, self._n_atom))
-        res = milp(
-            objective,
-            constraints=constraints,
-            integrality=np.ones_like(self._upper),
-            bounds=Bounds(np.zeros_like(self._upper), self._upper),
-            options={"time_limit": MILP_SECONDS},
-        )
-        if res.x is None or res.status not in (0, 1):
-            return None
-        x = np.round(np.asarray(res.x))
-        return float(objective @ x), x
-
-    # -- the audit -------------------------------------------------------------------------------------
+        self._witnesses = np.vstack([self._witnesses, x[None, :]])
+        self._agrees = np.vstack([self._agrees, (np.abs(self._matrix @ x - self._published) < _TOL)[None, :]])
 
     def check(
-        self, hidden: Collection[Cell], targets: Iterable[Cell] | None = None, exact: bool = False
+        self,
+        hidden: Collection[Cell],
+        targets: Iterable[Cell] | Mapping[Cell, float] | None = None,
+        exact: bool = False,
+        explain: bool = True,
     ) -> Audit:
         """Bound every protected measure of every target (default: hidden cells with respondents).
 
-        Targets may be atoms that are never published (respondents placed only at a coarser level). With
-        ``exact`` every bound is solved; otherwise failing ones are (both sides), and protected cells carry
-        the values some consistent solution reaches.
+        Targets may be atoms that are never published (respondents placed only at a coarser level). A mapping
+        gives each target the size its protection interval is reckoned on (``p`` of it; default its n). With
+        ``exact`` every bound is solved; otherwise only what no witness proves is, and protected cells carry
+        the values some consistent solution reaches. ``explain`` solves a failing cell's other side too, so
+        an exactly derivable cell can be told from a merely too narrow one.
         """
         hidden = set(hidden)
         if targets is None:
             targets = [c for c in self.tables.cells if c in hidden]
-        goals = self._goals(targets)
+        sizes = targets if isinstance(targets, Mapping) else {c: None for c in targets}
+        goals = [g for cell in sorted(sizes, key=str) for g in self._goals_of(cell, sizes[cell])]
         if not goals:
             return Audit([])
         run = _Run(self, hidden, goals)
@@ -290,33 +274,130 @@ class Auditor:
             for side in (-1, 1):
                 if exact or not run.reached(i, side):
                     run.solve(i, side)
-        for i in range(len(goals)):  # a failing cell gets exact bounds both ways: derivable or too narrow?
+        for i in range(len(goals) if explain else 0):  # a failing cell's both sides: derivable or narrow?
             if not (run.reached(i, -1) and run.reached(i, 1)):
                 for side in (-1, 1):
                     if not run.exact[side][i]:
                         run.solve(i, side)
         return run.result()
 
-    def _goals(self, targets: Iterable[Cell]) -> list[_Goal]:
+    def _goals_of(self, cell: Cell, size: float | None) -> list[_Goal]:
+        """What protecting one cell asks, measure by measure (made once per cell and size)."""
+        if (cell, size) in self._goal_cache:
+            return self._goal_cache[(cell, size)]
+        idx = self._members[cell] if cell in self._members else self._index(cell)
         goals = []
-        seen = set()
-        for cell in sorted(set(targets), key=str):
-            if cell in seen:
-                continue
-            seen.add(cell)
-            idx = self._index(cell)
-            if not idx.size:
-                continue
+        if idx.size:
             n = int(self._n_atom[idx].sum())
+            totals = self._truth.reshape(-1, self._width)[idx].sum(axis=0)
             for mi, m in enumerate(self.tables.measures):
-                if not m.protect:
-                    continue
-                row = self._row(idx, mi)
-                value = float((row @ self._truth)[0])
-                w = np.concatenate([[0.0], self._reduced[mi]])
-                need = protection(n, value, float(w.min()), float(w.max()), self.p)
-                goals.append(_Goal(cell, m.name, n, row, value, need, m.weights[0] * n, n * m.span))
+                if m.protect:
+                    w = np.concatenate([[0.0], self._reduced[mi]])
+                    value = float(totals @ self._reduced[mi])
+                    need = protection(n, value, float(w.min()), float(w.max()), self.p, size)
+                    whole = all(float(x).is_integer() for x in m.weights)
+                    row = self._entries(idx, mi)
+                    goals.append(
+                        _Goal(cell, m.name, n, row, value, need, m.weights[0] * n, n * m.span, whole)
+                    )
+        self._goal_cache[(cell, size)] = goals
         return goals
+
+
+class _LP:
+    """The relaxation left by one hidden set (shown cells fixed at their published values), minimised for
+    objective after objective.
+
+    scipy's own HiGHS bindings (those ``linprog`` and ``milp`` call) keep one model and re-solve it from the
+    last basis when only the objective changes: about 0.5 ms a bound instead of 4-5 ms through ``linprog``,
+    which an audit of hundreds of bounds per pattern needs. They are a private module, so ``linprog`` is the
+    fallback (and the reference the tests compare with); integer bounds always go through ``milp``.
+    """
+
+    def __init__(self, a_eq: sparse.csr_matrix, b_eq: np.ndarray, auditor: Auditor) -> None:
+        self.a_eq, self.b_eq = a_eq, b_eq
+        self.capacity, self.n_atom, self.upper = auditor._capacity, auditor._n_atom, auditor._upper
+        self._model = _highs_model(a_eq, b_eq, self.capacity, self.n_atom, self.upper) if FAST else None
+
+    def solve(self, objective: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """The relaxation's minimum, a solution reaching it, and the duals of the shown rows."""
+        if self._model is not None:
+            h = self._model
+            h.changeColsCost(objective.size, np.arange(objective.size, dtype=np.int32), objective)
+            h.run()
+            if h.getModelStatus() != _core.HighsModelStatus.kOptimal:
+                raise RuntimeError(
+                    f"disclosure audit: HiGHS says {h.modelStatusToString(h.getModelStatus())}"
+                )
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value, dtype=float)
+            duals = np.asarray(sol.row_dual, dtype=float)[: self.a_eq.shape[0]]
+            return float(objective @ x), x, duals
+        res = linprog(
+            objective,
+            A_ub=self.capacity,
+            b_ub=None if self.capacity is None else self.n_atom,
+            A_eq=self.a_eq if self.a_eq.shape[0] else None,
+            b_eq=self.b_eq if self.a_eq.shape[0] else None,
+            bounds=np.column_stack([np.zeros_like(self.upper), self.upper]),
+            method="highs",
+        )
+        if res.status != 0:
+            raise RuntimeError(f"disclosure audit: the published tables admit no solution ({res.message})")
+        duals = np.asarray(res.eqlin.marginals) if self.a_eq.shape[0] else np.zeros(0)
+        return float(res.fun), np.asarray(res.x), duals
+
+    def solve_integer(self, objective: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """The minimum over whole respondents; None if HiGHS found no integer solution in time."""
+        constraints = []
+        if self.a_eq.shape[0]:
+            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.capacity is not None:
+            constraints.append(LinearConstraint(self.capacity, -np.inf, self.n_atom))
+        res = milp(
+            objective,
+            constraints=constraints,
+            integrality=np.ones_like(self.upper),
+            bounds=Bounds(np.zeros_like(self.upper), self.upper),
+            options={"time_limit": MILP_SECONDS},
+        )
+        if res.x is None or res.status not in (0, 1):
+            return None
+        x = np.round(np.asarray(res.x))
+        return float(objective @ x), x
+
+
+def _highs_model(
+    a_eq: sparse.csr_matrix,
+    b_eq: np.ndarray,
+    capacity: sparse.csr_matrix | None,
+    n_atom: np.ndarray,
+    upper: np.ndarray,
+) -> Any:
+    """A HiGHS model of the relaxation, or None where scipy's bindings are not what this was written for."""
+    try:
+        rows = sparse.vstack([a_eq] + ([capacity] if capacity is not None else []), format="csc")
+        lower = np.concatenate([b_eq, np.full(0 if capacity is None else capacity.shape[0], -np.inf)])
+        higher = np.concatenate([b_eq, n_atom if capacity is not None else np.zeros(0)])
+        lp = _core.HighsLp()
+        lp.num_col_, lp.num_row_ = upper.size, rows.shape[0]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = upper.size, rows.shape[0]
+        lp.a_matrix_.format_ = _core.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = rows.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = rows.indices.astype(np.int32)
+        lp.a_matrix_.value_ = rows.data.astype(float)
+        lp.col_cost_ = np.zeros(upper.size)
+        lp.col_lower_ = np.zeros(upper.size)
+        lp.col_upper_ = upper.astype(float)
+        lp.row_lower_ = lower.astype(float)
+        lp.row_upper_ = higher.astype(float)
+        h = _core._Highs()
+        h.setOptionValue("output_flag", False)
+        if h.passModel(lp) == _core.HighsStatus.kError:
+            return None
+        return h
+    except (AttributeError, TypeError, ValueError):  # another scipy's bindings: use linprog
+        return None
 
 
 class _Run:
@@ -326,17 +407,14 @@ class _Run:
         self.a = auditor
         self.goals = goals
         self.solves_before = auditor.solves
-        rows = [r for c in auditor._cells if c not in hidden for r in auditor._rows.get(c, [])]
+        rows = [r for c, rs in auditor._rows.items() if c not in hidden for r in rs]
         self.shown_rows = np.array(rows, dtype=np.int64)
-        self.a_eq = auditor._matrix[self.shown_rows]
-        self.b_eq = auditor._published[self.shown_rows]
-        self.gmat = sparse.vstack([g.row for g in goals], format="csr")
+        self.lp = _LP(auditor._matrix[self.shown_rows], auditor._published[self.shown_rows], auditor)
+        self.gmat = auditor._sparse([g.row for g in goals])
         self.need_lo = np.array([g.need[0] for g in goals]) + _TOL
         self.need_hi = np.array([g.need[1] for g in goals]) - _TOL
-        feasible = [
-            w for w, ok in zip(auditor._witnesses, auditor._agrees, strict=True) if ok[self.shown_rows].all()
-        ]
-        values = self.gmat @ np.column_stack(feasible)
+        feasible = auditor._agrees[:, self.shown_rows].all(axis=1)
+        values = self.gmat @ auditor._witnesses[feasible].T
         self.low, self.high = values.min(axis=1), values.max(axis=1)
         self.exact = {-1: np.zeros(len(goals), dtype=bool), 1: np.zeros(len(goals), dtype=bool)}
         self.binding: dict[tuple[Cell, str], tuple[Cell, ...]] = {}
@@ -348,6 +426,14 @@ class _Run:
         self.a._add_witness(x)
         v = self.gmat @ x
         self.low, self.high = np.minimum(self.low, v), np.maximum(self.high, v)
+
+    def _minimise(self, objective: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        self.a.solves += 1
+        return self.lp.solve(objective)
+
+    def _minimise_integer(self, objective: np.ndarray) -> tuple[float, np.ndarray] | None:
+        self.a.solves += 1
+        return self.lp.solve_integer(objective)
 
     def mixed(self) -> None:
         """Push every unproven cell towards the side it still has to reach, all in one objective, a few times."""
@@ -362,26 +448,34 @@ class _Run:
             up = open_hi & (~open_lo | ((order + round_) % 2 == 0))
             weights = np.where(up, -1.0, 1.0)[todo] / scale[todo]
             objective = np.asarray(self.gmat[np.flatnonzero(todo)].T @ weights).ravel()
-            _, x, _ = self.a._solve(objective, self.a_eq, self.b_eq)
-            if not _integral(x):
-                got = self.a._solve_integer(objective, self.a_eq, self.b_eq)
+            _, x, _ = self._minimise(objective)
+            if self.a.tables.integer and not _integral(x):
+                got = self._minimise_integer(objective)
                 if got is None:
                     return
                 x = got[1]
-            self.learn(np.round(x))
-            if not ((self.low <= self.need_lo) & open_lo).any() and not ((self.high >= self.need_hi) & open_hi).any():
+            self.learn(np.round(x) if self.a.tables.integer else x)
+            if (
+                not ((self.low <= self.need_lo) & open_lo).any()
+                and not ((self.high >= self.need_hi) & open_hi).any()
+            ):
                 return  # this round proved nothing new: the rest need a solve each
 
     def solve(self, i: int, side: int) -> None:
         """The exact bound of goal ``i`` on one side (-1 lower, +1 upper), and what pinned it if it fails."""
         goal = self.goals[i]
-        objective = -side * np.asarray(goal.row.todense()).ravel()  # linprog minimises
-        best, x, duals = self.a._solve(objective, self.a_eq, self.b_eq)
-        if _integral(x):
+        objective = -side * self.gmat.getrow(i).toarray().ravel()  # minimising: -max for the upper side
+        best, x, duals = self._minimise(objective)
+        if not self.a.tables.integer:
+            self.learn(x)
+            bound = -side * best
+            if goal.whole:  # a sum of whole numbers: the relaxation's bound, rounded inwards
+                bound = math.ceil(bound - _TOL) if side < 0 else math.floor(bound + _TOL)
+        elif _integral(x):
             self.learn(np.round(x))
             bound = -side * best
         else:
-            got = self.a._solve_integer(objective, self.a_eq, self.b_eq)
+            got = self._minimise_integer(objective)
             if got is None:  # no integer optimum in time: the relaxation's bound, rounded inwards
                 bound = math.ceil(-side * best - _TOL) if side < 0 else math.floor(-side * best + _TOL)
             else:
@@ -393,9 +487,8 @@ class _Run:
             self.high[i] = bound
         self.exact[side][i] = True
         if not self.reached(i, side) and self.shown_rows.size:
-            pinned = {
-                self.a._row_cell[r] for r, d in zip(self.shown_rows, duals, strict=True) if abs(d) > 1e-9
-            }
+            rows = self.shown_rows[np.abs(duals) > 1e-9]
+            pinned = {self.a._row_cell[r] for r in rows.tolist()}
             key = (goal.cell, goal.measure)
             self.binding[key] = tuple(sorted({*self.binding.get(key, ()), *pinned}, key=str))
 
@@ -426,11 +519,12 @@ class _Goal:
     cell: Cell
     measure: str
     n: int
-    row: sparse.csr_matrix
-    value: float  # in variables' terms (the measure minus ``offset``)
+    row: tuple[np.ndarray, np.ndarray]  # the measure in the variables: columns and weights
+    value: float  # in the variables' terms: the measure minus ``offset``
     need: tuple[float, float]
     offset: float
     scale: float
+    whole: bool  # the measure only takes whole values (whole weights)
 
 
 def audit(

@@ -13,8 +13,11 @@ ONS/NHS "secondary suppression" practice for published tables (hide the next-sma
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+
+from gapmap import audit
 
 # Tests switch this off to show that their leak checks would catch a missing secondary suppression.
 SECONDARY_ENABLED = True
@@ -35,8 +38,11 @@ def suppress(
     relations: Sequence[Relation],
     min_base: int,
     secondary: bool = True,
+    start: Mapping[Hashable, str] | None = None,
 ) -> dict[Hashable, str]:
     """The reason each cell is hidden ('small base' or 'secondary'); cells not in the result are shown.
+
+    ``start`` holds cells already hidden (by a lower minimum base, or by the audit), kept hidden.
 
     >>> cells = {"UK": 30, "A": 4, "B": 12, "C": 14}
     >>> suppress(cells, [Relation("UK", ("A", "B", "C"))], 10)
@@ -44,25 +50,29 @@ def suppress(
     >>> suppress(cells, [Relation("UK", ("A", "B", "C"))], 10, secondary=False)
     {'A': 'small base'}
     """
-    hidden: dict[Hashable, str] = {c: SMALL_BASE for c, v in n.items() if v < min_base}
+    hidden: dict[Hashable, str] = dict(start or {})
+    hidden.update({c: SMALL_BASE for c, v in n.items() if v < min_base})
     if not secondary:
         return hidden
+    # Only relations with respondents matter, and only their children with respondents (the rest add 0).
+    live = []
+    for rel in relations:
+        parent_n = n.get(rel.parent, 0)
+        if parent_n > 0:
+            kids = [(c, n[c]) for c in rel.children if c != rel.parent and n.get(c, 0) > 0]
+            live.append((rel.parent, max(0, parent_n - sum(v for _, v in kids)), kids))
     changed = True
     while changed:
         changed = False
-        for rel in relations:
-            if rel.parent in hidden:
+        for parent, remainder, kids in live:
+            if parent in hidden:
                 continue
-            kids = [c for c in rel.children if c != rel.parent]
-            total = sum(n.get(c, 0) for c in kids)
-            remainder = max(0, n.get(rel.parent, 0) - total)
-            exposed = remainder + sum(n.get(c, 0) for c in kids if c in hidden)
+            exposed = remainder + sum(v for c, v in kids if c in hidden)
             if 0 < exposed < min_base:
-                shown = [c for c in kids if c not in hidden and n.get(c, 0) > 0]
+                shown = [(v, str(c), c) for c, v in kids if c not in hidden]
                 if not shown:
                     continue  # only possible if the parent itself is below the base, and so hidden
-                smallest = min(shown, key=lambda c: (n.get(c, 0), str(c)))
-                hidden[smallest] = SECONDARY
+                hidden[min(shown)[2]] = SECONDARY
                 changed = True
     return hidden
 
@@ -85,3 +95,163 @@ def derivable(
         if 0 < exposed < min_base:
             leaks.append((rel.parent, exposed))
     return leaks
+
+
+def exposures(
+    n: Mapping[Hashable, int], relations: Sequence[Relation], hidden: Mapping[Hashable, str]
+) -> list[int]:
+    """For each relation whose parent is shown, the responses it leaves to be worked out by subtraction.
+
+    >>> exposures({"UK": 30, "A": 4, "B": 12, "C": 14}, [Relation("UK", ("A", "B", "C"))], {"A": "small base"})
+    [4]
+    """
+    out = []
+    for rel in relations:
+        if rel.parent in hidden:
+            continue
+        kids = [c for c in rel.children if c != rel.parent]
+        remainder = max(0, n.get(rel.parent, 0) - sum(n.get(c, 0) for c in kids))
+        out.append(remainder + sum(n.get(c, 0) for c in kids if c in hidden))
+    return out
+
+
+class Nested:
+    """The hidden cells of one set of bases at every minimum base: each base's set holds every lower base's.
+
+    Cells are hidden base by base from ``floor`` up: at each *breakpoint* (a base where the primary set, the
+    protected groups or the heuristic's verdict changes) the cells hidden at the breakpoint below are kept,
+    cells below the base are added, then :func:`protect` hides more until the audit passes. Between
+    breakpoints nothing changes. Combining tables downloaded at several bases therefore shows no more than
+    the lowest base's tables, which are themselves audited.
+
+    ``auditors`` audit every measure published on these bases (one per question item); ``groups`` are
+    never-published groups of respondents (remainders) with their n, protected while below the base.
+
+    >>> from gapmap.audit import Auditor, Tables
+    >>> t = Tables({"a": (2, 2), "b": (6, 6), "c": (6, 6)}, {"T": ("a", "b", "c"), "A": ("a",), "B": ("b",), "C": ("c",)})
+    >>> rel = [Relation("T", ("A", "B", "C"))]
+    >>> nested = Nested({c: t.n(c) for c in t.cells}, rel, [Auditor(t, 0.1)], {}, floor=5)
+    >>> nested.hidden(5)  # B hidden too, or A = T - B - C
+    {'A': 'small base', 'B': 'secondary'}
+    >>> nested.hidden(13)  # T shows 14 of 28: A anywhere in 0-4, B and C in 0-12
+    {'A': 'small base', 'B': 'small base', 'C': 'small base'}
+    """
+
+    def __init__(
+        self,
+        n: Mapping[Hashable, int],
+        relations: Sequence[Relation],
+        auditors: Sequence[audit.Auditor],
+        groups: Mapping[Hashable, int],
+        floor: int,
+    ) -> None:
+        self.n = dict(n)
+        self.relations = relations
+        self.auditors = auditors
+        self.groups = dict(groups)
+        self.floor = floor
+        self._positive = [(c, v) for c, v in self.n.items() if v > 0]
+        self._chain: list[tuple[int, dict[Hashable, str]]] = []
+        self._next: float = floor
+        self._touching: dict[Hashable, list[Relation]] | None = None
+        self._containing: dict[Hashable, set[Hashable]] | None = None
+
+    def hidden(self, min_base: int) -> dict[Hashable, str]:
+        """The reason each cell is hidden at this minimum base ('small base' below it, else 'secondary')."""
+        if min_base < self.floor:  # below the floor nothing is published to nest with
+            found = protect(self.n, self.relations, self.auditors, min_base, {}, self.groups, self._choose)
+        else:
+            while self._next <= min_base:
+                base = int(self._next)
+                start = self._chain[-1][1] if self._chain else {}
+                found = protect(self.n, self.relations, self.auditors, base, start, self.groups, self._choose)
+                self._chain.append((base, found))
+                self._next = self._breakpoint_after(base, found)
+            found = next(h for b, h in reversed(self._chain) if b <= min_base)
+        return {c: SMALL_BASE if self.n.get(c, 0) < min_base else SECONDARY for c in found}
+
+    def breakpoints(self, up_to: int) -> list[int]:
+        """The bases from the floor to ``up_to`` where the hidden set may change (computing them as it goes).
+
+        >>> Nested({"T": 20, "A": 7, "B": 13}, [Relation("T", ("A", "B"))], [], {}, 5).breakpoints(100)
+        [5, 8, 21]
+        """
+        self.hidden(up_to)
+        return [b for b, _ in self._chain if b <= up_to]
+
+    def _breakpoint_after(self, base: int, hidden: Mapping[Hashable, str]) -> float:
+        candidates = [v + 1 for c, v in self._positive if v >= base and c not in hidden]
+        candidates += [v + 1 for v in self.groups.values() if v >= base]
+        candidates += [e + 1 for e in exposures(self.n, self.relations, hidden) if e >= base]
+        return min(candidates, default=math.inf)
+
+    def _choose(
+        self, cell: Hashable, pinned: Sequence[Hashable], hidden: Mapping[Hashable, str]
+    ) -> Hashable | None:
+        """The cell to hide next for a failing one: the smallest shown cell that pinned its bound, else the
+        smallest shown cell of the tightest relation touching it, else of any cell sharing respondents."""
+
+        def smallest(cells: object) -> Hashable | None:
+            shown = [c for c in cells if c not in hidden and self.n.get(c, 0) > 0]  # type: ignore[attr-defined]
+            return min(shown, key=lambda c: (self.n.get(c, 0), str(c))) if shown else None
+
+        found = smallest(pinned)
+        if found is None:
+            if self._touching is None:
+                # Relations touching each cell, the tightest first: a failing cell's sibling is hidden before
+                # its parent's far-away cousins (the UK's relation touches every area).
+                touching: dict[Hashable, list[Relation]] = {}
+                for rel in self.relations:
+                    for c in (rel.parent, *rel.children):
+                        touching.setdefault(c, []).append(rel)
+                self._touching = {c: sorted(r, key=lambda r: len(r.children)) for c, r in touching.items()}
+            for rel in self._touching.get(cell, []):
+                found = found if found is not None else smallest((rel.parent, *rel.children))
+        if found is None and self.auditors:
+            if self._containing is None:
+                self._containing = {}
+                for whole, atoms in self.auditors[0].tables.cells.items():
+                    for a in atoms:
+                        self._containing.setdefault(a, set()).add(whole)
+            members = self.auditors[0].tables.members(cell)
+            found = smallest(sorted({c for a in members for c in self._containing.get(a, ())}, key=str))
+        return found if found is not None else smallest(self.n)
+
+
+def protect(
+    n: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    auditors: Sequence[audit.Auditor],
+    min_base: int,
+    start: Mapping[Hashable, str],
+    groups: Mapping[Hashable, int],
+    choose: object,
+) -> dict[Hashable, str]:
+    """Hide cells below the base, then by the heuristic, then one more per cell the audit finds too narrow,
+    until every hidden cell and every small never-published group is protected in every audited measure."""
+    hidden = suppress(n, relations, min_base, True, start)
+    positive = [c for c, v in n.items() if v > 0]
+    small = {g: float(v) for g, v in groups.items() if 0 < v < min_base}
+    while True:
+        # A cell below the base is protected by p of its n; a complement (hidden at or above the base only to
+        # protect others) by p of the base: as uncertain as the smallest cell that could be shown.
+        targets = {c: float(min(n[c], min_base)) for c in positive if c in hidden} | small
+        failing: dict[Hashable, set[Hashable]] = {}
+        for auditor in auditors:
+            result = auditor.check(hidden, targets, explain=False)
+            for b in result.failing:
+                failing.setdefault(b.cell, set()).update(result.binding.get((b.cell, b.measure), ()))
+        if not failing:
+            return hidden
+        add = set()
+        for cell in sorted(failing, key=str):
+            pinned = sorted(failing[cell], key=str)
+            found = choose(cell, pinned, hidden)  # type: ignore[operator]
+            if found is not None:
+                add.add(found)
+        if not add:  # nothing left to hide: cannot happen while any cell is shown
+            return hidden
+        # No need to run the heuristic again: a shown cell has at least min_base responses, so hiding it
+        # cannot leave a relation with between 1 and min_base - 1 responses to work out.
+        for c in add:
+            hidden[c] = SECONDARY

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gapmap import areas, comparison, cube, disclosure, geography, stats
+from gapmap import areas, comparison, cube, disclosure, geography, published, stats
 from gapmap.areas import UK_CODE
 from gapmap.problems import InputError, Issue
 from gapmap.questions import AGE_GROUP_BY_ID, QUESTION_BY_ID, find_age_group, item_key, norm
@@ -365,7 +365,14 @@ def _profession(responses: Responses, profession: str) -> str:
 
 def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) -> cube.Cube:
     """The indicator's sums and suppression for every area and profession, computed once per file."""
-    memo = (ind.id, key, settings.min_base, disclosure.SECONDARY_ENABLED, str(settings.boundaries_dir))
+    memo = (
+        ind.id,
+        key,
+        settings.min_base,
+        settings.protection,
+        disclosure.SECONDARY_ENABLED,
+        str(settings.boundaries_dir),
+    )
     if memo in responses.cache:
         return responses.cache[memo]  # type: ignore[return-value]
     where_memo = ("cells", str(settings.boundaries_dir))
@@ -397,9 +404,20 @@ def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) ->
         str(settings.boundaries_dir),
         disclosure.SECONDARY_ENABLED,
         memo=responses.cache,
+        item=_published(responses).get(key) if ind.kind != "count" else None,
+        protection=settings.protection,
     )
     responses.cache[memo] = result
     return result
+
+
+def _published(responses: Responses) -> dict[str, published.Item]:
+    """What the file's indicators publish on each item (made once per file): every indicator on an item
+    shares its suppression, audited against all of them."""
+    memo = ("published items",)
+    if memo not in responses.cache:
+        responses.cache[memo] = {i.key: i for i in published.items(responses, INDICATORS.values())}
+    return responses.cache[memo]  # type: ignore[return-value]
 
 
 def unplaced_note(responses: Responses, level: str, frame: pd.DataFrame | None = None) -> tuple[int, str]:
