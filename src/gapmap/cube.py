@@ -250,8 +250,14 @@ def _pattern(
     if item is None or not np.array_equal(item.answered, answered):
         item = _own_item(answered, k, v)
     auditor = audit.Auditor(groups.tables(item), protection)
-    unpublished = groups.unpublished(groups.n(answered))
-    found = disclosure.Nested(n, rels, [auditor], unpublished, MIN_BASE_FLOOR)  # type: ignore[arg-type]
+    base = groups.n(answered)
+    unpublished = groups.unpublished(base)
+    # Items answered by the same people share the relations' sums (made once, read at every breakpoint).
+    live_key = ("live", id(where), base.tobytes())
+    if live_key not in memo:
+        memo[live_key] = disclosure.live_relations(n, rels)  # type: ignore[arg-type]
+    live: disclosure.Live = memo[live_key]  # type: ignore[assignment]
+    found = disclosure.Nested(n, rels, [auditor], unpublished, MIN_BASE_FLOOR, live)  # type: ignore[arg-type]
     memo[key] = found
     return found
 

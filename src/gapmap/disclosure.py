@@ -14,7 +14,7 @@ ONS/NHS "secondary suppression" practice for published tables (hide the next-sma
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gapmap import audit
@@ -33,16 +33,37 @@ class Relation:
     children: tuple[Hashable, ...]
 
 
+Live = list[tuple[Hashable, int, list[tuple[Hashable, int]]]]
+
+
+def live_relations(n: Mapping[Hashable, int], relations: Sequence[Relation]) -> Live:
+    """The relations with respondents as (parent, remainder, [(child, n)]): only children with respondents,
+    as the rest add nothing. Made once per set of bases, they make every later pass cheap.
+
+    >>> live_relations({"UK": 30, "A": 4, "B": 12, "C": 0}, [Relation("UK", ("A", "B", "C"))])
+    [('UK', 14, [('A', 4), ('B', 12)])]
+    """
+    live: Live = []
+    for rel in relations:
+        parent_n = n.get(rel.parent, 0)
+        if parent_n > 0:
+            kids = [(c, n[c]) for c in rel.children if c != rel.parent and n.get(c, 0) > 0]
+            live.append((rel.parent, max(0, parent_n - sum(v for _, v in kids)), kids))
+    return live
+
+
 def suppress(
     n: Mapping[Hashable, int],
     relations: Sequence[Relation],
     min_base: int,
     secondary: bool = True,
     start: Mapping[Hashable, str] | None = None,
+    live: Live | None = None,
 ) -> dict[Hashable, str]:
     """The reason each cell is hidden ('small base' or 'secondary'); cells not in the result are shown.
 
-    ``start`` holds cells already hidden (by a lower minimum base, or by the audit), kept hidden.
+    ``start`` holds cells already hidden (by a lower minimum base, or by the audit), kept hidden; ``live``
+    is :func:`live_relations` of ``n`` and ``relations``, if already made.
 
     >>> cells = {"UK": 30, "A": 4, "B": 12, "C": 14}
     >>> suppress(cells, [Relation("UK", ("A", "B", "C"))], 10)
@@ -54,13 +75,7 @@ def suppress(
     hidden.update({c: SMALL_BASE for c, v in n.items() if v < min_base})
     if not secondary:
         return hidden
-    # Only relations with respondents matter, and only their children with respondents (the rest add 0).
-    live = []
-    for rel in relations:
-        parent_n = n.get(rel.parent, 0)
-        if parent_n > 0:
-            kids = [(c, n[c]) for c in rel.children if c != rel.parent and n.get(c, 0) > 0]
-            live.append((rel.parent, max(0, parent_n - sum(v for _, v in kids)), kids))
+    live = live_relations(n, relations) if live is None else live
     changed = True
     while changed:
         changed = False
@@ -98,21 +113,18 @@ def derivable(
 
 
 def exposures(
-    n: Mapping[Hashable, int], relations: Sequence[Relation], hidden: Mapping[Hashable, str]
+    n: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    hidden: Mapping[Hashable, str],
+    live: Live | None = None,
 ) -> list[int]:
     """For each relation whose parent is shown, the responses it leaves to be worked out by subtraction.
 
     >>> exposures({"UK": 30, "A": 4, "B": 12, "C": 14}, [Relation("UK", ("A", "B", "C"))], {"A": "small base"})
     [4]
     """
-    out = []
-    for rel in relations:
-        if rel.parent in hidden:
-            continue
-        kids = [c for c in rel.children if c != rel.parent]
-        remainder = max(0, n.get(rel.parent, 0) - sum(n.get(c, 0) for c in kids))
-        out.append(remainder + sum(n.get(c, 0) for c in kids if c in hidden))
-    return out
+    live = live_relations(n, relations) if live is None else live
+    return [r + sum(v for c, v in kids if c in hidden) for parent, r, kids in live if parent not in hidden]
 
 
 class Nested:
@@ -144,8 +156,10 @@ class Nested:
         auditors: Sequence[audit.Auditor],
         groups: Mapping[Hashable, int],
         floor: int,
+        live: Live | None = None,
     ) -> None:
         self.n = dict(n)
+        self.live = live_relations(n, relations) if live is None else live
         self.relations = relations
         self.auditors = auditors
         self.groups = dict(groups)
@@ -159,16 +173,20 @@ class Nested:
     def hidden(self, min_base: int) -> dict[Hashable, str]:
         """The reason each cell is hidden at this minimum base ('small base' below it, else 'secondary')."""
         if min_base < self.floor:  # below the floor nothing is published to nest with
-            found = protect(self.n, self.relations, self.auditors, min_base, {}, self.groups, self._choose)
+            found = self._protect(min_base, {})
         else:
             while self._next <= min_base:
                 base = int(self._next)
                 start = self._chain[-1][1] if self._chain else {}
-                found = protect(self.n, self.relations, self.auditors, base, start, self.groups, self._choose)
+                found = self._protect(base, start)
                 self._chain.append((base, found))
                 self._next = self._breakpoint_after(base, found)
             found = next(h for b, h in reversed(self._chain) if b <= min_base)
         return {c: SMALL_BASE if self.n.get(c, 0) < min_base else SECONDARY for c in found}
+
+    def _protect(self, base: int, start: Mapping[Hashable, str]) -> dict[Hashable, str]:
+        hidden = suppress(self.n, self.relations, base, True, start, self.live)
+        return protect(self.n, self.auditors, base, hidden, self.groups, self._choose)
 
     def breakpoints(self, up_to: int) -> list[int]:
         """The bases from the floor to ``up_to`` where the hidden set may change (computing them as it goes).
@@ -182,7 +200,7 @@ class Nested:
     def _breakpoint_after(self, base: int, hidden: Mapping[Hashable, str]) -> float:
         candidates = [v + 1 for c, v in self._positive if v >= base and c not in hidden]
         candidates += [v + 1 for v in self.groups.values() if v >= base]
-        candidates += [e + 1 for e in exposures(self.n, self.relations, hidden) if e >= base]
+        candidates += [e + 1 for e in exposures(self.n, self.relations, hidden, self.live) if e >= base]
         return min(candidates, default=math.inf)
 
     def _choose(
@@ -220,16 +238,19 @@ class Nested:
 
 def protect(
     n: Mapping[Hashable, int],
-    relations: Sequence[Relation],
     auditors: Sequence[audit.Auditor],
     min_base: int,
-    start: Mapping[Hashable, str],
+    hidden: Mapping[Hashable, str],
     groups: Mapping[Hashable, int],
-    choose: object,
+    choose: Callable[[Hashable, Sequence[Hashable], Mapping[Hashable, str]], Hashable | None],
 ) -> dict[Hashable, str]:
-    """Hide cells below the base, then by the heuristic, then one more per cell the audit finds too narrow,
-    until every hidden cell and every small never-published group is protected in every audited measure."""
-    hidden = suppress(n, relations, min_base, True, start)
+    """Hide one more cell for each cell the audit finds too narrow (``choose`` picks it), until every hidden
+    cell and every small never-published group is protected in every audited measure.
+
+    No need to run the heuristic again after: a shown cell has at least ``min_base`` responses, so hiding it
+    cannot leave a relation with between 1 and ``min_base - 1`` responses to work out.
+    """
+    hidden = dict(hidden)
     positive = [c for c, v in n.items() if v > 0]
     small = {g: float(v) for g, v in groups.items() if 0 < v < min_base}
     while True:
@@ -245,13 +266,10 @@ def protect(
             return hidden
         add = set()
         for cell in sorted(failing, key=str):
-            pinned = sorted(failing[cell], key=str)
-            found = choose(cell, pinned, hidden)  # type: ignore[operator]
+            found = choose(cell, sorted(failing[cell], key=str), hidden)
             if found is not None:
                 add.add(found)
         if not add:  # nothing left to hide: cannot happen while any cell is shown
             return hidden
-        # No need to run the heuristic again: a shown cell has at least min_base responses, so hiding it
-        # cannot leave a relation with between 1 and min_base - 1 responses to work out.
         for c in add:
             hidden[c] = SECONDARY
