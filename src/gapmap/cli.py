@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2
+EXIT_DISCLOSIVE = 3  # audit-disclosure found a hidden value an attacker can pin down
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -144,6 +145,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit_disclosure(args: argparse.Namespace) -> int:
+    from gapmap import disclosure_audit
+    from gapmap.settings import MIN_BASE_FLOOR
+
+    bases = args.min_base or None
+    if bases and min(bases) < MIN_BASE_FLOOR:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--min-base",
+                    str(min(bases)),
+                    f"Expected minimum bases of at least {MIN_BASE_FLOOR}; found {min(bases)}. "
+                    f"Fix: choose {MIN_BASE_FLOOR} or more, or leave --min-base out to audit {MIN_BASE_FLOOR} to "
+                    f"{disclosure_audit.MAX_BASE}.",
+                )
+            ]
+        )
+    settings = from_env()
+    responses = _responses(args, settings)
+    report = disclosure_audit.run(responses, settings, bases)
+    print(safetext.terminal(report.text()))
+    return EXIT_OK if report.clean else EXIT_DISCLOSIVE
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     for name, env, default, help_ in settings_help():
         print(f"{name:15} {env:22} default {default!s:40} {help_}")
@@ -201,6 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a survey file and list every problem")
     p.add_argument("file")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "audit-disclosure",
+        help="check that no suppressed value can be worked out from every table a user can download",
+    )
+    p.add_argument("--survey", help="survey file (CSV or XLSX); default: the bundled synthetic sample")
+    p.add_argument(
+        "--min-base",
+        type=int,
+        action="append",
+        help="a minimum base to audit (repeat for several, audited alone and combined; default every base "
+        "from 5 to 100)",
+    )
+    p.set_defaults(func=cmd_audit_disclosure)
 
     p = sub.add_parser("settings", help="list every setting, its environment variable and default")
     p.set_defaults(func=cmd_settings)

@@ -14,7 +14,7 @@ ONS/NHS "secondary suppression" practice for published tables (hide the next-sma
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gapmap import audit
@@ -236,6 +236,24 @@ class Nested:
         return found if found is not None else smallest(self.n)
 
 
+def protected(
+    n: Mapping[Hashable, int], hidden: Collection[Hashable], groups: Mapping[Hashable, int], min_base: int
+) -> dict[Hashable, float]:
+    """What must stay uncertain, and the size its protection interval is reckoned on (``p`` of it).
+
+    A hidden cell below the base: p of its n. A complement (hidden at or above the base only to protect
+    others): p of the base, as uncertain as the smallest cell that could be shown; asking p of its own n
+    would make a large complement (the UK's 76 psychotherapists, hidden beside its 4 psychiatrists)
+    unprotectable short of hiding the UK total. A never-published group below the base: p of its n.
+
+    >>> protected({"A": 4, "B": 76, "C": 30}, {"A", "B"}, {"g": 2, "h": 12}, 10)
+    {'A': 4.0, 'B': 10.0, 'g': 2.0}
+    """
+    out = {c: float(min(v, min_base)) for c, v in n.items() if v > 0 and c in hidden}
+    out.update({g: float(v) for g, v in groups.items() if 0 < v < min_base})
+    return out
+
+
 def protect(
     n: Mapping[Hashable, int],
     auditors: Sequence[audit.Auditor],
@@ -251,12 +269,9 @@ def protect(
     cannot leave a relation with between 1 and ``min_base - 1`` responses to work out.
     """
     hidden = dict(hidden)
-    positive = [c for c, v in n.items() if v > 0]
-    small = {g: float(v) for g, v in groups.items() if 0 < v < min_base}
+    positive = {c: v for c, v in n.items() if v > 0}
     while True:
-        # A cell below the base is protected by p of its n; a complement (hidden at or above the base only to
-        # protect others) by p of the base: as uncertain as the smallest cell that could be shown.
-        targets = {c: float(min(n[c], min_base)) for c in positive if c in hidden} | small
+        targets = protected(positive, hidden, groups, min_base)
         failing: dict[Hashable, set[Hashable]] = {}
         for auditor in auditors:
             result = auditor.check(hidden, targets, explain=False)

@@ -411,6 +411,17 @@ def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) ->
     return result
 
 
+def cube_of(
+    responses: Responses, indicator_id: str, settings: Settings, age_group: str | None = None
+) -> cube.Cube:
+    """The sums and suppression behind every table of one indicator (each level and profession), for audits."""
+    ind = get(indicator_id)
+    key = item_key(ind.question_id, resolve_age_group(ind, age_group))
+    if ind.kind != "count" and not responses.has(key):
+        raise Unavailable(f"{ind.id}: the file has no column for {key}")
+    return _cube(responses, ind, key, settings)
+
+
 def _published(responses: Responses) -> dict[str, published.Item]:
     """What the file's indicators publish on each item (made once per file): every indicator on an item
     shares its suppression, audited against all of them."""
