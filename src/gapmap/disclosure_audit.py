@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from gapmap import areas, audit, cube, disclosure, published
 from gapmap.indicators import INDICATORS, cube_of
@@ -129,9 +130,9 @@ def run(
             differ.add(m)
             previous = hidden_at[m]
             _audit(report, item, auditor, n, hidden_at[m], unpublished, m, str(m), examples)
-        report.nested &= all(hidden_at[a] <= hidden_at[b] for a, b in zip(wanted, wanted[1:], strict=False))
+        report.nested &= all(hidden_at[a] <= hidden_at[b] for a, b in pairwise(wanted))
         if len(wanted) > 1:  # every base together: what is hidden in all of them stays hidden
-            together = audit.hidden_in_all(list(hidden_at.values()))
+            together = frozenset(audit.hidden_in_all(list(hidden_at.values())))
             label = f"{_ranges(wanted)} combined"
             _audit(report, item, auditor, n, together, unpublished, wanted[0], label, examples)
     report.bases = sorted(differ)
