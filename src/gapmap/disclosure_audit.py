@@ -54,7 +54,8 @@ class Report:
 
     source: str
     items: list[str] = field(default_factory=list)
-    bases: list[int] = field(default_factory=list)  # the bases whose tables differ, each audited alone
+    bases: list[int] = field(default_factory=list)  # every base audited
+    changes: list[int] = field(default_factory=list)  # the bases where some item's tables change
     patterns: int = 0  # distinct (item, hidden set) pairs audited
     bounds: int = 0  # hidden cells × measures bounded, alone and combined
     derivable: int = 0
@@ -71,6 +72,7 @@ class Report:
         lines = [
             f"{self.source}: {len(self.items)} question item(s), minimum base(s) "
             f"{_ranges(self.bases)}{together}, every level, profession and age group.",
+            f"Tables change at base(s) {_ranges(self.changes)}; each distinct set audited.",
             f"{self.patterns} suppression pattern(s) audited, {self.bounds} hidden value(s) bounded.",
             f"Exactly derivable: {self.derivable}. Too narrow (within the protection interval): {self.narrow}.",
             "Minimum bases nest (a higher base hides all a lower one hides): "
@@ -105,6 +107,8 @@ def run(
     >>> report = run(pipeline.load_survey(), Settings(), bases=[10])
     >>> report.clean, report.derivable, report.narrow, report.bases
     (True, 0, 0, [10])
+    >>> print(report.text().splitlines()[0])
+    sample_survey.csv: 23 question item(s), minimum base(s) 10, every level, profession and age group.
     """
     wanted = sorted(set(bases or range(MIN_BASE_FLOOR, MAX_BASE + 1)))
     report = Report(responses.source)
@@ -135,7 +139,7 @@ def run(
             together = frozenset(audit.hidden_in_all(list(hidden_at.values())))
             label = f"{_ranges(wanted)} combined"
             _audit(report, item, auditor, n, together, unpublished, wanted[0], label, examples)
-    report.bases = sorted(differ)
+    report.bases, report.changes = wanted, sorted(differ)
     return report
 
 
