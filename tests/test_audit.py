@@ -94,7 +94,7 @@ def test_linprog_gives_the_same_bounds_as_the_fast_path(monkeypatch):
 def test_protection_is_a_documented_setting_between_001_and_05():
     assert Settings().protection == 0.1
     assert from_env({"GAPMAP_PROTECTION": "0.2"}).protection == 0.2
-    with pytest.raises(InputError, match="protection share between 0.01 and 0.5"):
+    with pytest.raises(InputError, match=r"protection share between 0\.01 and 0\.5"):
         from_env({"GAPMAP_PROTECTION": "0.7"})
 
 
