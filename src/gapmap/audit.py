@@ -415,17 +415,25 @@ class _Run:
         self.need_hi = np.array([g.need[1] for g in goals]) - _TOL
         feasible = auditor._agrees[:, self.shown_rows].all(axis=1)
         values = self.gmat @ auditor._witnesses[feasible].T
-        self.low, self.high = values.min(axis=1), values.max(axis=1)
+        # A relaxation's solution may be fractional: a whole-valued measure only counts as reaching what it
+        # reaches rounded inwards (the same rule as the relaxation's bounds).
+        self.rounded = np.array([g.whole for g in goals]) & (not auditor.tables.integer)
+        self.low, self.high = self._inwards(values.min(axis=1), values.max(axis=1))
         self.exact = {-1: np.zeros(len(goals), dtype=bool), 1: np.zeros(len(goals), dtype=bool)}
         self.binding: dict[tuple[Cell, str], tuple[Cell, ...]] = {}
 
     def reached(self, i: int, side: int) -> bool:
         return bool(self.low[i] <= self.need_lo[i]) if side < 0 else bool(self.high[i] >= self.need_hi[i])
 
+    def _inwards(self, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        low = np.where(self.rounded, np.ceil(low - _TOL), low)
+        high = np.where(self.rounded, np.floor(high + _TOL), high)
+        return low, high
+
     def learn(self, x: np.ndarray) -> None:
         self.a._add_witness(x)
-        v = self.gmat @ x
-        self.low, self.high = np.minimum(self.low, v), np.maximum(self.high, v)
+        low, high = self._inwards(*(2 * (self.gmat @ x,)))
+        self.low, self.high = np.minimum(self.low, low), np.maximum(self.high, high)
 
     def _minimise(self, objective: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         self.a.solves += 1

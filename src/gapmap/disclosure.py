@@ -186,19 +186,20 @@ class Nested:
 
     def _protect(self, base: int, start: Mapping[Hashable, str]) -> dict[Hashable, str]:
         hidden = suppress(self.n, self.relations, base, True, start, self.live)
-        return protect(self.n, self.auditors, base, hidden, self.groups, self._choose)
+        return protect(self.n, self.auditors, base, hidden, self.groups, self._choose, self.floor)
 
     def breakpoints(self, up_to: int) -> list[int]:
         """The bases from the floor to ``up_to`` where the hidden set may change (computing them as it goes).
 
         >>> Nested({"T": 20, "A": 7, "B": 13}, [Relation("T", ("A", "B"))], [], {}, 5).breakpoints(100)
-        [5, 8, 21]
+        [5, 8, 14, 21]
         """
         self.hidden(up_to)
         return [b for b, _ in self._chain if b <= up_to]
 
     def _breakpoint_after(self, base: int, hidden: Mapping[Hashable, str]) -> float:
-        candidates = [v + 1 for c, v in self._positive if v >= base and c not in hidden]
+        # A shown cell turns primary at n + 1, and so does a hidden complement, whose protection then grows.
+        candidates = [v + 1 for _, v in self._positive if v >= base]
         candidates += [v + 1 for v in self.groups.values() if v >= base]
         candidates += [e + 1 for e in exposures(self.n, self.relations, hidden, self.live) if e >= base]
         return min(candidates, default=math.inf)
@@ -237,19 +238,24 @@ class Nested:
 
 
 def protected(
-    n: Mapping[Hashable, int], hidden: Collection[Hashable], groups: Mapping[Hashable, int], min_base: int
+    n: Mapping[Hashable, int],
+    hidden: Collection[Hashable],
+    groups: Mapping[Hashable, int],
+    min_base: int,
+    floor: int,
 ) -> dict[Hashable, float]:
     """What must stay uncertain, and the size its protection interval is reckoned on (``p`` of it).
 
     A hidden cell below the base: p of its n. A complement (hidden at or above the base only to protect
-    others): p of the base, as uncertain as the smallest cell that could be shown; asking p of its own n
-    would make a large complement (the UK's 76 psychotherapists, hidden beside its 4 psychiatrists)
-    unprotectable short of hiding the UK total. A never-published group below the base: p of its n.
+    others): p of at most ``floor`` (the lowest base anyone may choose), as uncertain as a cell there; asking
+    p of its own n would make a large complement (the UK's 76 psychotherapists, hidden beside its 4
+    psychiatrists) unprotectable short of hiding the UK total, and a fixed cap keeps the rule the same at
+    every base, which nesting needs. A never-published group below the base: p of its n.
 
-    >>> protected({"A": 4, "B": 76, "C": 30}, {"A", "B"}, {"g": 2, "h": 12}, 10)
-    {'A': 4.0, 'B': 10.0, 'g': 2.0}
+    >>> protected({"A": 4, "B": 76, "C": 30}, {"A", "B"}, {"g": 2, "h": 12}, 10, floor=5)
+    {'A': 4.0, 'B': 5.0, 'g': 2.0}
     """
-    out = {c: float(min(v, min_base)) for c, v in n.items() if v > 0 and c in hidden}
+    out = {c: float(v if v < min_base else min(v, floor)) for c, v in n.items() if v > 0 and c in hidden}
     out.update({g: float(v) for g, v in groups.items() if 0 < v < min_base})
     return out
 
@@ -261,6 +267,7 @@ def protect(
     hidden: Mapping[Hashable, str],
     groups: Mapping[Hashable, int],
     choose: Callable[[Hashable, Sequence[Hashable], Mapping[Hashable, str]], Hashable | None],
+    floor: int,
 ) -> dict[Hashable, str]:
     """Hide one more cell for each cell the audit finds too narrow (``choose`` picks it), until every hidden
     cell and every small never-published group is protected in every audited measure.
@@ -271,7 +278,7 @@ def protect(
     hidden = dict(hidden)
     positive = {c: v for c, v in n.items() if v > 0}
     while True:
-        targets = protected(positive, hidden, groups, min_base)
+        targets = protected(positive, hidden, groups, min_base, floor)
         failing: dict[Hashable, set[Hashable]] = {}
         for auditor in auditors:
             result = auditor.check(hidden, targets, explain=False)

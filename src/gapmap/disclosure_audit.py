@@ -154,7 +154,7 @@ def _audit(
     label: str,
     examples: int,
 ) -> None:
-    targets = disclosure.protected(n, hidden, unpublished, base)  # type: ignore[arg-type]
+    targets = disclosure.protected(n, hidden, unpublished, base, MIN_BASE_FLOOR)  # type: ignore[arg-type]
     result = auditor.check(hidden, targets)
     report.patterns += 1
     report.bounds += len(result.bounds)
