@@ -9,12 +9,17 @@ If a shown parent's hidden children and remainder together hold between 1 and ``
 values could be worked out as parent minus shown children; so the smallest shown child is hidden too, and the
 check repeats until no relation lets fewer than ``min_base`` responses be derived. This is the rule of the
 ONS/NHS "secondary suppression" practice for published tables (hide the next-smallest cell).
+
+That rule checks each relation on its own. :func:`protect` then audits the whole pattern as an attacker
+holding every table would (:mod:`gapmap.audit`) and hides one more cell for each hidden value that could be
+pinned down; :class:`Nested` does so base by base from the lowest allowed minimum base, so that a higher base
+hides everything a lower one does. See docs/DISCLOSURE.md.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gapmap import audit
@@ -136,8 +141,9 @@ class Nested:
     breakpoints nothing changes. Combining tables downloaded at several bases therefore shows no more than
     the lowest base's tables, which are themselves audited.
 
-    ``auditors`` audit every measure published on these bases (one per question item); ``groups`` are
-    never-published groups of respondents (remainders) with their n, protected while below the base.
+    ``auditors`` audit every measure published with this pattern (gapmap uses one auditor: the question item's);
+    ``groups`` are never-published groups of respondents (remainders) with their n, protected while below the
+    base; ``live`` is :func:`live_relations` of ``n`` and ``relations`` if already made.
 
     >>> from gapmap.audit import Auditor, Tables
     >>> t = Tables({"a": (2, 2), "b": (6, 6), "c": (6, 6)}, {"T": ("a", "b", "c"), "A": ("a",), "B": ("b",), "C": ("c",)})
@@ -210,8 +216,8 @@ class Nested:
         """The cell to hide next for a failing one: the smallest shown cell that pinned its bound, else the
         smallest shown cell of the tightest relation touching it, else of any cell sharing respondents."""
 
-        def smallest(cells: object) -> Hashable | None:
-            shown = [c for c in cells if c not in hidden and self.n.get(c, 0) > 0]  # type: ignore[attr-defined]
+        def smallest(cells: Iterable[Hashable]) -> Hashable | None:
+            shown = [c for c in cells if c not in hidden and self.n.get(c, 0) > 0]
             return min(shown, key=lambda c: (self.n.get(c, 0), str(c))) if shown else None
 
         found = smallest(pinned)
