@@ -214,6 +214,7 @@ class Auditor:
         self._witnesses = self._truth[None, :].copy()
         self._agrees = np.ones((1, self._matrix.shape[0]), dtype=bool)
         self._goal_cache: dict[tuple[Cell, float | None], list[_Goal]] = {}
+        self._lp: _LP | None = None
 
     def _index(self, cell: Cell) -> np.ndarray:
         found = {self._atom_index[a] for a in self.tables.members(cell) if a in self._atom_index}
@@ -305,19 +306,42 @@ class Auditor:
 
 
 class _LP:
-    """The relaxation left by one hidden set (shown cells fixed at their published values), minimised for
-    objective after objective.
+    """The relaxation left by a hidden set (shown cells fixed at their published values), minimised for
+    objective after objective; one per auditor, told which cells are shown before each audit.
 
-    scipy's own HiGHS bindings (those ``linprog`` and ``milp`` call) keep one model and re-solve it from the
-    last basis when only the objective changes: about 0.5 ms a bound instead of 4-5 ms through ``linprog``,
-    which an audit of hundreds of bounds per pattern needs. They are a private module, so ``linprog`` is the
-    fallback (and the reference the tests compare with); integer bounds always go through ``milp``.
+    scipy's own HiGHS bindings (those ``linprog`` and ``milp`` call) keep one model, hidden cells' rows made
+    free, and re-solve it from the last basis when only the objective or a few rows change: about 0.5 ms a
+    bound instead of 4-5 ms through ``linprog``, which an audit of hundreds of bounds per pattern needs. They
+    are a private module, so ``linprog`` is the fallback (and the reference the tests compare with); integer
+    bounds always go through ``milp``.
     """
 
-    def __init__(self, a_eq: sparse.csr_matrix, b_eq: np.ndarray, auditor: Auditor) -> None:
-        self.a_eq, self.b_eq = a_eq, b_eq
+    def __init__(self, auditor: Auditor) -> None:
+        self.matrix, self.published = auditor._matrix, auditor._published
         self.capacity, self.n_atom, self.upper = auditor._capacity, auditor._n_atom, auditor._upper
-        self._model = _highs_model(a_eq, b_eq, self.capacity, self.n_atom, self.upper) if FAST else None
+        self._model = (
+            _highs_model(self.matrix, self.published, self.capacity, self.n_atom, self.upper)
+            if FAST
+            else None
+        )
+        self._shown = np.ones(self.matrix.shape[0], dtype=bool)  # the rows the model holds fixed
+        self.use(np.arange(self.matrix.shape[0]))
+
+    def use(self, shown_rows: np.ndarray) -> None:
+        """Fix these rows (shown cells' measures) at their published values; free the rest."""
+        self.shown_rows = shown_rows
+        self.a_eq, self.b_eq = self.matrix[shown_rows], self.published[shown_rows]
+        if self._model is not None:
+            shown = np.zeros(self.matrix.shape[0], dtype=bool)
+            shown[shown_rows] = True
+            changed = np.flatnonzero(shown != self._shown)
+            if changed.size:
+                fixed = shown[changed]
+                lower = np.where(fixed, self.published[changed], -np.inf)
+                upper = np.where(fixed, self.published[changed], np.inf)
+                for row, lo, hi in zip(changed.tolist(), lower.tolist(), upper.tolist(), strict=True):
+                    self._model.changeRowBounds(row, lo, hi)
+            self._shown = shown
 
     def solve(self, objective: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """The relaxation's minimum, a solution reaching it, and the duals of the shown rows."""
@@ -331,7 +355,7 @@ class _LP:
                 )
             sol = h.getSolution()
             x = np.asarray(sol.col_value, dtype=float)
-            duals = np.asarray(sol.row_dual, dtype=float)[: self.a_eq.shape[0]]
+            duals = np.asarray(sol.row_dual, dtype=float)[self.shown_rows]
             return float(objective @ x), x, duals
         res = linprog(
             objective,
@@ -409,7 +433,10 @@ class _Run:
         self.solves_before = auditor.solves
         rows = [r for c, rs in auditor._rows.items() if c not in hidden for r in rs]
         self.shown_rows = np.array(rows, dtype=np.int64)
-        self.lp = _LP(auditor._matrix[self.shown_rows], auditor._published[self.shown_rows], auditor)
+        if auditor._lp is None:
+            auditor._lp = _LP(auditor)
+        self.lp = auditor._lp
+        self.lp.use(self.shown_rows)
         self.gmat = auditor._sparse([g.row for g in goals])
         self.need_lo = np.array([g.need[0] for g in goals]) + _TOL
         self.need_hi = np.array([g.need[1] for g in goals]) - _TOL
