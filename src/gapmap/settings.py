@@ -42,6 +42,14 @@ class Settings:
             "help": "Areas with fewer responses than this are suppressed everywhere (never below 5).",
         },
     )
+    protection: float = field(
+        default=0.1,
+        metadata={
+            "env": "GAPMAP_PROTECTION",
+            "help": "Share of its range a suppressed value stays uncertain by for anyone combining every table "
+            "(0.1: a hidden share cannot be pinned closer than ±10 points, a mean than ±0.4 on 1-5); 0.01 to 0.5.",
+        },
+    )
     confidence: float = field(
         default=0.95,
         metadata={"env": "GAPMAP_CONFIDENCE", "help": "Confidence level of every interval (0.5 to 0.999)."},
@@ -143,6 +151,16 @@ class Settings:
                     str(self.min_base),
                     f"Expected a minimum base of at least {MIN_BASE_FLOOR}; found {self.min_base}. "
                     f"Fix: choose {MIN_BASE_FLOOR} or more (the default is 10).",
+                )
+            )
+        if not 0.01 <= self.protection <= 0.5:
+            problems.append(
+                Issue(
+                    None,
+                    "protection",
+                    str(self.protection),
+                    f"Expected a protection share between 0.01 and 0.5; found {self.protection}. "
+                    "Fix: use 0.1 (the default): hidden values stay uncertain by ±10% of their range.",
                 )
             )
         if not 0.5 <= self.confidence <= 0.999:

@@ -83,6 +83,7 @@ CASES: dict[str, list[list[str]]] = {
     "gapmap areas --level L [--out FILE.csv]": [["areas", "--level", "nhs"], ["areas", "--level", "la", "--out", "la.csv"]],
     "gapmap areas --level L": [["areas", "--level", "la"]],
     "gapmap settings": [["settings"]],
+    "gapmap audit-disclosure [--survey FILE] [--min-base N]": [["audit-disclosure", "--min-base", "10"]],
     "gapmap teams import FILE.csv [--by NAME] [--postcode-file ONSPD.csv]": [
         ["teams", "import", "new_teams.csv"],
         ["teams", "import", "more_teams.csv", "--by", "Analyst", "--postcode-file", "onspd.csv"],

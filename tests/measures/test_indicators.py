@@ -83,11 +83,16 @@ def test_min_base_is_configurable_but_never_below_five(sample):
     t = survey_indicators.compute(sample, "services_0_2_definitely", Settings(min_base=5)).frame.set_index(
         "area_code"
     )
-    # Wales (n = 8) and the East Midlands (n = 5) pass a base of 5; each is then hidden only to protect a
-    # neighbour (the 2 respondents across nations, the 3 outside any region), never for its own base.
-    assert t.loc["W92000004", "suppressed_reason"] == "secondary"
-    assert t.loc["E12000004", "suppressed_reason"] == "secondary"
-    assert t.loc["E12000006", "suppressed_reason"] == ""  # n = 7: shown at a base of 5
+    # Wales (n = 8), the East Midlands (n = 5) and the East (n = 7) pass a base of 5; each is then hidden
+    # only to protect a neighbour (the 2 respondents across nations, the 3 outside any region, the East
+    # Midlands' 1 in 5 that an attacker could otherwise bound to 0 or 1), never for its own base.
+    for code in ("W92000004", "E12000004", "E12000006"):
+        assert t.loc[code, "suppressed_reason"] == "secondary", code
+    # Bases nest: whatever is hidden at a base of 5 is hidden at 10 too, so the two downloads together
+    # show no more than the base-5 one.
+    t10 = survey_indicators.compute(sample, "services_0_2_definitely", Settings(min_base=10)).frame
+    assert set(t.index[t["suppressed"]]) <= set(t10.loc[t10["suppressed"], "area_code"])
+    assert t.loc["E12000001", "suppressed_reason"] == ""  # n = 9: shown at a base of 5, hidden at 10
     with pytest.raises(InputError, match="at least 5"):
         Settings(min_base=4).check()
 
@@ -117,7 +122,12 @@ def test_title_names_the_chosen_age_group(sample, settings):
     assert survey_indicators.compute(sample, "no_prequal_teaching_0_2", settings).title == t.indicator.title
 
 
-def test_profession_filter(sample, settings):
+def test_profession_filter(sample, settings, monkeypatch):
+    t = survey_indicators.compute(
+        sample, "no_prequal_teaching_0_2", settings, profession="mental health practitioner"
+    )
+    assert int(t.uk["n"]) == 26  # n is always published; k here is hidden to protect the nations' 2-3
+    monkeypatch.setattr(disclosure, "SECONDARY_ENABLED", False)  # compare counts, not suppression
     t = survey_indicators.compute(
         sample, "no_prequal_teaching_0_2", settings, profession="mental health practitioner"
     )

@@ -22,7 +22,7 @@ from gapmap.cli.codes import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from gapmap.cli import areas, exports, survey, teams
+    from gapmap.cli import areas, audit, exports, survey, teams
 
     parser = argparse.ArgumentParser(
         prog="gapmap",
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     teams.add_parsers(sub)
     areas.add_parsers(sub)
     exports.add_parsers(sub)
+    audit.add_parsers(sub)
     return parser
 
 

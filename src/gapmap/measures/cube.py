@@ -1,7 +1,9 @@
 """Survey sums for every area of every level and every profession at once, and which of them may be shown.
 
-Suppression must hold across every table a user can download (each level, each profession filter), so it is
-decided once on the whole cube of cells (area code, profession), with '*' for all professions.
+Suppression must hold across every table a user can download (each level, each profession filter, each
+minimum base), so it is decided once on the whole cube of cells (area code, profession), with '*' for all
+professions, and audited against the cube's *atoms*: the finest groups of respondents (one area answer, one
+profession) that every cell adds up. See docs/DISCLOSURE.md.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import pandas as pd
 
 from gapmap.geo import areas
 from gapmap.geo.areas import UK_CODE
-from gapmap.measures import disclosure
+from gapmap.measures import audit, disclosure
+from gapmap.measures.published import Item
+from gapmap.settings import MIN_BASE_FLOOR
 from gapmap.survey.validate import level_column
 
 ALL = "*"
@@ -88,6 +92,62 @@ def cells(frame: pd.DataFrame, boundaries_dir: str) -> Cells:
     return Cells(tuple(levels), tuple(map(str, prof_names)))
 
 
+@dataclass(frozen=True)
+class Atoms:
+    """The finest groups of respondents: those in the same cells at every level (one area answer, one
+    profession). ``of`` is each response's group, ``keys`` name them ('group', finest area or the UK,
+    profession), ``cells`` lists each cell's groups."""
+
+    of: np.ndarray
+    keys: tuple[tuple[str, str, str], ...]
+    cells: dict[tuple[str, str], tuple[tuple[str, str, str], ...]]
+
+    def unpublished(self, n: np.ndarray) -> dict[tuple[str, str, str], int]:
+        """Groups with respondents that no cell equals (answered only with a coarser area, or with no
+        profession), by n: an attacker may work them out, so small ones are protected like hidden cells."""
+        alone = {members[0] for members in self.cells.values() if len(members) == 1}
+        return {k: int(v) for k, v in zip(self.keys, n.tolist(), strict=True) if v and k not in alone}
+
+    def tables(self, item: Item) -> audit.Tables:
+        """Respondents per answer class in each group, for the auditor."""
+        width = len(item.measures[0].weights)
+        answered = item.answered
+        counts = np.bincount(
+            self.of[answered] * width + item.classes[answered], minlength=len(self.keys) * width
+        ).reshape(-1, width)
+        return audit.Tables(
+            dict(zip(self.keys, map(tuple, counts.tolist()), strict=True)),
+            self.cells,
+            item.measures,
+            item.integer,
+        )
+
+    def n(self, answered: np.ndarray) -> np.ndarray:
+        return np.bincount(self.of[answered], minlength=len(self.keys))
+
+
+def atoms(where: Cells) -> Atoms:
+    """The groups of validated responses (made once per file, like :func:`cells`)."""
+    width = where.width
+    stacked = np.column_stack([cell_of for cell_of, _ in where.levels])
+    _, first, of = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+    keys = []
+    cells: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for r in first.tolist():
+        placed = []
+        for cell_of, names in where.levels:
+            code = names[int(cell_of[r]) // width]
+            if code:
+                placed.append(code)
+        prof = where.professions[int(where.levels[-1][0][r])]
+        key = ("group", placed[-2] if len(placed) > 1 else UK_CODE, prof)
+        keys.append(key)
+        for code in dict.fromkeys(placed):
+            for p in (prof, ALL) if prof else (ALL,):
+                cells.setdefault((code, p), []).append(key)
+    return Atoms(np.asarray(of).reshape(-1), tuple(keys), {c: tuple(a) for c, a in cells.items()})
+
+
 def build(
     where: Cells,
     answered: np.ndarray,
@@ -98,12 +158,18 @@ def build(
     boundaries_dir: str,
     secondary: bool = True,
     memo: dict[object, object] | None = None,
+    item: Item | None = None,
+    protection: float = 0.1,
 ) -> Cube:
     """Sum the answers into every (area, profession) cell and decide which cells are hidden.
 
     ``answered`` marks responses in the base, ``k`` those counted (proportions), ``v`` the rating (means;
-    NaN where not answered). A measure given as None sums to zero everywhere. Suppression depends only on
-    the bases, so indicators whose items were answered by the same people share one decision (``memo``).
+    NaN where not answered). A measure given as None sums to zero everywhere.
+
+    Every indicator on one question item shares one suppression pattern, audited against all that ``item``
+    publishes (the indicator's own measure when no item is given), so the decision does not depend on which
+    indicator is computed first; ``memo`` keeps it with the responses for every minimum base.
+    ``protection`` is the share of each hidden cell's range an attacker must stay unsure of (settings).
     """
     t = areas.table(boundaries_dir)
     n_prof = where.width  # the last slot is "all professions"
@@ -146,24 +212,74 @@ def build(
                 n.setdefault((code, p), 0)
         n.pop(("", ALL), None)
         n = {key: v for key, v in n.items() if key[1] != ""}
-        hidden = _suppress(n, professions, boundaries_dir, min_base, secondary, memo)
+        rels = relations(professions, boundaries_dir)
+        if secondary:
+            nested = _pattern(n, rels, where, answered, k, v, item, protection, memo)
+            hidden = nested.hidden(min_base)  # type: ignore[assignment]
+        else:
+            hidden = disclosure.suppress(n, rels, min_base, False)  # type: ignore[arg-type, assignment]
     return Cube(sums=sums, hidden=hidden)
 
 
-def _suppress(
+def _pattern(
     n: dict[tuple[str, str], int],
-    professions: tuple[str, ...],
-    boundaries_dir: str,
-    min_base: int,
-    secondary: bool,
+    rels: tuple[disclosure.Relation, ...],
+    where: Cells,
+    answered: np.ndarray,
+    k: np.ndarray | None,
+    v: np.ndarray | None,
+    item: Item | None,
+    protection: float,
     memo: dict[object, object] | None,
-) -> dict[tuple[str, str], str]:
-    """disclosure.suppress, decided once per distinct set of bases (``memo``: kept with the responses)."""
-    key = ("suppressed", frozenset(n.items()), professions, boundaries_dir, min_base, secondary)
-    if memo is not None and key in memo:
-        return dict(memo[key])  # type: ignore[call-overload]
-    rels = relations(professions, boundaries_dir)
-    hidden = disclosure.suppress(n, rels, min_base, secondary)  # type: ignore[arg-type]
-    if memo is not None:
-        memo[key] = hidden
-    return dict(hidden)  # type: ignore[arg-type]
+) -> disclosure.Nested:
+    """The nested, audited suppression of one item, made once per file (``memo``) for every base."""
+    memo = {} if memo is None else memo
+    held = memo.get(("atoms", id(where)))
+    if isinstance(held, tuple) and held[0] is where:  # made for these cells, not another file's
+        groups: Atoms = held[1]
+    else:
+        groups = atoms(where)
+        memo[("atoms", id(where))] = (where, groups)
+    answered = np.asarray(answered, dtype=bool)
+    if item is None or not np.array_equal(item.answered, answered):  # a measure no item describes
+        key: tuple[object, ...] = ("pattern", id(where), answered.tobytes(), _bytes(k), _bytes(v), protection)
+    else:
+        key = ("pattern", id(where), item.key, protection)
+    found = memo.get(key)
+    if isinstance(found, disclosure.Nested):
+        return found
+    if item is None or not np.array_equal(item.answered, answered):
+        item = _own_item(answered, k, v)
+    auditor = audit.Auditor(groups.tables(item), protection)
+    base = groups.n(answered)
+    unpublished = groups.unpublished(base)
+    # Items answered by the same people share the relations' sums (made once, read at every breakpoint).
+    live_key = ("live", id(where), base.tobytes())
+    if live_key not in memo:
+        memo[live_key] = disclosure.live_relations(n, rels)  # type: ignore[arg-type]
+    live: disclosure.Live = memo[live_key]  # type: ignore[assignment]
+    found = disclosure.Nested(n, rels, [auditor], unpublished, MIN_BASE_FLOOR, live)  # type: ignore[arg-type]
+    memo[key] = found
+    return found
+
+
+def _bytes(a: np.ndarray | None) -> bytes:
+    return b"" if a is None else np.asarray(a).tobytes()
+
+
+def _own_item(answered: np.ndarray, k: np.ndarray | None, v: np.ndarray | None) -> Item:
+    """An item of its own for a measure no family describes: counted or not, or its distinct ratings."""
+    measures: tuple[audit.Measure, ...]
+    if v is not None:
+        values = np.where(answered, np.nan_to_num(np.asarray(v, dtype=float)), np.nan)
+        distinct = sorted(set(values[answered].tolist())) or [0.0]
+        classes = np.searchsorted(distinct, np.where(answered, values, distinct[0]))
+        weights = tuple(float(x) for x in distinct)
+        measures = (
+            audit.Measure("mean", weights),
+            audit.Measure("squares", tuple(w * w for w in weights), False),
+        )
+    else:
+        classes = np.asarray(k if k is not None else np.zeros(len(answered)), dtype=bool).astype(np.int64)
+        measures = audit.COUNT
+    return Item("", np.where(answered, classes, -1).astype(np.int64), measures)

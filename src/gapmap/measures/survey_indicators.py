@@ -8,8 +8,8 @@ import pandas as pd
 
 from gapmap.geo import areas, levels
 from gapmap.geo.areas import UK_CODE
-from gapmap.measures import comparison, cube, disclosure, stats
-from gapmap.measures.indicators import COLUMNS, Indicator, IndicatorTable, get, resolve_age_group
+from gapmap.measures import comparison, cube, disclosure, published, stats
+from gapmap.measures.indicators import COLUMNS, INDICATORS, Indicator, IndicatorTable, get, resolve_age_group
 from gapmap.problems import InputError, Issue
 from gapmap.safetext import norm
 from gapmap.settings import Settings
@@ -42,7 +42,14 @@ def _profession(responses: Responses, profession: str) -> str:
 
 def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) -> cube.Cube:
     """The indicator's sums and suppression for every area and profession, computed once per file."""
-    memo = (ind.id, key, settings.min_base, disclosure.SECONDARY_ENABLED, str(settings.boundaries_dir))
+    memo = (
+        ind.id,
+        key,
+        settings.min_base,
+        settings.protection,
+        disclosure.SECONDARY_ENABLED,
+        str(settings.boundaries_dir),
+    )
     if memo in responses.cache:
         return responses.cache[memo]  # type: ignore[return-value]
     where_memo = ("cells", str(settings.boundaries_dir))
@@ -74,9 +81,31 @@ def _cube(responses: Responses, ind: Indicator, key: str, settings: Settings) ->
         str(settings.boundaries_dir),
         disclosure.SECONDARY_ENABLED,
         memo=responses.cache,
+        item=_published(responses).get(key) if ind.kind != "count" else None,
+        protection=settings.protection,
     )
     responses.cache[memo] = result
     return result
+
+
+def cube_of(
+    responses: Responses, indicator_id: str, settings: Settings, age_group: str | None = None
+) -> cube.Cube:
+    """The sums and suppression behind every table of one indicator (each level and profession), for audits."""
+    ind = get(indicator_id)
+    key = item_key(ind.question_id, resolve_age_group(ind, age_group))
+    if ind.kind != "count" and not responses.has(key):
+        raise Unavailable(f"{ind.id}: the file has no column for {key}")
+    return _cube(responses, ind, key, settings)
+
+
+def _published(responses: Responses) -> dict[str, published.Item]:
+    """What the file's indicators publish on each item (made once per file): every indicator on an item
+    shares its suppression, audited against all of them."""
+    memo = ("published items",)
+    if memo not in responses.cache:
+        responses.cache[memo] = {i.key: i for i in published.items(responses, INDICATORS.values())}
+    return responses.cache[memo]  # type: ignore[return-value]
 
 
 def unplaced_note(responses: Responses, level: str, frame: pd.DataFrame | None = None) -> tuple[int, str]:
