@@ -218,6 +218,7 @@ class Auditor:
         self._agrees = np.ones((1, self._matrix.shape[0]), dtype=bool)
         self._goal_cache: dict[tuple[Cell, float | None], list[_Goal]] = {}
         self._lp: _LP | None = None
+        self._values: tuple[dict[Cell, tuple[float, ...]], tuple[float, ...], tuple[float, ...]] | None = None
 
     def _index(self, cell: Cell) -> np.ndarray:
         found = {self._atom_index[a] for a in self.tables.members(cell) if a in self._atom_index}
@@ -284,6 +285,23 @@ class Auditor:
                     if not run.exact[side][i]:
                         run.solve(i, side)
         return run.result()
+
+    def values(self) -> tuple[dict[Cell, tuple[float, ...]], tuple[float, ...], tuple[float, ...]]:
+        """Each published cell's true value of every protected measure, and the least and most one
+        respondent adds to each (0 and 1 for a count, 1 and 5 for a sum of ratings)."""
+        if self._values is None:
+            protect = [mi for mi, m in enumerate(self.tables.measures) if m.protect]
+            per_class = np.concatenate([np.zeros((len(protect), 1)), self._reduced[protect]], axis=1)
+            w0 = np.array([self.tables.measures[mi].weights[0] for mi in protect])
+            truth = self._truth.reshape(-1, self._width)
+            values = {}
+            for cell, idx in self._members.items():
+                n = float(self._n_atom[idx].sum())
+                values[cell] = tuple((truth[idx].sum(axis=0) @ self._reduced[protect].T + w0 * n).tolist())
+            low = tuple((per_class.min(axis=1) + w0).tolist())
+            high = tuple((per_class.max(axis=1) + w0).tolist())
+            self._values = (values, low, high)
+        return self._values
 
     def _goals_of(self, cell: Cell, size: float | None) -> list[_Goal]:
         """What protecting one cell asks, measure by measure (made once per cell and size)."""

@@ -192,7 +192,7 @@ class Nested:
 
     def _protect(self, base: int, start: Mapping[Hashable, str]) -> dict[Hashable, str]:
         hidden = suppress(self.n, self.relations, base, True, start, self.live)
-        return protect(self.n, self.auditors, base, hidden, self.groups, self._choose, self.floor)
+        return protect(self.n, self.auditors, base, hidden, self.groups, self._choose, self.floor, self.live)
 
     def breakpoints(self, up_to: int) -> list[int]:
         """The bases from the floor to ``up_to`` where the hidden set may change (computing them as it goes).
@@ -266,6 +266,117 @@ def protected(
     return out
 
 
+def tighten(
+    live: Live,
+    hidden: dict[Hashable, str],
+    min_base: int,
+    floor: int,
+    auditor: audit.Auditor,
+    only: Collection[Hashable] | None = None,
+) -> None:
+    """Hide more, in place, wherever one relation alone pins a hidden cell down: the cheap part of the audit.
+
+    Where a relation's parent is shown, an attacker knows what its hidden children and remainder hold in
+    total (parent minus shown children); each hidden child then lies between that total less the most the
+    others could hold and that total less the least. Where that is narrower than the child's protection
+    interval (every hidden respondent answered alike, say), the smallest shown child with room to move the
+    right way is hidden too, or the parent if every child is hidden already. The linear programs then only
+    look for what takes several relations together. ``only``: look only at relations touching these cells
+    (those hidden since the last look).
+
+    >>> from gapmap.audit import Auditor, Tables
+    >>> t = Tables({"a": (3, 0), "b": (2, 0), "c": (3, 3), "d": (6, 6)},
+    ...            {"T": ("a", "b", "c", "d"), "A": ("a",), "B": ("b",), "C": ("c",), "D": ("d",)})
+    >>> n = {c: t.n(c) for c in t.cells}
+    >>> hidden = {"A": SMALL_BASE, "B": SMALL_BASE}  # 5 people, all 'No', and T - C - D says so
+    >>> tighten(live_relations(n, [Relation("T", ("A", "B", "C", "D"))]), hidden, 10, 5, Auditor(t, 0.1))
+    >>> hidden  # C alone would not do: A + B + C = 3 would cap C at its own 3
+    {'A': 'small base', 'B': 'small base', 'C': 'secondary', 'D': 'secondary'}
+    """
+    values, low, high = auditor.values()
+    if not low:
+        return
+    measures = range(len(low))
+    # Relations to look at: all at first, then only those touching a cell just hidden.
+    touching = _touching(live)
+    todo = list(range(len(live))) if only is None else sorted({j for c in only for j in touching.get(c, [])})
+    queued = set(todo)
+    while todo:
+        i = todo.pop()
+        queued.discard(i)
+        found = _pinning(live[i], hidden, min_base, floor, auditor.p, values, low, high, measures)
+        if found is not None:
+            hidden[found] = SECONDARY
+            for j in touching.get(found, []):
+                if j not in queued:
+                    queued.add(j)
+                    todo.append(j)
+
+
+_TOUCHING: dict[int, tuple[Live, dict[Hashable, list[int]]]] = {}
+
+
+def _touching(live: Live) -> dict[Hashable, list[int]]:
+    """The relations (by index) each cell is parent or child in; made once per set of live relations."""
+    held = _TOUCHING.get(id(live))
+    if held is not None and held[0] is live:
+        return held[1]
+    index: dict[Hashable, list[int]] = {}
+    for i, (parent, _, kids) in enumerate(live):
+        for c in (parent, *(c for c, _ in kids)):
+            index.setdefault(c, []).append(i)
+    if len(_TOUCHING) > 64:  # a long-running app sees many files: keep only recent ones
+        _TOUCHING.clear()
+    _TOUCHING[id(live)] = (live, index)
+    return index
+
+
+def _pinning(
+    relation: tuple[Hashable, int, list[tuple[Hashable, int]]],
+    hidden: Mapping[Hashable, str],
+    min_base: int,
+    floor: int,
+    p: float,
+    values: Mapping[Hashable, tuple[float, ...]],
+    low: tuple[float, ...],
+    high: tuple[float, ...],
+    measures: range,
+) -> Hashable | None:
+    """The cell to hide if this relation alone pins one of its hidden children down, else None."""
+    parent, remainder, kids = relation
+    if parent in hidden or parent not in values:
+        return None
+    hid = [(c, v) for c, v in kids if c in hidden]
+    if not hid:
+        return None
+    shown = [(c, v) for c, v in kids if c not in hidden]
+    pv = values[parent]
+    total = [pv[m] - sum(values[c][m] for c, _ in shown) for m in measures]
+    count = remainder + sum(v for _, v in hid)
+    up, down = False, False  # rooms needed: some hidden value must be able to go up, or down
+    for c, v in hid:
+        size = v if v < min_base else min(v, floor)
+        for m in measures:
+            span = p * size * (high[m] - low[m])
+            value = values[c][m]
+            least = max(v * low[m], total[m] - (count - v) * high[m])
+            most = min(v * high[m], total[m] - (count - v) * low[m])
+            down |= least > max(v * low[m], value - span) + 1e-6  # another must be able to go up
+            up |= most < min(v * high[m], value + span) - 1e-6
+    if not (up or down):
+        return None
+
+    def helps(c: Hashable, v: int) -> bool:
+        vals = values[c]
+        rises = any(vals[m] < v * high[m] - 1e-6 for m in measures)
+        falls = any(vals[m] > v * low[m] + 1e-6 for m in measures)
+        return (rises or not down) and (falls or not up)
+
+    pool = [(v, str(c), c) for c, v in shown if helps(c, v)] or [(v, str(c), c) for c, v in shown]
+    # Every child hidden and still pinned: the shown total itself gives them away (all at 0%, say).
+    return min(pool)[2] if pool else parent
+
+
 def protect(
     n: Mapping[Hashable, int],
     auditors: Sequence[audit.Auditor],
@@ -274,16 +385,22 @@ def protect(
     groups: Mapping[Hashable, int],
     choose: Callable[[Hashable, Sequence[Hashable], Mapping[Hashable, str]], Hashable | None],
     floor: int,
+    live: Live | None = None,
 ) -> dict[Hashable, str]:
     """Hide one more cell for each cell the audit finds too narrow (``choose`` picks it), until every hidden
-    cell and every small never-published group is protected in every audited measure.
+    cell and every small never-published group is protected in every audited measure. With ``live``
+    relations, :func:`tighten` first settles what single relations show, without a linear program.
 
     No need to run the heuristic again after: a shown cell has at least ``min_base`` responses, so hiding it
     cannot leave a relation with between 1 and ``min_base - 1`` responses to work out.
     """
     hidden = dict(hidden)
     positive = {c: v for c, v in n.items() if v > 0}
+    added: set[Hashable] | None = None  # None: look at every relation
     while True:
+        if live is not None:
+            for auditor in auditors:
+                tighten(live, hidden, min_base, floor, auditor, added)
         targets = protected(positive, hidden, groups, min_base, floor)
         failing: dict[Hashable, set[Hashable]] = {}
         for auditor in auditors:
@@ -301,3 +418,4 @@ def protect(
             return hidden
         for c in add:
             hidden[c] = SECONDARY
+        added = add
