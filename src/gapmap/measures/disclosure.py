@@ -284,7 +284,7 @@ def tighten(
     look for what takes several relations together. ``only``: look only at relations touching these cells
     (those hidden since the last look).
 
-    >>> from gapmap.audit import Auditor, Tables
+    >>> from gapmap.measures.audit import Auditor, Tables
     >>> t = Tables({"a": (3, 0), "b": (2, 0), "c": (3, 3), "d": (6, 6)},
     ...            {"T": ("a", "b", "c", "d"), "A": ("a",), "B": ("b",), "C": ("c",), "D": ("d",)})
     >>> n = {c: t.n(c) for c in t.cells}
