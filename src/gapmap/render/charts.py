@@ -75,6 +75,13 @@ def _one_line(
     return Fitted(line, size, w, h, weight)
 
 
+def _cell_width(page: Page, texts: list[str], head: str, pt: float) -> float:
+    """A column's width: its widest cell, where a cell may break before a bracket ("69%" over "(Scotland)",
+    "hidden" over "(protects a neighbour)"), so one long note does not squeeze the spine beside it."""
+    pieces = [head] + [piece for t in texts for piece in t.replace(" (", "\n(").split("\n")]
+    return max(page.line_width(piece, pt) for piece in pieces)
+
+
 def _meta(title: str, subtitle: str, alt: str, keywords: list[str], sources: list[str]) -> Meta:
     return Meta(f"{title}. {subtitle}" if subtitle else title, alt, keywords, " ".join(sources))
 
@@ -285,10 +292,10 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
         rows_top = top - strip
         pitch = min((rows_top - bottom - notes_h) / n_rows, pt * 3.4 / 72)
         cols = [
-            max([page.line_width(r.value_text, pt) for r in spec.rows] + [page.line_width(heads[1], pt)]),
-            max([page.line_width(r.n_text, pt) for r in spec.rows] + [page.line_width(heads[2], pt)]),
-            max([page.line_width(r.uk_text, pt) for r in spec.rows] + [page.line_width(heads[3], pt)]),
-            max([page.line_width(r.range_text, pt) for r in spec.rows] + [page.line_width(heads[4], pt)]),
+            _cell_width(page, [r.value_text for r in spec.rows], heads[1], pt),
+            _cell_width(page, [r.n_text for r in spec.rows], heads[2], pt),
+            _cell_width(page, [r.uk_text for r in spec.rows], heads[3], pt),
+            _cell_width(page, [r.range_text for r in spec.rows], heads[4], pt),
         ]
         pad = 0.12
         spine_w = 0.3 * (w - 2 * m)
