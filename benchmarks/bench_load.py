@@ -61,8 +61,9 @@ def percentile(values: list[float], p: float) -> float:
 async def _session(browser: Any, url: str, out: dict[str, list[float]]) -> None:
     ctx = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
     t0 = time.perf_counter()
-    await page.goto(f"{url}/?indicator={FIRST}", wait_until="domcontentloaded")
+    await page.goto(f"{url}/?indicator={FIRST}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     await page.wait_for_function(OURS_DRAWN, arg=[AREAS, ""], polling="raf", timeout=TIMEOUT_MS)
     out["first map"].append(time.perf_counter() - t0)
     await page.wait_for_timeout(1000)
@@ -86,15 +87,16 @@ async def _session(browser: Any, url: str, out: dict[str, list[float]]) -> None:
 async def _bare_session(browser: Any, base: str, pages: dict[str, str], out: dict[str, list[float]]) -> None:
     ctx = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
     t0 = time.perf_counter()
-    await page.goto(f"{base}/{pages[FIRST]}", wait_until="domcontentloaded")
+    await page.goto(f"{base}/{pages[FIRST]}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     await page.wait_for_function(BARE_DRAWN, arg=AREAS, polling="raf", timeout=TIMEOUT_MS)
     out["first map"].append(time.perf_counter() - t0)
     current = FIRST
     for _ in range(SWITCHES):
         target = SECOND if current == FIRST else FIRST
         t0 = time.perf_counter()
-        await page.goto(f"{base}/{pages[target]}", wait_until="domcontentloaded")
+        await page.goto(f"{base}/{pages[target]}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
         await page.wait_for_function(BARE_DRAWN, arg=AREAS, polling="raf", timeout=TIMEOUT_MS)
         out["switch"].append(time.perf_counter() - t0)
         current = target
