@@ -82,7 +82,7 @@ class Tables:
     fractional); without it, over the relaxation, rounded inwards where every weight is a whole number.
     """
 
-    counts: Mapping[Any, Sequence[int]]  # keys: any hashable atom
+    counts: Mapping[Any, Sequence[float]]  # keys: any hashable atom; whole numbers but for collapsed ratings
     cells: Mapping[Any, Sequence[Any]]  # keys: any hashable cell
     measures: tuple[Measure, ...] = COUNT
     integer: bool = True  # False: bound by the relaxation only, rounded inwards (see docs/DISCLOSURE.md)
@@ -93,7 +93,7 @@ class Tables:
         >>> Tables({"a": (3, 1), "b": (2, 2)}, {"T": ("a", "b")}).n("T")
         8
         """
-        return sum(sum(self.counts.get(a, ())) for a in self.members(cell))
+        return round(sum(sum(self.counts.get(a, ())) for a in self.members(cell)))
 
     def value(self, cell: Cell, measure: Measure) -> float:
         """The true value of one measure in a cell (or atom)."""
