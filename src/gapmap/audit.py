@@ -435,6 +435,7 @@ def _highs_model(
         lp.row_upper_ = higher.astype(float)
         h = _core._Highs()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
         if h.passModel(lp) == _core.HighsStatus.kError:
             return None
         return h

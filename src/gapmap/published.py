@@ -32,8 +32,8 @@ class Item:
     key: str
     classes: np.ndarray
     measures: tuple[audit.Measure, ...]
-    # Ratings are bounded over the relaxation (a sum of scores anywhere from n × lowest to n × highest);
-    # counts over whole respondents. See docs/DISCLOSURE.md.
+    # Ratings, and items with two indicators (three answer classes), are bounded over the relaxation, rounded
+    # inwards; a single count over whole respondents. See docs/DISCLOSURE.md.
     integer: bool = True
     # Ratings: how each answer class splits between the lowest and the highest score (a 3 of 1-5 is half of
     # each), so the auditor has one variable per group instead of one per score.
@@ -88,7 +88,9 @@ def item(responses: Responses, key: str, indicators: list[Indicator]) -> Item:
         measure = audit.Measure(indicators[0].id, (low, high))
         return Item(key, per_label[codes], (measure,), integer=False, collapse=collapse)
     measures = tuple(audit.Measure(ind.id, tuple(v[j] for v in classes)) for j, ind in enumerate(indicators))
-    return Item(key, per_label[codes], measures, integer=not rating)
+    # Whole respondents (MILPs) only for a single 0/1 count, whose relaxation is almost always integral already;
+    # with three or more classes fractional optima are common and a MILP per bound takes seconds at scale.
+    return Item(key, per_label[codes], measures, integer=not rating and len(classes) <= 2)
 
 
 def _weights(answer: object, indicators: list[Indicator]) -> tuple[float, ...]:
