@@ -11,7 +11,7 @@ import pytest
 
 from gapmap.cli.codes import EXIT_DISCLOSIVE, EXIT_OK
 from gapmap.cli.main import main
-from gapmap.measures import audit, disclosure, disclosure_audit, survey_indicators
+from gapmap.measures import audit, disclosure, disclosure_audit, indicators, published, survey_indicators
 from gapmap.measures.audit import Measure, Tables
 from gapmap.measures.compute import indicator_table
 from gapmap.problems import InputError
@@ -69,7 +69,9 @@ def test_a_two_by_two_table_with_its_margins_is_safe_by_p(p, clean):
     assert result.clean is clean
 
 
-def test_a_mean_is_bounded_through_its_sum_and_sum_of_squares():
+def test_the_auditor_can_bound_a_mean_through_its_sum_and_sum_of_squares():
+    # gapmap audits means by their sums only (docs/DISCLOSURE.md says why and what it leaves out); the
+    # auditor itself can take the squares a mean's interval gives away, as five answer classes.
     # T shows two 3s and three 3s: a mean of 3 and no spread, so both hidden groups must be all 3s.
     counts = {"a": (0, 0, 2, 0, 0), "b": (0, 0, 3, 0, 0)}
     cells = {"T": ("a", "b"), "A": ("a",), "B": ("b",)}
@@ -92,6 +94,14 @@ def test_linprog_gives_the_same_bounds_as_the_fast_path(monkeypatch):
         assert [(b.cell, b.lower, b.upper) for b in fast.bounds] == [
             (b.cell, b.lower, b.upper) for b in slow.bounds
         ]
+
+
+def test_a_rating_item_is_one_sum_per_group_between_the_lowest_and_highest_score(sample):
+    item = next(
+        i for i in published.items(sample, indicators.INDICATORS.values()) if i.key == "understanding_rating"
+    )
+    assert [(m.name, m.weights) for m in item.measures] == [("understanding_mean", (1.0, 5.0))]
+    assert item.collapse is not None and item.collapse[2].tolist() == [0.5, 0.5]  # a 3 is half of each
 
 
 def test_protection_is_a_documented_setting_between_001_and_05():

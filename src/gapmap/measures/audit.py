@@ -85,7 +85,7 @@ class Tables:
     fractional); without it, over the relaxation, rounded inwards where every weight is a whole number.
     """
 
-    counts: Mapping[Any, Sequence[int]]  # keys: any hashable atom
+    counts: Mapping[Any, Sequence[float]]  # keys: any hashable atom; whole numbers but for collapsed ratings
     cells: Mapping[Any, Sequence[Any]]  # keys: any hashable cell
     measures: tuple[Measure, ...] = COUNT
     integer: bool = True  # False: bound by the relaxation only, rounded inwards (see docs/DISCLOSURE.md)
@@ -96,7 +96,7 @@ class Tables:
         >>> Tables({"a": (3, 1), "b": (2, 2)}, {"T": ("a", "b")}).n("T")
         8
         """
-        return sum(sum(self.counts.get(a, ())) for a in self.members(cell))
+        return round(sum(sum(self.counts.get(a, ())) for a in self.members(cell)))
 
     def value(self, cell: Cell, measure: Measure) -> float:
         """The true value of one measure in a cell (or atom)."""
@@ -438,6 +438,7 @@ def _highs_model(
         lp.row_upper_ = higher.astype(float)
         h = _core._Highs()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve", "off")
         if h.passModel(lp) == _core.HighsStatus.kError:
             return None
         return h

@@ -110,11 +110,13 @@ class Atoms:
 
     def tables(self, item: Item) -> audit.Tables:
         """Respondents per answer class in each group, for the auditor."""
-        width = len(item.measures[0].weights)
+        width = len(item.measures[0].weights) if item.collapse is None else item.collapse.shape[0]
         answered = item.answered
         counts = np.bincount(
             self.of[answered] * width + item.classes[answered], minlength=len(self.keys) * width
         ).reshape(-1, width)
+        if item.collapse is not None:
+            counts = counts @ item.collapse
         return audit.Tables(
             dict(zip(self.keys, map(tuple, counts.tolist()), strict=True)),
             self.cells,
@@ -269,17 +271,14 @@ def _bytes(a: np.ndarray | None) -> bytes:
 
 def _own_item(answered: np.ndarray, k: np.ndarray | None, v: np.ndarray | None) -> Item:
     """An item of its own for a measure no family describes: counted or not, or its distinct ratings."""
-    measures: tuple[audit.Measure, ...]
-    if v is not None:
+    if v is not None:  # the sum of its values, each between the lowest and highest given
         values = np.where(answered, np.nan_to_num(np.asarray(v, dtype=float)), np.nan)
-        distinct = sorted(set(values[answered].tolist())) or [0.0]
+        distinct = np.array(sorted(set(values[answered].tolist())) or [0.0])
         classes = np.searchsorted(distinct, np.where(answered, values, distinct[0]))
-        weights = tuple(float(x) for x in distinct)
-        measures = (
-            audit.Measure("mean", weights),
-            audit.Measure("squares", tuple(w * w for w in weights), False),
-        )
-    else:
-        classes = np.asarray(k if k is not None else np.zeros(len(answered)), dtype=bool).astype(np.int64)
-        measures = audit.COUNT
-    return Item("", np.where(answered, classes, -1).astype(np.int64), measures)
+        low, high = float(distinct[0]), float(distinct[-1])
+        share = (distinct - low) / (high - low) if high > low else np.zeros(distinct.size)
+        collapse = np.column_stack([1 - share, share])
+        measure = audit.Measure("mean", (low, high if high > low else low + 1))
+        return Item("", np.where(answered, classes, -1).astype(np.int64), (measure,), False, collapse)
+    classes = np.asarray(k if k is not None else np.zeros(len(answered)), dtype=bool).astype(np.int64)
+    return Item("", np.where(answered, classes, -1).astype(np.int64), audit.COUNT)

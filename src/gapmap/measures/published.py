@@ -3,8 +3,8 @@
 Every indicator on one question item (a question, or a grid question for one age group) is audited together,
 so that two shares of one question ('Yes'; 'Yes' or 'Partly') cannot be played against each other: the item's
 answers fall into *classes* (answers that every indicator counts alike), and each indicator is a *measure*
-with a weight per class. A mean of ratings publishes the sum of ratings (protected) and, through its interval,
-the sum of their squares (known to an attacker for shown cells, not itself protected).
+with a weight per class. A mean of ratings is audited through its sum of ratings: each group's sum anywhere
+between its n times the lowest and the highest score (see docs/DISCLOSURE.md for what that leaves out).
 """
 
 from __future__ import annotations
@@ -32,9 +32,12 @@ class Item:
     key: str
     classes: np.ndarray
     measures: tuple[audit.Measure, ...]
-    # Ratings are bounded over the relaxation (whole respondents would need a MILP per bound with five
-    # classes, seconds each); counts over whole respondents. See docs/DISCLOSURE.md.
+    # Ratings, and items with two indicators (three answer classes), are bounded over the relaxation, rounded
+    # inwards; a single count over whole respondents. See docs/DISCLOSURE.md.
     integer: bool = True
+    # Ratings: how each answer class splits between the lowest and the highest score (a 3 of 1-5 is half of
+    # each), so the auditor has one variable per group instead of one per score.
+    collapse: np.ndarray | None = None
 
     @property
     def answered(self) -> np.ndarray:
@@ -77,23 +80,22 @@ def item(responses: Responses, key: str, indicators: list[Indicator]) -> Item:
     index = {v: i for i, v in enumerate(classes)}
     class_of = {x: index[v] for x, v in zip(possible, vectors, strict=True)}
     per_label = np.array([class_of.get(x, -1) for x in labels] + [-1], dtype=np.int64)
-    measures: list[audit.Measure] = []
-    for j, ind in enumerate(indicators):
-        if ind.kind == "mean":
-            measures.append(audit.Measure(ind.id, tuple(v[2 * j] for v in classes)))
-            measures.append(audit.Measure(f"{ind.id} (squares)", tuple(v[2 * j + 1] for v in classes), False))
-        else:
-            measures.append(audit.Measure(ind.id, tuple(v[2 * j] for v in classes)))
-    return Item(key, per_label[codes], tuple(measures), integer=not rating)
+    if rating and len(indicators) == 1:
+        scores = np.array([v[0] for v in classes])
+        low, high = float(scores.min()), float(scores.max())
+        share = (scores - low) / (high - low)
+        collapse = np.column_stack([1 - share, share])
+        measure = audit.Measure(indicators[0].id, (low, high))
+        return Item(key, per_label[codes], (measure,), integer=False, collapse=collapse)
+    measures = tuple(audit.Measure(ind.id, tuple(v[j] for v in classes)) for j, ind in enumerate(indicators))
+    # Whole respondents (MILPs) only for a single 0/1 count, whose relaxation is almost always integral already;
+    # with three or more classes fractional optima are common and a MILP per bound takes seconds at scale.
+    return Item(key, per_label[codes], measures, integer=not rating and len(classes) <= 2)
 
 
 def _weights(answer: object, indicators: list[Indicator]) -> tuple[float, ...]:
-    """How each indicator counts one answer: (0/1, unused) for a proportion, (rating, rating²) for a mean."""
-    out: list[float] = []
-    for ind in indicators:
-        if ind.kind == "mean":
-            r = float(answer)  # type: ignore[arg-type]
-            out += [r, r * r]
-        else:
-            out += [float(answer in ind.counts), 0.0]
-    return tuple(out)
+    """How each indicator counts one answer: 0 or 1 for a proportion, the score for a mean."""
+    return tuple(
+        float(answer) if ind.kind == "mean" else float(answer in ind.counts)  # type: ignore[arg-type]
+        for ind in indicators
+    )
