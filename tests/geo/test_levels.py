@@ -4,6 +4,7 @@ that holds across levels and professions."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -304,3 +305,11 @@ def test_hidden_values_appear_in_no_map_label_or_alt_text(tmp_path: Path, settin
     assert "West Lothian" in spec.alt_text and "Midlothian" in spec.alt_text
     geo = spec.areas.loc[spec.areas["area_code"] == "S12000019"]
     assert geo["k"].isna().all() and geo["lo"].isna().all()
+
+
+def test_coverage_listing_agrees_in_number(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", f"sqlite:///{tmp_path / 't.db'}")
+    assert main(["coverage", "--level", "nation"]) == 0
+    assert "1 of 4 nations has no known team" in capsys.readouterr().out  # Wales alone (data/teams.csv)
+    assert main(["coverage", "--level", "region"]) == 0
+    assert re.search(r"\b([2-9]|1\d) of 12 nations and regions have no known team", capsys.readouterr().out)

@@ -23,7 +23,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     say(file=stream)
     gaps = result.gaps
     say(
-        f"{len(gaps)} of {result.areas_total} {result.level_plural} have no known team, most children first:",
+        f"{len(gaps)} of {result.areas_total} {result.level_plural} {'has' if len(gaps) == 1 else 'have'} "
+        "no known team, most children first:",
         file=stream,
     )
     for _, row in gaps.head(args.top).iterrows():
