@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gapmap.measures import comparison
 from gapmap.measures.indicators import INDICATORS, format_value
+from gapmap.present.chartspec import short_name
 
 if TYPE_CHECKING:
     from gapmap.present.tables import Profile, Ranked
@@ -24,22 +25,6 @@ RANGE_COLOURS = (
 )  # the level's range (min-max) and its middle half (25th-75th percentile)
 # Ends of a spine: the better side is on the right; for indicators with no polarity, the higher side.
 SPINE_LABELS = "datum.value == 0 ? '◀ worse (or lower)' : datum.value == 1 ? 'better (or higher) ▶' : 'UK'"
-SHORT_NAMES = (
-    (" Integrated Care Board", " ICB"),
-    (" Health and Social Care Trust", " HSC Trust"),
-    ("University Health Board", "UHB"),
-)
-
-
-def short_name(name: str) -> str:
-    """An area's name as a chart axis shows it (the full name is in the tooltip).
-
-    >>> short_name("NHS Leicester, Leicestershire and Rutland Integrated Care Board")
-    'NHS Leicester, Leicestershire and Rutland ICB'
-    """
-    for long, short in SHORT_NAMES:
-        name = name.replace(long, short)
-    return name
 
 
 def _num(x: Any) -> float | None:
