@@ -179,10 +179,10 @@ def test_headline_and_table_follow_an_import_and_undo(tmp_path: Path):
     batch = store.import_file(f).batch_id
     at.run()
     after = " ".join(m.value for m in at.markdown)
-    assert "38 open teams" in after and "37 open teams" in before and after != before
+    assert "40 open teams" in after and "39 open teams" in before and after != before
     store.undo(int(batch))
     at.run()
-    assert "37 open teams" in " ".join(m.value for m in at.markdown)
+    assert "39 open teams" in " ".join(m.value for m in at.markdown)
 
 
 def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
@@ -193,10 +193,10 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
     assert undo.value is None  # the seed batch (every bundled team) is never one click away
     undo.set_value(1).run()
     assert at.button(key="undo").disabled
-    assert "38 team(s) of batch 1: seed of 38 team(s)" in at.checkbox(key="undo_sure").label
+    assert "41 team(s) of batch 1: seed of 41 team(s)" in at.checkbox(key="undo_sure").label
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo").click().run()
-    assert any("Undid batch 1: 38 team(s)" in s.value for s in at.success)
+    assert any("Undid batch 1: 41 team(s)" in s.value for s in at.success)
 
 
 @pytest.mark.parametrize(
@@ -208,6 +208,7 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
             "level": "la",
             "colour_by": "comparison",
             "comparison": "99.8",
+            "sort": "gap",
         },
         {
             "indicator": "understanding_mean",
@@ -228,8 +229,12 @@ def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
     at = run(query)
     assert not at.exception
     expected = map_page.from_view(state.View.from_query(query))
+    from gapmap.present.ranking import default_sort
+
+    order = at.radio(key="sort").value
     shown = {
         "indicator": at.selectbox(key="indicator").value,
+        "sort": "" if order == default_sort(at.selectbox(key="indicator").value) else order,
         "colour_by": at.radio(key="colour_by").value,
         "comparison": at.radio(key="comparison").value,
         "level": at.selectbox(key="level").value,
@@ -242,6 +247,7 @@ def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
         "tiles": at.toggle(key="tiles").value,
     }
     assert shown == expected
+    assert expected["sort"] == query.get("sort", "")  # a link's order survives the first run
 
 
 def test_map_page_holds_back_the_chart_only_on_a_sessions_first_run(monkeypatch):

@@ -66,9 +66,10 @@ CASES: dict[str, list[list[str]]] = {
         *[["render", "--indicator", "services_0_2_definitely", "--size", s, "--out", f"{s}.pdf"]
           for s in ("a4-portrait", "a4-landscape", "square")],
     ],
-    "gapmap chart --indicator ID [--level L] [--size S] [--out FILE.png]": [
+    "gapmap chart --indicator ID [--level L] [--sort gap|best|name] [--size S] [--out FILE.png]": [
         ["chart", "--indicator", "sufficient_provision"],
         ["chart", "--indicator", "children_0_2_no_team", "--level", "nhs", "--size", "square", "--out", "c.svg"],
+        ["chart", "--indicator", "children_0_2_no_team", "--level", "la", "--sort", "best", "--out", "b.png"],
     ],
     "gapmap profile --area NAME_OR_CODE [--level L] [--size S] [--out FILE.png]": [
         ["profile", "--area", "North West"],

@@ -66,13 +66,30 @@ BASE = {
         (
             {"neighbours": 2, "neighbours_served": 0, "nearest_team_km": 0.4},
             "In Testshire, none of its 1,000 children aged 0-2 live where a known parent-infant team serves. "
-            "The nearest known team is Team A, less than 1 km away in Otherton. All 2 of its neighbouring areas have "
+            "The nearest known team is Team A, less than 1 km away in Otherton. Both its neighbouring areas have "
             "no known team either.",
         ),
         (
             {"nearest_team": "", "nearest_team_km": float("nan"), "neighbours_served": 4},
             "In Testshire, none of its 1,000 children aged 0-2 live where a known parent-infant team serves. "
             "No known team has a location to measure from. All 4 of its neighbouring areas have a known team.",
+        ),
+        (
+            {"commissioned_teams": "Kent PIMHS"},
+            "In Testshire, none of its 1,000 children aged 0-2 live where a known parent-infant team serves. "
+            "The nearest known team is Team A, 12 km away in Otherton. 3 of its 4 neighbouring areas have no known "
+            "team either. Kent PIMHS is commissioned here but not yet known to be operating.",
+        ),
+        (
+            {
+                "commissioned_teams": "P; Q",
+                "children_0_2_no_team": 0,
+                "teams_serving": 1,
+                "neighbours_served": 4,
+            },
+            "In Testshire, all 1,000 children aged 0-2 live where a known parent-infant team serves (1 team serves "
+            "some of it). All 4 of its neighbouring areas have a known team. P and Q are commissioned here but not "
+            "yet known to be operating.",
         ),
     ],
     ids=[
@@ -84,6 +101,8 @@ BASE = {
         "one-neighbour",
         "under-1-km",
         "no-team",
+        "one-commissioned",
+        "two-commissioned",
     ],
 )
 def test_coverage_sentence_reads_right_for_zero_one_and_many(change: dict, expected: str):

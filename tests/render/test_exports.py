@@ -177,8 +177,10 @@ def test_ranked_bars_follow_the_palette_setting():
     from gapmap.present import chartspec, classify
 
     table = indicator_table("children_0_2_no_team", level="region")
-    purples = chartspec.ranked_spec(ranked(table), palette="Purples")
-    default = chartspec.ranked_spec(ranked(table))
+    purples = chartspec.ranked_spec(
+        ranked(table, "best"), palette="Purples"
+    )  # bars of the share, not children
+    default = chartspec.ranked_spec(ranked(table, "best"))
     classes = classify.classes_for(table.indicator, table.areas["value"].tolist(), "Purples")
     assert [b.colour for b in purples.bars] == [classes.colour_of(b.value) for b in purples.bars]
     assert [b.colour for b in purples.bars] != [b.colour for b in default.bars]
@@ -371,14 +373,14 @@ def test_headline_and_subtitle_replace_the_defaults_and_the_question_moves_to_th
             "3.27 of 283",
         ),
         ("respondents", "region", "UK total: 283 respondents.", "What it shows"),
-        ("teams", "region", "UK: 36 teams serve at least one local authority.", "Question"),
+        ("teams", "region", "UK: 38 teams serve at least one local authority.", "Question"),
         (
             "teams_per_10k_age_0_2",
             "nation",
-            "UK: 0.16 teams per 10,000 children aged 0-2 (36 teams",
+            "UK: 0.17 teams per 10,000 children aged 0-2 (38 teams",
             "Question",
         ),
-        ("children_0_2_no_team", "nhs", "UK: 1,723,795 of 2,252,744 children aged 0-2 (77%)", "Question"),
+        ("children_0_2_no_team", "nhs", "UK: 1,677,148 of 2,252,744 children aged 0-2 (74%)", "Question"),
         ("start_for_life", "la", "Trailblazer: 29 of 361 local authorities", "Highest"),
         ("scotland_infant_mh", "region", "Only Scotland has a value: 69%.", "Lowest"),
     ],

@@ -231,4 +231,4 @@ def test_parallel_first_imports_seed_once(tmp_path: Path):
     history = store.history()
     assert (history["kind"] == "seed").sum() == 1 and (history["kind"] == "import").sum() == 8
     teams = store.list_teams(include_closed=True)
-    assert len(teams) == 38 + 8 and not teams["name"].duplicated().any()
+    assert len(teams) == 40 + 8 and not teams["name"].duplicated().any()

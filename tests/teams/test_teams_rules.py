@@ -162,6 +162,39 @@ CASES = [
         for col in ("established", "evidence_year", "closed")
     ],
     (
+        {"status": "planned"},
+        [
+            (
+                "status",
+                "planned",
+                "Expected a status of open, commissioned (contract awarded, not yet known to be operating) or "
+                "closed, or a blank cell (open, or closed when a closing year is given); found 'planned'. Fix: "
+                "write one of the three.",
+            )
+        ],
+    ),
+    (
+        {"status": "closed"},
+        [
+            (
+                "status",
+                "closed",
+                "Expected the year a closed team closed; the closed cell is blank. Fix: give the year in closed.",
+            )
+        ],
+    ),
+    (
+        {"status": "Commissioned", "closed": "2021"},
+        [
+            (
+                "status",
+                "Commissioned",
+                "Expected a closing year only for a closed team; found status 'Commissioned' and closed 2021. "
+                "Fix: blank the closed cell, or write closed as the status.",
+            )
+        ],
+    ),
+    (
         {"source_url": "https://a.example; www.b.example"},
         [
             (
@@ -232,6 +265,22 @@ def test_each_rule_reports_its_cell_exactly(change: dict[str, str], expected: li
 def test_good_rows_pass_every_rule(change: dict[str, str]):
     checked = _check([GOOD | change])
     assert (checked.issues, len(checked.records)) == ([], 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "stored"),
+    [
+        ({}, "open"),
+        ({"status": " Open "}, "open"),
+        ({"status": "COMMISSIONED"}, "commissioned"),
+        ({"closed": "2021"}, "closed"),
+        ({"status": "closed", "closed": "2021"}, "closed"),
+    ],
+    ids=str,
+)
+def test_status_is_stored_in_lower_case_and_implied_by_a_closing_year(change: dict[str, str], stored: str):
+    checked = _check([GOOD | change])
+    assert checked.issues == [] and checked.records["status"].tolist() == [stored]
 
 
 def test_duplicates_in_the_file_and_the_database():
@@ -315,6 +364,7 @@ class StaleStore(Store):
 def test_duplicates_committed_after_validation_are_caught_in_the_transaction(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 't.db'}"
     first = Store(Settings(database_url=url))
+    seeded = len(first.list_teams(include_closed=True))
     before = first._snapshot()
     f = _write(tmp_path / "t.csv", ["Alpha", "Beta"])
     first.import_file(f)  # commits after the other import's validation
@@ -324,4 +374,4 @@ def test_duplicates_committed_after_validation_are_caught_in_the_transaction(tmp
         late.import_file(f)
     assert [(i.row, i.column) for i in exc.value.issues] == [(2, "name"), (3, "name")]
     result = late.import_file(f, skip_invalid=True)
-    assert (result.added, result.rejected, len(first.list_teams(include_closed=True))) == (0, 2, 40)
+    assert (result.added, result.rejected, len(first.list_teams(include_closed=True))) == (0, 2, seeded + 2)

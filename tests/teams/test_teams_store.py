@@ -76,11 +76,18 @@ def test_postcode_normalising(raw, expected):
 def test_bundled_list_is_seeded_with_provenance(tmp_path: Path):
     s = Store(Settings(database_url=f"sqlite:///{tmp_path / 't.db'}"))
     teams = s.list_teams(include_closed=True)
-    assert len(teams) == 38
-    assert len(s.list_teams()) == 37  # NorPIP closed in June 2021
+    assert len(teams) == 40  # and Kent's PIMHS, commissioned: listed only when asked for
+    assert len(s.list_teams()) == 39  # NorPIP closed in June 2021
+    every = s.list_teams(include_closed=True, include_commissioned=True)
+    assert every["status"].value_counts().to_dict() == {"open": 39, "closed": 1, "commissioned": 1}
+    kent = every.loc[every["status"] == "commissioned"].iloc[0]
+    assert (
+        kent["name"].startswith("Kent Parent Infant Mental Health Service") and kent["evidence_year"] == 2026
+    )
+    assert not s.list_teams(known_by=2026)["name"].str.startswith("Kent").any()
     assert s.list_teams(known_by=2021)["name"].str.startswith("NorPIP").any()
     assert teams["location_basis"].value_counts().to_dict() == {
-        "area served": 35,
+        "area served": 37,
         "postcode district": 2,
         "none": 1,
     }
@@ -158,7 +165,7 @@ def test_remove_history_undo(db_url):
     with pytest.raises(InputError, match="already removed"):
         s.remove(ids[0])
     assert s.undo(r.batch_id) == 4
-    assert len(s.list_teams(include_closed=True)) == 38
+    assert len(s.list_teams(include_closed=True)) == 40
     with pytest.raises(InputError, match="already undone"):
         s.undo(r.batch_id)
     assert s.history()["kind"].tolist() == ["seed", "import", "remove", "undo"]
@@ -258,26 +265,30 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 't.db'}")
     t = indicator_table("teams", settings=settings)
     by = t.frame.set_index("area_code")
-    assert by.loc["E12000002", "k"] == 10 and by.loc["S92000003", "k"] == 8 and by.loc["W92000004", "k"] == 0
-    assert by.loc["K02000001", "k"] == 36  # 37 open teams; EPIP has no area and no location
+    assert by.loc["E12000002", "k"] == 10 and by.loc["S92000003", "k"] == 9 and by.loc["W92000004", "k"] == 0
+    assert by.loc["K02000001", "k"] == 38  # 39 open teams; EPIP has no area and no location
+    assert by.loc["E12000008", "k"] == 4  # the South East's four open teams: Kent's, commissioned, is not one
     rate = indicator_table("teams_per_10k_age_0_2", settings=settings).frame.set_index("area_code")
     assert rate.loc["S92000003", "n"] == 157772 and rate.loc["S92000003", "value"] == pytest.approx(
-        8 / 157772 * 10000
+        9 / 157772 * 10000
     )
     early = indicator_table("teams", settings=settings, known_by=2021).frame.set_index("area_code")
     assert (
         early.loc["K02000001", "k"] == 21
     )  # 22 by 2021 (NorPIP still open that year), EPIP without location
     points, note = for_map(settings)
-    assert len(points) == 36 and "centre of the area served" in note
+    assert len(points) == 39 and "centre of the area served" in note  # 38 open and Kent's, commissioned
+    assert int(points["commissioned"].sum()) == 1 and "1 commissioned team(s)" in note
     assert (
-        "38 found in public sources" in note
+        "41 found in public sources; 1 closed and 1 commissioned but not yet known to be operating, not counted"
+        in note
         and "Parent-Infant Foundation counted 51 in December 2025" in note
     )
     spec = map_spec(indicator_table("services_0_2_definitely"), settings, teams=points, teams_note=note)
     out, _ = render_map(spec, tmp_path / "m.svg")
     svg = out.read_text(encoding="utf-8")
-    assert "Team: centre of area served" in svg and "38 found in public sources" in svg
+    assert "Team: centre of area served" in svg and "41 found in public sources" in svg
+    assert "Team commissioned, not yet known to" in svg  # the legend entry (wrapped after "to")
 
 
 def test_team_names_are_escaped_in_svg(tmp_path: Path):
@@ -296,7 +307,20 @@ def test_team_names_are_escaped_in_svg(tmp_path: Path):
 
 def test_bundled_teams_csv_matches_its_source_count():
     rows = list(csv.DictReader((ROOT / "data" / "teams.csv").open(encoding="utf-8")))
-    assert len(rows) == 38 and {r["location_basis"] for r in rows} == {
+    later = list(
+        csv.DictReader((ROOT / "data" / "provision" / "teams_evidence_2026-12.csv").open(encoding="utf-8"))
+    )
+    # The 38 rows of the evidence search (data/teams.md) and every team found in December 2026, as found.
+    by_name = {r["name"]: r for r in rows}
+    for team in later:
+        kept = by_name[team["name"]]
+        assert (kept["status"], kept["source_url"], kept["area_codes"]) == (
+            team["status"],
+            team["source_url"],
+            team["area_codes"],
+        )
+    assert {r["status"] for r in rows} == {"open", "closed", "commissioned"}
+    assert len(rows) == 38 + len(later) and {r["location_basis"] for r in rows} == {
         "area served",
         "postcode district",
         "none",

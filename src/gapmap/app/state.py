@@ -13,6 +13,7 @@ from pathlib import Path
 
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.indicators import INDICATORS
+from gapmap.present.ranking import SORTS, default_sort
 from gapmap.settings import MIN_BASE_FLOOR
 from gapmap.survey.questions import AGE_GROUP_BY_ID
 
@@ -36,6 +37,7 @@ class View:
     tiles: bool = False
     colour_by: str = "value"  # 'value' or 'comparison' (with the UK)
     comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
+    sort: str = ""  # the ranked chart's order (gapmap.present.tables.SORTS); '' = the indicator's default
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
@@ -69,6 +71,7 @@ class View:
             comparison=query.get("comparison", d.comparison)
             if query.get("comparison") in COMPARISON_LEVELS
             else d.comparison,
+            sort=_sort(query.get("sort", ""), indicator),
         )
 
     def to_query(self) -> dict[str, str]:
@@ -89,15 +92,21 @@ class View:
         return self.level or default_level(self.indicator)
 
     def computed(self) -> View:
-        """The part of the view its numbers depend on (a cache key): not the area zoomed to or the background.
+        """The part of the view its numbers depend on (a cache key): not the area zoomed to, the background or
+        the chart's order.
 
-        >>> View(area="Fife", tiles=True, level="nhs").computed() == View()
+        >>> View(area="Fife", tiles=True, level="nhs", sort="name").computed() == View()
         True
         """
         from dataclasses import replace
 
         level = self.level if self.level != default_level(self.indicator) else ""
-        return replace(self, area="", tiles=False, source="sample", level=level)
+        return replace(self, area="", tiles=False, source="sample", level=level, sort="")
+
+    @property
+    def sort_or_default(self) -> str:
+        """The ranked chart's order: the link's, else largest gap first for coverage and best first otherwise."""
+        return self.sort or default_sort(self.indicator)
 
     @property
     def comparison_level(self) -> float:
@@ -107,6 +116,11 @@ class View:
 
 COLOUR_BY = {"value": "value", "comparison": "compared with UK"}
 COMPARISON_LEVELS = {"95": 0.95, "99.8": 0.998}  # percent in the URL -> Settings.comparison_level
+
+
+def _sort(value: str, indicator_id: str) -> str:
+    """A link's order if it is one of SORTS and not the indicator's default (links stay short), else ''."""
+    return value if value in SORTS and value != default_sort(indicator_id) else ""
 
 
 def default_level(indicator_id: str) -> str:

@@ -249,6 +249,7 @@ def chart_file(
     palette: str | None = None,
     colour_by: str | None = None,
     known_by: int | None = None,
+    sort: str | None = None,
 ) -> bytes:
     """The ranked chart as ``gapmap chart`` draws it, as PNG, SVG or PDF bytes, coloured as the view's map; its
     "Full data" line names the table download offered beside it (the same rows)."""
@@ -257,7 +258,7 @@ def chart_file(
     data = download_name(table, "csv", known_by)
     return _image_bytes(
         lambda path: exports.write_chart(
-            table, path, fmt, palette=palette, colour_by=colour_by, csv_name=data
+            table, path, fmt, palette=palette, colour_by=colour_by, csv_name=data, sort=sort
         ),
         download_name(table, fmt, known_by, "ranked"),
     )

@@ -11,6 +11,7 @@ from gapmap.files import output
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.indicators import INDICATORS
+from gapmap.present.ranking import SORTS
 from gapmap.present.tables import area_profile
 from gapmap.render import exports
 from gapmap.render.names import export_name, profile_name
@@ -41,7 +42,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
     fmt = exports.fmt_of(args.out or "x.png", args.format)
     out = Path(args.out) if args.out else Path(export_name(table, fmt, args.size, args.known_by, "ranked"))
     check_outputs(survey_inputs(args, settings), export_outputs("--out", out))
-    _report(exports.write_chart(table, out, fmt, args.size, args.title, args.subtitle, settings.palette))
+    _report(
+        exports.write_chart(
+            table, out, fmt, args.size, args.title, args.subtitle, settings.palette, sort=args.sort
+        )
+    )
     return 0
 
 
@@ -89,6 +94,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--indicator", required=True, choices=list(INDICATORS), metavar="ID", help="indicator id")
     p.add_argument("--level", choices=list(LEVELS), default=None, help="geography (default region)")
+    p.add_argument(
+        "--sort",
+        choices=list(SORTS),
+        default=None,
+        help="order of the bars: "
+        + "; ".join(f"{k} ({v})" for k, v in SORTS.items())
+        + " (default: gap for coverage, best otherwise)",
+    )
     _common(p)
     p.set_defaults(func=cmd_chart)
 

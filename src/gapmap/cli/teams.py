@@ -95,7 +95,7 @@ def _dry_run(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     check_outputs([_database(args)], [("--out", args.out)])
     store = _store(args)
-    frame = store.list_teams(known_by=args.known_by)
+    frame = store.list_teams(known_by=args.known_by, include_commissioned=True)  # status says which
     if args.format == "geojson":
         from gapmap.teams.layer import team_points
 

@@ -3,7 +3,7 @@ a time, and every indicator at once (``gapmap indicators``, the area profile).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from gapmap.measures import indicators, survey_indicators
@@ -86,4 +86,10 @@ def all_indicators(
             tables.append(survey_indicators.compute(responses, ind_id, settings, age, profession, level))
         except Unavailable as exc:
             missing.append(str(exc))
-    return AllIndicators(tables, missing)
+    # Every table of the level carries the nearest known team and the neighbours (computed once, for all).
+    local = next((t.local for t in teams_tables.values() if t.local is not None), None)
+    if local is None and tables:
+        from gapmap.measures import nearest
+
+        local = nearest.local_view(settings or from_env(), tables[0].level, known_by, store)
+    return AllIndicators([replace(table, local=local) for table in tables], missing)

@@ -8,7 +8,7 @@ the local authorities in it) or, with no area codes, the local authority its map
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,9 @@ def compute_many(
     frame = store.list_teams(known_by=known_by)
     served = layer.served_las(frame, settings)
     la = _la_frame(settings, served)
-    return [_table(i, settings, known_by, level, served, la) for i in indicator_ids]
+    tables = [_table(i, settings, known_by, level, served, la) for i in indicator_ids]
+    local = nearest.local_view(settings, tables[0].level, known_by, store) if tables else None
+    return [replace(table, local=local) for table in tables]
 
 
 def _table(
@@ -123,13 +125,16 @@ def coverage_frame(
 ) -> pd.DataFrame:
     """Every area of a level with the teams serving it and its children aged 0-2 in unserved local
     authorities; areas no known team serves first, most children first (for `gapmap coverage`)."""
-    table = compute("children_0_2_no_team", settings, known_by, store, level)
-    counts = compute("teams", settings, known_by, store, level).frame.set_index("area_code")["k"]
+    return _coverage_frame(compute_many(["children_0_2_no_team", "teams"], settings, known_by, store, level))
+
+
+def _coverage_frame(tables: list[IndicatorTable]) -> pd.DataFrame:
+    table, teams = tables
+    counts = teams.frame.set_index("area_code")["k"]
     f = table.frame.copy()
     f["teams_serving"] = f["area_code"].map(counts).astype(int)
     f["_uk"] = f["area_code"] == UK_CODE
-    f = f.sort_values(["_uk", "teams_serving", "n"], ascending=[False, True, False]).drop(columns="_uk")
-    return f
+    return f.sort_values(["_uk", "teams_serving", "n"], ascending=[False, True, False]).drop(columns="_uk")
 
 
 @dataclass
@@ -158,7 +163,8 @@ def coverage(
     """
     settings = settings or from_env()
     store = store or Store(settings)
-    frame = coverage_frame(settings, level, known_by, store)
+    tables = compute_many(["children_0_2_no_team", "teams"], settings, known_by, store, level)
+    frame = _coverage_frame(tables)
     uk = frame.loc[frame["area_code"] == UK_CODE].iloc[0]
     areas_only = frame.loc[frame["area_code"] != UK_CODE]
     gaps = areas_only.loc[areas_only["teams_serving"] == 0]
@@ -185,7 +191,11 @@ def coverage(
     ]
     out["share_no_team"] = out["share_no_team"].round(4)
     # What a commissioner asks next: the nearest known team and the neighbours (blank on the UK row).
-    local = nearest.local_view(settings, lv.id, known_by, store)
+    local = (
+        tables[0].local
+        if tables[0].local is not None
+        else nearest.local_view(settings, lv.id, known_by, store)
+    )
     out = out.merge(local, on="area_code", how="left")
     out[["neighbours", "neighbours_served"]] = out[["neighbours", "neighbours_served"]].astype("Int64")
     gaps = gaps.merge(local, on="area_code", how="left")

@@ -363,6 +363,9 @@ class IndicatorTable:
     supplied_by: str = (
         ""  # a survey file's giver ('' for the bundled sample): see gapmap.survey.validate.Responses
     )
+    # Per area of the level: the nearest known team and the neighbours (gapmap.measures.nearest.COLUMNS), where
+    # the table was made with the teams store at hand (team indicators, every indicator at once); else None.
+    local: pd.DataFrame | None = None
 
     @property
     def title(self) -> str:

@@ -29,6 +29,7 @@ COLUMNS = [
     "neighbours",
     "neighbours_served",
     "neighbours_without_team",
+    "commissioned_teams",
 ]
 
 
@@ -49,7 +50,8 @@ def local_view(
 ) -> pd.DataFrame:
     """Per area of ``level`` (:data:`COLUMNS`): the nearest open team with its place and distance, what the
     distance is measured from, and the neighbouring areas, how many a known team serves, and the names of
-    those it does not.
+    those it does not; and the commissioned teams (not yet known to be operating) serving some of it, by name:
+    they are never the nearest and never serve.
 
     >>> import tempfile, os
     >>> s = Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
@@ -61,7 +63,10 @@ def local_view(
     store = store or Store(settings)
     geometry = level_geometry(level, settings)
     t = areas.table(settings.boundaries_dir)
-    teams = store.list_teams(known_by=known_by)
+    every = store.list_teams(known_by=known_by, include_commissioned=True)
+    planned = every.loc[every["status"] == "commissioned"].reset_index(drop=True)
+    planned_las = layer.served_las(planned, settings) if len(planned) else []
+    teams = every.loc[every["status"] != "commissioned"].reset_index(drop=True)
     located = teams.loc[teams["latitude"].notna() & teams["longitude"].notna()].reset_index(drop=True)
     served_las: set[str] = set().union(*layer.served_las(teams, settings)) if len(teams) else set()
     codes = list(geometry.neighbours)
@@ -80,6 +85,12 @@ def local_view(
         near = located.iloc[int(best[i])] if len(located) else None
         kin = geometry.neighbours[code]
         without = [t.names.get(k, k) for k in kin if not served_area[k]]
+        members = set(t.members(code, "la")) | {code}
+        named = [
+            str(p["name"])
+            for p, las in zip(planned.to_dict("records"), planned_las, strict=True)
+            if las & members
+        ]
         rows.append(
             {
                 "area_code": code,
@@ -90,15 +101,17 @@ def local_view(
                 "neighbours": len(kin),
                 "neighbours_served": int(sum(served_area[k] for k in kin)),
                 "neighbours_without_team": "; ".join(sorted(without)),
+                "commissioned_teams": "; ".join(named),
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def _place(team: pd.Series) -> str:
-    """Where a team is, in words: the area it serves, else its region, else its nation."""
+    """Where a team is, in words: the area it serves (without the list's notes in brackets), else its region,
+    else its nation."""
     for col in ("area_served", "region", "nation"):
         value = team.get(col)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return value.split(" (")[0].strip() or value.strip()
     return ""

@@ -1,5 +1,8 @@
 """The plain descriptions of the two charts (areas ranked against the UK; one area's profile as a spine chart):
 every number already formatted and placed on its scale, so the renderer (:mod:`gapmap.render.charts`) only draws.
+
+This module is long because the ranked chart's bars, scale, legend and notes are one reading of a ranked table
+(share or children in the gap, compared or coloured as the map) and are best read together.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from gapmap.measures import comparison, provision
 from gapmap.measures.indicators import INDICATORS, IndicatorTable, format_value
 from gapmap.present import classify
 from gapmap.present.attribution import BANNER, source_lines
-from gapmap.present.tables import Profile, Ranked
+from gapmap.present.ranking import Ranked, gap_counts, sort_words
+from gapmap.present.tables import Profile
 
 
 @dataclass(frozen=True)
@@ -196,17 +200,23 @@ def ranked_spec(
     value_colours, value_legend = _value_colours(r, palette) if by_value else ({}, [])
     bench = r.benchmark_label
     the_bench = "the UK" if bench == "UK" else bench
+    counts = gap_counts(
+        r
+    )  # coverage, largest gap first: bars are the children in the gap, the share beside them
     bars = []
     for row in _records(r.shown):
         word = str(row.comparison)
+        gap = 0 if pd.isna(row.k) else int(row.k)
         bars.append(
             Bar(
                 short_name(str(row.area_name)),
-                float(row.value),
+                float(gap) if counts else float(row.value),
                 float(row.lo) if survey_interval else math.nan,
                 float(row.hi) if survey_interval else math.nan,
                 value_colours.get(str(row.area_code)) or comparison.COLOURS[word],
-                _with_interval(table, row.value, row.lo, row.hi),
+                f"{gap:,} ({_fmt(table, row.value)})"
+                if counts
+                else _with_interval(table, row.value, row.lo, row.hi),
                 _n_text(row.n),
             )
         )
@@ -237,7 +247,12 @@ def ranked_spec(
             top = min(1.0, top * 1.05) if top > 0 else 1.0
         xlim = (0.0, top * 1.05 if ind.unit != "proportion" else top)
         xlim = (0.0, xlim[1] or 1.0)
-    ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
+    if counts:
+        top = max([b.value for b in bars if not math.isnan(b.value)] or [1.0]) or 1.0
+        xlim = (0.0, top * 1.05)
+        ticks = _ticks(xlim[0], xlim[1], lambda v: f"{v:,.0f}")
+    else:
+        ticks = _ticks(xlim[0], xlim[1], lambda v: format_value(ind, v))
     at = comparison.level_label(table.comparison_level)
     legend = [
         (comparison.label(w, bench), comparison.COLOURS[w]) for w in comparison.COLOURS if w in set(words)
@@ -281,9 +296,18 @@ def ranked_spec(
     else:
         notes.append(
             (
-                f"Not a sample, so no interval and no test against {the_bench}: bars "
-                f"show the values{in_colours}.",
+                f"Not a sample, so no interval and no test against {the_bench}"
+                + ("; bars in the map's colours." if counts and by_value else "." if counts else ": bars ")
+                + ("" if counts else f"show the values{in_colours}."),
                 True,
+            )
+        )
+    if counts:
+        notes.append(
+            (
+                "Bars: children aged 0-2 living where no known parent-infant team serves; the share of the "
+                f"area's children is in brackets. {bench}: {int(uk['k']):,} children.",
+                False,
             )
         )
     if survey_interval:
@@ -298,8 +322,10 @@ def ranked_spec(
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
     full, short = source_lines([ind], table.synthetic, table.source, table.supplied_by)
-    order = "best first" if ind.polarity else "highest first"
-    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the {bench} value."
+    order = sort_words(table, r.sort)
+    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}" + (
+        "." if counts else f", with the {bench} value."
+    )
     return RankedSpec(
         title=table.title if title is None else safetext.visible(title),
         subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
@@ -308,9 +334,9 @@ def ranked_spec(
         style=style,
         xlim=xlim,
         ticks=ticks,
-        uk_value=r.uk_value,
-        uk_label=f"{bench} {_fmt(table, r.uk_value)}",
-        value_header=f"Value ({at} interval)" if survey_interval else "Value",
+        uk_value=math.nan if counts else r.uk_value,  # a share: no line on a scale of children
+        uk_label="" if counts else f"{bench} {_fmt(table, r.uk_value)}",
+        value_header=f"Value ({at} interval)" if survey_interval else "In the gap" if counts else "Value",
         n_header=f"n ({ind.n_meaning})",
         legend=legend,
         notes=notes,
@@ -318,7 +344,7 @@ def ranked_spec(
         short_sources=short,
         alt_text=describe.ranked_alt_text(r),
         hidden_note=hidden,
-        extra={"indicator": ind.id, "level": level.id},
+        extra={"indicator": ind.id, "level": level.id, "sort": r.sort},
         hatched=list(empty_legend),
         benchmark=bench,
     )
@@ -404,7 +430,8 @@ def spine_spec(
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in words]
     others = sorted({str(b) for b in profile.frame["benchmark"]} - {"UK"})
     centre = "the UK value" + (f" ({', '.join(others)} for a layer covering only it)" if others else "")
-    notes: list[tuple[str, bool]] = [
+    notes: list[tuple[str, bool]] = [(profile.sentence, False)] if profile.sentence else []
+    notes += [
         (
             f"Each row is centred on {centre} (the line). Grey: the range of the {level.noun} with a value; "
             "darker grey: their middle half. Rows with a direction put better to the right; the others, higher.",

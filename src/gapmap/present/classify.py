@@ -148,6 +148,40 @@ def is_no_data(label: str) -> bool:
     return label.lower().startswith("no data") or label in no_value
 
 
+BINARY_LABELS = ("Served by a known team", "No known team")
+
+
+def binary(table: IndicatorTable) -> bool:
+    """Whether the table's values can only be 0 or 1: coverage at the level where it is decided (a local authority
+    is served by a known team or not), so it is drawn as two categories, not five shades of a share.
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> binary(indicator_table("children_0_2_no_team", level="la")), binary(indicator_table("children_0_2_no_team"))
+    (True, False)
+    """
+    return table.indicator.kind == "coverage" and table.level == "la"
+
+
+def binary_legend(table: IndicatorTable, palette: str | None = None) -> list[tuple[str, str, float]]:
+    """The two categories of a :func:`binary` table with their counts of areas and of children aged 0-2, their
+    colours (the two ends of the share's scale, as at other levels) and the value each stands for.
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> [e[0].split(" (")[0] for e in binary_legend(indicator_table("children_0_2_no_team", level="la"))]
+    ['Served by a known team', 'No known team']
+    """
+    a = table.areas.loc[table.areas["value"].notna() & ~table.areas["suppressed"]]
+    colours = classes_for(table.indicator, [], palette or DEFAULT_PALETTE).colours
+    out = []
+    for label, value, colour in zip(BINARY_LABELS, (0.0, 1.0), (colours[0], colours[-1]), strict=True):
+        these = a.loc[a["value"].astype(float).round(9) == value]
+        children = int(these["n"].sum())
+        count = len(these)
+        text = f"{label} ({count:,} area{'' if count == 1 else 's'}, {children:,} children aged 0-2)"
+        out.append((text, colour, value))
+    return out
+
+
 def value_colours(
     table: IndicatorTable, areas: pd.DataFrame, palette: str | None = None
 ) -> tuple[list[str], list[tuple[str, str]]]:
@@ -170,6 +204,9 @@ def value_colours(
         colours = [categories.get(str(c), NO_DATA_COLOUR) for c in areas["category"]]
         return colours, [(c, colour) for c, colour in categories.items() if c in present]
     classes = classes_for(table.indicator, areas["value"].tolist(), palette or DEFAULT_PALETTE)
+    two = binary_legend(table, palette) if binary(table) else []
+    if two:  # served or not: two categories, each the colour of its end of the scale
+        classes = Classes(bins=(0.5, 1.0), labels=(two[0][0], two[1][0]), colours=(two[0][1], two[1][1]))
     colours, empty = [], {}
     for code, v, sup, cat in zip(
         areas["area_code"], areas["value"], areas["suppressed"], areas["category"], strict=True

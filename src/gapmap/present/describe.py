@@ -109,7 +109,19 @@ def _categories(table: IndicatorTable) -> list[str]:
     return ["; ".join(f"{name}: {count} of {len(cats)} {noun}" for name, count in counts.items()) + "."]
 
 
-def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = None) -> str:
+def _binary(table: IndicatorTable) -> list[str]:
+    """For a map whose values can only be 0 or 1 (coverage by local authority): its two categories, counted."""
+    from gapmap.present import classify
+
+    if not classify.binary(table):
+        return []
+    entries = classify.binary_legend(table)
+    return ["Two categories: " + "; ".join(label for label, _, _ in reversed(entries)) + "."]
+
+
+def alt_text(
+    table: IndicatorTable, subtitle: str, teams_count: int | None = None, commissioned: int = 0
+) -> str:
     """Alt text for a map of this table.
 
     >>> from gapmap.measures.compute import indicator_table
@@ -135,7 +147,7 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
     uk = uk_sentence(table)
     if uk:
         parts.append(uk)
-    categories = _categories(table)
+    categories = _categories(table) or _binary(table)
     parts += categories or _extremes(table, shown)
     if ind.kind in ("proportion", "mean") and len(shown):
         at = comparison.level_label(table.comparison_level)
@@ -161,6 +173,11 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
         parts.append(f"{len(empty)} area(s) have no responses, shown grey.")
     if teams_count is not None:
         parts.append(f"{teams_count} parent-infant team locations are marked.")
+        if commissioned:
+            parts.append(
+                f"{commissioned} commissioned {'team is' if commissioned == 1 else 'teams are'} marked apart "
+                "with a hollow ring: not yet known to be operating, so not counted as serving."
+            )
     return " ".join(parts)
 
 
@@ -169,26 +186,33 @@ def ranked_alt_text(r: Ranked) -> str:
 
     >>> from gapmap.measures.compute import indicator_table
     >>> from gapmap.present.tables import ranked
-    >>> ranked_alt_text(ranked(indicator_table("children_0_2_no_team", level="nation")))[:60]
+    >>> ranked_alt_text(ranked(indicator_table("children_0_2_no_team", level="nation"), "best"))[:60]
     'Bar chart of the 4 UK nations, best first: Children aged 0-2'
     """
     from gapmap.geo import levels
+    from gapmap.present.ranking import gap_counts, sort_words
 
     table = r.table
     ind = table.indicator
     level = levels.get_level(table.level)
-    order = "best first" if ind.polarity else "highest first"
+    in_gap = gap_counts(r)
     parts = [SYNTHETIC] if table.synthetic and ind.from_survey else []
-    parts.append(f"Bar chart of {level.plural}, {order}: {table.title}.")
+    parts.append(f"Bar chart of {level.plural}, {sort_words(table, r.sort)}: {table.title}.")
     uk = uk_sentence(table)
     if uk:
-        parts.append(uk + " It is drawn as a vertical line.")
+        parts.append(uk + ("" if in_gap else " It is drawn as a vertical line."))
+    if in_gap:
+        parts.append("Each bar is the number of children aged 0-2 in the gap, with the share in brackets.")
+
+    def shown(row: Any) -> str:
+        value = format_value(ind, row.value)
+        return f"{row.area_name} {int(row.k):,} ({value})" if in_gap else f"{row.area_name} {value}"
+
     if len(r.shown):
-        listed = [f"{row.area_name} {format_value(ind, row.value)}" for row in _records(r.shown.head(5))]
+        listed = [shown(row) for row in _records(r.shown.head(5))]
         parts.append(f"Top of the chart: {', '.join(listed)}.")
         if len(r.shown) > 5:
-            last = _records(r.shown)[-1]
-            parts.append(f"Bottom: {last.area_name} {format_value(ind, last.value)}.")
+            parts.append(f"Bottom: {shown(_records(r.shown)[-1])}.")
         words = r.shown["comparison"].astype(str)
         if (words != "").any():
             at = comparison.level_label(table.comparison_level)
@@ -245,4 +269,6 @@ def profile_alt_text(profile: Profile) -> str:
             else "not compared"
         )
         parts.append(f"{rec.title}: {format_value(ind, rec.value)} ({bench}; {word}).")
+    if profile.sentence:
+        parts.append(profile.sentence)
     return " ".join(parts)

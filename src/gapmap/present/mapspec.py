@@ -33,7 +33,8 @@ class MapSpec:
     """Everything a renderer needs; renderers compute nothing.
 
     ``areas`` columns: area_code, area_name, n, k, value, lo, hi, suppressed, comparison, colour, label,
-    no_value, geometry (WGS84). ``label`` is the value and interval as shown ('' when suppressed or without a
+    no_value, local (the nearest known team and the neighbours, one line each, '' where unknown), sentence (for
+    coverage, what a commissioner can quote; else ''), geometry (WGS84). ``label`` is the value and interval as shown ('' when suppressed or without a
     value); ``no_value`` says why an unsuppressed area has none ('No data …', 'Not applicable …' or '').
     ``teams`` columns: name, provider, area_served, location_basis, evidence_year, source_url, exact, geometry.
     """
@@ -108,6 +109,12 @@ def map_spec(
     else:
         geo["colour"], legend = classify.value_colours(table, geo, settings.palette)
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
+    geo["local"], geo["sentence"] = _local_texts(table, geo)
+    two = classify.BINARY_LABELS if classify.binary(table) else None  # served or not, in words
+    geo["binary"] = [
+        "" if two is None or pd.isna(v) or sup else two[round(float(v))]
+        for v, sup in zip(geo["value"], geo["suppressed"], strict=True)
+    ]
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)
     # File-supplied text is shown as data: a right-to-left override would otherwise reorder the note on screen.
@@ -165,7 +172,7 @@ def map_spec(
         base_note=base_note,
         uk_note=uk_note,
         footer=footer,
-        alt_text=describe.alt_text(table, subtitle, None if teams is None else len(teams)),
+        alt_text=describe.alt_text(table, subtitle, *_team_counts(teams)),
         synthetic=table.synthetic,
         teams=teams,
         teams_note=teams_note,
@@ -210,8 +217,8 @@ def label_for(table: IndicatorTable, row: pd.Series) -> str:
         if row.get("suppressed_reason") == "secondary":
             return "suppressed to\nprotect a neighbour"
         return f"fewer than {table.min_base}\nresponses"
-    if str(row.get("category", "")) or pd.isna(row["value"]):
-        return ""  # a category, no data or not applicable: the legend says which, and no number is shown
+    if str(row.get("category", "")) or pd.isna(row["value"]) or classify.binary(table):
+        return ""  # a category, no data or not applicable, or served or not: the legend says which, no number
     ind = table.indicator
     if ind.kind in ("count", "team_count", "team_rate", "coverage", "programme", "status"):
         return format_value(ind, row["value"])
@@ -233,3 +240,34 @@ def join(table: IndicatorTable, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFram
         if col in merged.columns:
             merged[col] = merged[col].fillna("")
     return merged
+
+
+def _local_texts(table: IndicatorTable, geo: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Per area: the nearest known team and neighbours, one line each ('' where the table has none), and for
+    coverage the sentence a commissioner can quote (:mod:`gapmap.present.sentences`)."""
+    from gapmap.present import sentences
+
+    if table.local is None:
+        return [""] * len(geo), [""] * len(geo)
+    local = table.local.set_index("area_code")
+    lines, said = [], []
+    for code, name, n, k in zip(geo["area_code"], geo["area_name"], geo["n"], geo["k"], strict=True):
+        if code not in local.index:
+            lines.append("")
+            said.append("")
+            continue
+        row = {**local.loc[code].to_dict(), "area_name": name}
+        lines.append("\n".join(sentences.local_lines(row)))
+        if table.indicator.kind == "coverage" and not pd.isna(k):
+            said.append(sentences.coverage_sentence(row | {"children_0_2": n, "children_0_2_no_team": k}))
+        else:
+            said.append("")
+    return lines, said
+
+
+def _team_counts(teams: gpd.GeoDataFrame | None) -> tuple[int | None, int]:
+    """Team locations marked, and of them how many are commissioned but not yet known to be operating."""
+    if teams is None:
+        return None, 0
+    planned = int(teams["commissioned"].astype(bool).sum()) if "commissioned" in teams else 0
+    return len(teams) - planned, planned

@@ -66,7 +66,55 @@ def coverage_sentence(row: Mapping[str, Any]) -> str:
     elif gap and not team:
         parts.append("No known team has a location to measure from.")
     parts.append(_neighbours(_int(row.get("neighbours")), _int(row.get("neighbours_served")), gap > 0))
+    planned = _names(row.get("commissioned_teams"))
+    if planned:
+        verb = "is" if len(planned) == 1 else "are"
+        parts.append(f"{_and(planned)} {verb} commissioned here but not yet known to be operating.")
     return " ".join(p for p in parts if p)
+
+
+def _names(value: Any) -> list[str]:
+    return [v.strip() for v in str(value or "").split(";") if v.strip()] if not _blank(value) else []
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def _and(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def local_lines(row: Mapping[str, Any]) -> list[str]:
+    """What a map popup says about an area's nearest known team and its neighbours, one line each (plain text).
+
+    >>> local_lines({"nearest_team": "DorPIP", "nearest_team_km": 75.7, "nearest_team_place": "Dorset",
+    ...     "distance_from": "from the local authority's representative point (no finer population grid is bundled)",
+    ...     "neighbours": 3, "neighbours_served": 1, "commissioned_teams": ""})
+    ["Nearest known team: DorPIP, 76 km away in Dorset (a straight line from the local authority's representative point)", 'Neighbouring areas with a known team: 1 of 3']
+    """
+    lines = []
+    team = "" if _blank(row.get("nearest_team")) else str(row.get("nearest_team") or "")
+    if team:
+        km = float(row["nearest_team_km"])
+        distance = "less than 1 km away" if km < 1 else f"{km:,.0f} km away"
+        place = row.get("nearest_team_place")
+        where = f" in {place}" if isinstance(place, str) and place else ""
+        basis = str(row.get("distance_from") or "").split(" (")[0]
+        lines.append(
+            f"Nearest known team: {team}, {distance}{where}"
+            + (f" (a straight line {basis})" if basis else "")
+        )
+    total = _int(row.get("neighbours"))
+    if total:
+        lines.append(f"Neighbouring areas with a known team: {_int(row.get('neighbours_served'))} of {total}")
+    elif not _blank(row.get("neighbours")):
+        lines.append("No neighbouring area at this level (it shares no border)")
+    planned = _names(row.get("commissioned_teams"))
+    if planned:
+        lines.append(f"Commissioned, not yet known to be operating: {'; '.join(planned)}")
+    return lines
 
 
 def _neighbours(total: int, served: int, in_gap: bool) -> str:
@@ -77,9 +125,11 @@ def _neighbours(total: int, served: int, in_gap: bool) -> str:
     if total == 1:
         return f"Its one neighbouring area {'has no known team' + either if without else 'has a known team'}."
     if without == 0:
-        return f"All {total} of its neighbouring areas have a known team."
+        both = "Both its neighbouring areas" if total == 2 else f"All {total} of its neighbouring areas"
+        return f"{both} have a known team."
     if without == total:
-        return f"All {total} of its neighbouring areas have no known team{either}."
+        both = "Both its neighbouring areas" if total == 2 else f"All {total} of its neighbouring areas"
+        return f"{both} have no known team{either}."
     verb = "has" if without == 1 else "have"
     return f"{without} of its {total} neighbouring areas {verb} no known team{either}."
 

@@ -1,5 +1,5 @@
-"""Tables built from indicator tables for people to read and download: the one tidy CSV shape, areas ranked for a
-bar chart, and one area's profile across every indicator.
+"""Tables built from indicator tables for people to read and download: the one tidy CSV shape and one area's
+profile across every indicator (areas ranked for a bar chart: :mod:`gapmap.present.ranking`, re-exported here).
 
 >>> from gapmap.measures.compute import indicator_table
 >>> t = indicator_table("children_0_2_no_team", level="nation")
@@ -10,7 +10,7 @@ bar chart, and one area's profile across every indicator.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,6 +18,8 @@ import pandas as pd
 
 from gapmap.geo import areas
 from gapmap.measures.indicators import IndicatorTable
+from gapmap.present.ranking import Ranked as Ranked  # re-exported: ranked lists were first made here
+from gapmap.present.ranking import ranked as ranked
 
 if TYPE_CHECKING:
     from gapmap.settings import Settings
@@ -46,6 +48,9 @@ TIDY_COLUMNS = [
     "suppressed",
     "suppressed_reason",
     "category",
+    "nearest_team",
+    "nearest_team_km",
+    "neighbours_served",
     "age_group",
     "profession",
     "filters",
@@ -104,6 +109,15 @@ def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
     has_interval = ind.from_survey and ind.kind != "count"
     comparison = text("comparison")
     k = f["k"].astype("Int64")
+    codes = col("area_code").tolist()
+    local = table.local.set_index("area_code") if table.local is not None else pd.DataFrame()
+    near = local.reindex(codes) if len(local) else pd.DataFrame(index=codes)
+
+    def local_col(name: str, blank: Any) -> list[Any]:
+        if name not in near:
+            return [blank] * rows
+        return [blank if pd.isna(v) else v for v in near[name].tolist()]
+
     return {
         "indicator": [ind.id] * rows,
         "indicator_title": [table.title] * rows,
@@ -124,6 +138,9 @@ def _tidy_columns(table: IndicatorTable, stamp: str) -> dict[str, list[Any]]:
         "suppressed": col("suppressed").astype(bool).tolist(),
         "suppressed_reason": text("suppressed_reason"),
         "category": text("category"),
+        "nearest_team": local_col("nearest_team", ""),
+        "nearest_team_km": local_col("nearest_team_km", np.nan),
+        "neighbours_served": local_col("neighbours_served", None),
         "age_group": [table.age_group or ""] * rows,
         "profession": [table.profession or ""] * rows,
         "filters": [_filters(table)] * rows,
@@ -147,6 +164,8 @@ def tidy_frames(tables: list[IndicatorTable], generated_at: str | None = None) -
         out[name] = out[name].astype(float)
     out["n"] = out["n"].astype("int64")
     out["k"] = out["k"].astype("Int64")
+    out["nearest_team_km"] = out["nearest_team_km"].astype(float)
+    out["neighbours_served"] = out["neighbours_served"].astype("Int64")
     out["suppressed"] = out["suppressed"].astype(bool)
     out["synthetic"] = out["synthetic"].astype(bool)
     return out
@@ -161,77 +180,6 @@ def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.Dat
     ['S92000003', 'Scotland']
     """
     return tidy_frames([table], generated_at)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """Areas with a value, best first (highest first without a polarity), and those left out with the reason. The
-    reference values (``uk_*``) are the benchmark's: the UK's, or the nation's a one-nation layer covers."""
-
-    table: IndicatorTable
-    shown: pd.DataFrame  # area_code, area_name, value, lo, hi, n, comparison
-    hidden: pd.DataFrame  # area_code, area_name, reason
-    uk_value: float
-    uk_lo: float
-    uk_hi: float
-    # Areas of the population the source says nothing of (a Scottish board with no sourced status): charted as
-    # rows without a bar, never as 0. Columns area_code, area_name, n, category.
-    no_value: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["area_code", "area_name", "n", "category"])
-    )
-
-    @property
-    def benchmark_label(self) -> str:
-        """How the reference line is named: 'UK', or 'Scotland' for a Scotland-only layer."""
-        return self.table.population.label
-
-
-NOT_APPLICABLE = "not applicable"
-
-
-def _hidden_reason(row: pd.Series, table: IndicatorTable) -> str:
-    category = str(row["category"])
-    if category and not row["suppressed"]:  # a layer's own words: not applicable, no data, not confirmed
-        return category[0].lower() + category[1:]
-    if not table.population.covers(str(row["area_code"])):
-        return f"{NOT_APPLICABLE}: outside {table.population.name}"
-    if row["suppressed_reason"] == "secondary":
-        return "hidden to stop a suppressed value being worked out by subtraction"
-    if row["suppressed"]:
-        return f"fewer than {table.min_base} responses"
-    if row["n"] == 0:
-        return "no responses" if table.indicator.from_survey else "no data"
-    return "no value"
-
-
-def ranked(table: IndicatorTable) -> Ranked:
-    """The areas of a table sorted for a ranked bar chart.
-
-    >>> from gapmap.measures.compute import indicator_table
-    >>> r = ranked(indicator_table("children_0_2_no_team", level="nation"))
-    >>> r.shown["area_name"].tolist()[0]  # lower is better: the best-served nation first
-    'Scotland'
-    """
-    a = table.areas
-    has_value = a["value"].notna() & ~a["suppressed"]
-    ascending = table.indicator.polarity == "lower_better"
-    shown = a.loc[has_value, ["area_code", "area_name", "value", "lo", "hi", "n", "comparison"]]
-    shown = shown.sort_values(["value", "area_name"], ascending=[ascending, True], kind="stable")
-    applicable = table.applicable
-    no_value = ~has_value & ~a["suppressed"] & applicable & (a["category"].astype(str) != "")
-    hidden = a.loc[~has_value & ~no_value, ["area_code", "area_name"]].copy()
-    hidden["reason"] = [_hidden_reason(r, table) for _, r in a.loc[~has_value & ~no_value].iterrows()]
-    empty = a.loc[no_value, ["area_code", "area_name", "n", "category"]].sort_values("area_name")
-    uk = table.benchmark
-    return Ranked(
-        table,
-        shown.reset_index(drop=True),
-        hidden.sort_values("area_name").reset_index(drop=True),
-        float(uk["value"]),
-        float(uk["lo"]),
-        float(uk["hi"]),
-        empty.reset_index(drop=True),
-    )
 
 
 PROFILE_COLUMNS = [
@@ -271,6 +219,8 @@ class Profile:
     unavailable: list[str]
     survey_file: str = ""  # the survey file's name, and who gave it ('' for the bundled sample)
     supplied_by: str = ""
+    sentence: str = ""  # what a commissioner can quote: the children in the gap, nearest team, neighbours
+    local: tuple[str, ...] = ()  # the nearest known team, the neighbours, commissioned teams: one line each
 
     @property
     def synthetic(self) -> bool:
@@ -345,6 +295,7 @@ def area_profile(
                 "category": str(row["category"]),
             }
         )
+    sentence, local = _local_words(every.tables, area_code, t.names.get(area_code, area_code))
     return Profile(
         area_code,
         t.names.get(area_code, area_code),
@@ -354,7 +305,26 @@ def area_profile(
         every.unavailable,
         responses.source,
         responses.supplied_by,
+        sentence,
+        local,
     )
+
+
+def _local_words(tables: list[IndicatorTable], code: str, name: str) -> tuple[str, tuple[str, ...]]:
+    """The coverage sentence and the nearest-team lines of one area, from the tables of its level."""
+    from gapmap.present import sentences
+
+    local = next((t.local for t in tables if t.local is not None), None)
+    cover = next((t for t in tables if t.indicator.kind == "coverage"), None)
+    if local is None or code not in set(local["area_code"]):
+        return "", ()
+    row: dict[str, Any] = {str(k): v for k, v in local.set_index("area_code").loc[code].items()}
+    row["area_name"] = name
+    said = ""
+    if cover is not None:
+        own = cover.frame.loc[cover.frame["area_code"] == code].iloc[0]
+        said = sentences.coverage_sentence(row | {"children_0_2": own["n"], "children_0_2_no_team": own["k"]})
+    return said, tuple(sentences.local_lines(row))
 
 
 def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:

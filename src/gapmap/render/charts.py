@@ -108,7 +108,8 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
             Swatch(label, colour, hatch=NO_DATA_HATCH if label in spec.hatched else "")
             for label, colour in spec.legend
         ]
-        entries.append(Swatch(f"{spec.benchmark} value", INK, marker="|"))
+        if not math.isnan(spec.uk_value):
+            entries.append(Swatch(f"{spec.benchmark} value", INK, marker="|"))
         if any(not math.isnan(b.lo) for b in spec.bars):
             entries.append(Swatch("Interval", INK, marker="-"))
         top -= legend_row(page, entries, m, top, w - 2 * m, sz.body_pt) + gap
@@ -131,9 +132,12 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
         gap_at = -1
         if len(bars) > capacity:
             k = (capacity - 1) // 2
-            omitted = [(b.name, b.value_text) for b in bars[k : len(bars) - k]]
+            tail = k
+            if spec.extra.get("sort") == "gap":  # the largest gaps matter: as many as fit, and the last area
+                k, tail = capacity - 2, 1
+            omitted = [(b.name, b.value_text) for b in bars[k : len(bars) - tail]]
             gap_at = k
-            bars = [*bars[:k], *bars[len(bars) - k :]]
+            bars = [*bars[:k], *bars[len(bars) - tail :]]
         n_rows = len(bars) + (1 if gap_at >= 0 else 0)
         pitch = min(rows_avail / max(n_rows, 1), pt * 3.0 / 72)
         names_w = min(max((page.line_width(b.name, pt) for b in bars), default=1.0), 0.34 * (w - 2 * m))

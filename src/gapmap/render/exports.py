@@ -219,9 +219,11 @@ def write_chart(
     palette: str | None = None,
     colour_by: str | None = None,
     csv_name: str | None = None,
+    sort: str | None = None,
 ) -> Written:
     """The ranked bar chart of ``table``'s areas, with its alt text and data CSV (``palette`` and ``colour_by``:
-    the map's beside it; ``csv_name`` as for :func:`write_map`)."""
+    the map's beside it; ``csv_name`` as for :func:`write_map`; ``sort`` one of
+    :data:`gapmap.present.tables.SORTS`, by default largest gap first for coverage and best first otherwise)."""
     from gapmap.present import chartspec, tables
     from gapmap.render import charts
 
@@ -229,7 +231,7 @@ def write_chart(
     image = Path(path)
     fmt = fmt_of(image, fmt)
     spec = chartspec.ranked_spec(
-        tables.ranked(table), _data_name(image, csv_name), title, subtitle, palette, colour_by
+        tables.ranked(table, sort), _data_name(image, csv_name), title, subtitle, palette, colour_by
     )
     laid = charts.ranked_figure(spec, size)
     try:

@@ -2,7 +2,7 @@
  *
  * gapmapBase(map, base) draws a level's areas once (grey until styled), fitted to the frame, and the layers every
  * indicator shares: team points (clustered only where they would overlap), the optional background tiles and the
- * layer control. base = {geojson, teams: [{lat, lon, exact, popup, tip}], teams_layer, tiles: {url, attribution,
+ * layer control. base = {geojson, teams: [{lat, lon, exact, commissioned, popup, tip}], teams_layer, tiles: {url, attribution,
  * name} or null}.
  * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
  * legend (in its own column beside the map, never over it), the source line and the areas to focus on (style.focus:
@@ -50,10 +50,21 @@
             className: "marker-cluster gapmap-cluster", iconSize: L.point(20, 20)});
         },
       });
+      if (!document.getElementById("gapmap-commissioned-style")) {  // the ring's white halo reads on dark fills
+        var css = document.createElement("style");
+        css.id = "gapmap-commissioned-style";
+        css.textContent = ".gapmap-commissioned { filter: drop-shadow(0 0 1px #fff) drop-shadow(0 0 1px #fff); }";
+        document.head.appendChild(css);
+      }
       base.teams.forEach(function (t) {
-        var m = L.circleMarker([t.lat, t.lon], {radius: 4, color: "#b2182b", weight: 1.5,
-          dashArray: t.exact ? null : "2,1.5", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
-          className: "gapmap-team"});
+        // A commissioned team (not yet known to be operating): a larger hollow dark-grey ring, apart from teams
+        // that serve; its inside stays clickable (fill drawn fully transparent).
+        var m = t.commissioned
+          ? L.circleMarker([t.lat, t.lon], {radius: 6, color: "#333333", weight: 2, fillOpacity: 0,
+              className: "gapmap-team gapmap-commissioned"})
+          : L.circleMarker([t.lat, t.lon], {radius: 4, color: "#b2182b", weight: 1.5,
+              dashArray: t.exact ? null : "2,1.5", fillColor: t.exact ? "#b2182b" : "#ffffff", fillOpacity: 1,
+              className: "gapmap-team"});
         m.bindPopup(t.popup, {maxWidth: 320, autoPanPadding: [24, 24]});
         m.bindTooltip(t.tip, {direction: "auto"});
         cluster.addLayer(m);
@@ -164,6 +175,8 @@
       l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
       if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
+      // A click opens the area's popup: its values, nearest team, neighbours and the sentence to quote.
+      if (s[3]) l.bindPopup(s[3], {maxWidth: 280, className: "gapmap-popup"});
     });
     var legend = document.querySelector(".gapmap-legend");
     if (legend) legend.innerHTML = d.legend;
@@ -187,6 +200,7 @@
     if (!d) return;
     g.areas.eachLayer(function (l) {
       l.unbindTooltip();
+      l.unbindPopup();
       l.setStyle(BASE);
       if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
     });

@@ -32,6 +32,7 @@ from gapmap.render.layout import (
 )
 from gapmap.render.save import write_figure
 from gapmap.render.sizes import ExportSize, get_size
+from gapmap.teams.rules import STATUS_TEXT
 
 if TYPE_CHECKING:
     pass
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 BNG = prepared.BNG
 DPI = 300  # print resolution of the A4 sizes
 TEAM_COLOUR = "#b2182b"
+COMMISSIONED_COLOUR = "#333333"  # a hollow dark ring: a commissioned team, not yet known to be operating
 # Short forms of the source lines for social images (the full lines are on every A4 export), by their start.
 SHORT_SOURCES = {
     "Survey: Parent-Infant Foundation": "Survey: Parent-Infant Foundation (2021).",
@@ -77,7 +79,9 @@ def source_text(spec: MapSpec, compact: bool) -> str:
     return " ".join(lines)
 
 
-def _swatches(spec: MapSpec, has_exact: bool, has_centre: bool) -> list[Swatch]:
+def _swatches(
+    spec: MapSpec, has_exact: bool, has_centre: bool, has_commissioned: bool = False
+) -> list[Swatch]:
     out = [
         Swatch(label, colour, hatch=NO_DATA_HATCH) if is_no_data(label) else Swatch(label, colour)
         for label, colour in spec.legend
@@ -90,6 +94,8 @@ def _swatches(spec: MapSpec, has_exact: bool, has_centre: bool) -> list[Swatch]:
         )
     if has_exact:
         out.append(Swatch("Team: postcode or exact location", TEAM_COLOUR, "white", marker="o"))
+    if has_commissioned:
+        out.append(Swatch(f"Team {STATUS_TEXT['commissioned']}", "none", COMMISSIONED_COLOUR, marker="o"))
     return out
 
 
@@ -253,7 +259,7 @@ def map_figure(
             lw,
             "///",
         )
-        obstacles, has_exact, has_centre = _teams(ax, spec, page, sz)
+        obstacles, kinds = _teams(ax, spec, page, sz)
         framed = areas
         if sz.compact:
             framed = framed.assign(
@@ -269,7 +275,7 @@ def map_figure(
             ctop = header(
                 page, head_title, head_sub, cx0, top, cw, BANNER if survey and spec.synthetic else "", gap
             )
-        entries = _swatches(spec, has_exact, has_centre)
+        entries = _swatches(spec, "exact" in kinds, "centre" in kinds, "commissioned" in kinds)
         notes = _notes(spec, sz.compact, question, placed.omitted, csv_name, survey)
         _column(page, sz, entries, notes, cx0, ctop - gap, cw, bottom)
     desc_title = head_title if not head_sub else f"{head_title}. {head_sub}"
@@ -323,13 +329,18 @@ def _column(
         page.place(fitted, nx, ntop)
 
 
-def _teams(ax: Any, spec: MapSpec, page: Page, sz: ExportSize) -> tuple[list[labelling.Rect], bool, bool]:
-    """Draw the team points; returns their boxes in pixels (labels keep off them) and which kinds are drawn."""
+def _teams(ax: Any, spec: MapSpec, page: Page, sz: ExportSize) -> tuple[list[labelling.Rect], set[str]]:
+    """Draw the team points; returns their boxes in pixels (labels keep off them) and which kinds are drawn
+    ('exact', 'centre', 'commissioned': a hollow dark ring, apart from the teams that serve)."""
     if spec.teams is None or not len(spec.teams):
-        return [], False, False
+        return [], set()
     teams = spec.teams.to_crs(BNG)
-    exact = teams.loc[teams["exact"].astype(bool)]
-    centre = teams.loc[~teams["exact"].astype(bool)]
+    commissioned = (
+        teams["commissioned"].astype(bool) if "commissioned" in teams else teams["exact"].astype(bool) & False
+    )
+    exact = teams.loc[teams["exact"].astype(bool) & ~commissioned]
+    centre = teams.loc[~teams["exact"].astype(bool) & ~commissioned]
+    planned = teams.loc[commissioned]
     scale = 1.0
     if len(centre):
         ax.scatter(
@@ -353,10 +364,23 @@ def _teams(ax: Any, spec: MapSpec, page: Page, sz: ExportSize) -> tuple[list[lab
             linewidths=0.6,
             zorder=4,
         )
-    radius = (26 * scale) ** 0.5 / 2 * page.fig.dpi / 72 + 1
+    if len(planned):  # a dark ring on a white halo, so it reads on the palest and the darkest fill
+        for colour, width in (("white", 3.4), (COMMISSIONED_COLOUR, 1.4)):
+            ax.scatter(
+                planned.geometry.x,
+                planned.geometry.y,
+                marker="o",
+                s=40 * scale,
+                facecolor="none",
+                edgecolor=colour,
+                linewidths=width,
+                zorder=4,
+            )
+    radius = (40 * scale) ** 0.5 / 2 * page.fig.dpi / 72 + 1
     pts = ax.transData.transform([[g.x, g.y] for g in teams.geometry])
     boxes = [labelling.Rect(px - radius, py - radius, px + radius, py + radius) for px, py in pts]
-    return boxes, bool(len(exact)), bool(len(centre))
+    kinds = {k for k, part in (("exact", exact), ("centre", centre), ("commissioned", planned)) if len(part)}
+    return boxes, kinds
 
 
 def _keywords(spec: MapSpec) -> list[str]:

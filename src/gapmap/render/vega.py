@@ -9,9 +9,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from gapmap.measures import comparison
 from gapmap.measures.indicators import INDICATORS, format_value
 from gapmap.present.chartspec import short_name
+from gapmap.present.ranking import gap_counts
 
 if TYPE_CHECKING:
     from gapmap.present.tables import Profile, Ranked
@@ -42,7 +45,10 @@ def _interval_text(ind: Any, lo: Any, hi: Any) -> str:
 
 
 def ranked_chart(
-    ranked: Ranked, colours: dict[str, str] | None = None, legend: list[tuple[str, str]] | None = None
+    ranked: Ranked,
+    colours: dict[str, str] | None = None,
+    legend: list[tuple[str, str]] | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """A horizontal chart of the areas with a value, best first, interval bars, the benchmark (the UK, or the
     nation a one-nation layer covers) as a rule.
@@ -50,6 +56,8 @@ def ranked_chart(
     With the map's ``legend`` (and ``colours``: area code -> colour), bars take the map's colours and legend,
     whichever the map is coloured by (value or comparison). Without it, bars are coloured by comparison with the
     UK, or where no area is compared (counts of services and children, which have no interval) by ``colours``.
+    With ``limit``, only the first that many areas (in the ranked order); coverage ordered by largest gap draws
+    the children aged 0-2 in the gap, with the share in the tooltip, and no benchmark line.
     """
     table = ranked.table
     ind = table.indicator
@@ -58,17 +66,22 @@ def ranked_chart(
     compared = bool((ranked.shown["comparison"] != "").any())
     by_map = legend is not None and colours is not None
     label_of = {colour: label for label, colour in reversed(legend or [])}
+    counts = gap_counts(ranked)
     rows = []
-    for _, r in ranked.shown.iterrows():
+    shown = ranked.shown if limit is None else ranked.shown.head(limit)
+    for _, r in shown.iterrows():
         word = str(r["comparison"])
+        gap = 0 if pd.isna(r["k"]) else int(r["k"])
         rows.append(
             {
                 "area": short_name(str(r["area_name"])),
                 "area_name": str(r["area_name"]),
-                "value": _num(r["value"]),
+                "value": float(gap) if counts else _num(r["value"]),
                 "lo": _num(r["lo"]),
                 "hi": _num(r["hi"]),
-                "shown": format_value(ind, r["value"]),
+                "shown": f"{gap:,} children in the gap ({format_value(ind, r['value'])})"
+                if counts
+                else format_value(ind, r["value"]),
                 "interval": _interval_text(ind, r["lo"], r["hi"]) or "none (not a sample)",
                 "n": f"{int(r['n']):,} {ind.n_meaning}",
                 "comparison": comparison.label(word, bench) if compared else "Not compared",
@@ -78,7 +91,8 @@ def ranked_chart(
                 "colour": (colours or {}).get(str(r["area_code"]), comparison.COLOURS[""]),
             }
         )
-    for _, r in ranked.no_value.iterrows():  # no data or not confirmed: a named row with no bar, never 0
+    no_value = ranked.no_value if limit is None or len(rows) < limit else ranked.no_value.head(0)
+    for _, r in no_value.iterrows():  # no data or not confirmed: a named row with no bar, never 0
         rows.append(
             {
                 "area": short_name(str(r["area_name"])),
@@ -97,8 +111,8 @@ def ranked_chart(
     percent = ind.unit == "proportion"
     x_axis: dict[str, Any] = {  # on top: with many areas the chart scrolls, and the scale stays in view
         "orient": "top",
-        "title": _x_title(ranked),
-        "format": ".0%" if percent else ",.2~f",
+        "title": "children aged 0-2 where no known team serves" if counts else _x_title(ranked),
+        "format": ",.0f" if counts else ".0%" if percent else ",.2~f",
         "grid": True,
     }
     tooltip = [
@@ -163,7 +177,7 @@ def ranked_chart(
                 },
             }
         )
-    uk = _num(ranked.uk_value)
+    uk = None if counts else _num(ranked.uk_value)  # a share: no line on a scale of children
     if uk is not None:
         layers.append(
             {

@@ -20,6 +20,7 @@ from gapmap import safetext
 from gapmap.measures import comparison
 from gapmap.present.mapspec import MapSpec
 from gapmap.render import assets
+from gapmap.teams.rules import STATUS_TEXT
 
 if TYPE_CHECKING:
     import folium
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 
 HATCH_ID = "gapmap-hatch"
 TEAM_COLOUR = "#b2182b"
+COMMISSIONED_COLOUR = (
+    "#333333"  # dark grey, hollow: reads on every fill and is not mistaken for a serving team
+)
+COMMISSIONED_TEXT = STATUS_TEXT["commissioned"]
 LEGEND_WIDTH = 184  # px: the legend's column beside the map
 TEAMS_LAYER = "Parent-infant teams"
 RUNTIME_JS = Path(__file__).with_name("gapmap_map.js")
@@ -77,8 +82,10 @@ def _team_record(t: Any) -> dict[str, Any]:
         if t["evidence_year"] is None or str(t["evidence_year"]) in ("<NA>", "nan")
         else str(t["evidence_year"])
     )
+    commissioned = bool(t.get("commissioned", False))
+    status = f"<br><b>Status: {COMMISSIONED_TEXT}</b>" if commissioned else ""
     popup = (
-        f"<b>{esc(t['name'])}</b><br>Provider: {esc(t['provider']) or 'not known'}"
+        f"<b>{esc(t['name'])}</b>{status}<br>Provider: {esc(t['provider']) or 'not known'}"
         f"<br>Area served: {esc(t['area_served']) or 'not known'}"
         f"<br>Location: {esc(t['basis_text'])}<br>Evidence year: {esc(year) or 'undated'}<br>{link_html}"
     )
@@ -86,8 +93,9 @@ def _team_record(t: Any) -> dict[str, Any]:
         "lat": round(float(t.geometry.y), 5),
         "lon": round(float(t.geometry.x), 5),
         "exact": bool(t["exact"]),
+        "commissioned": commissioned,
         "popup": popup,
-        "tip": esc(t["name"]),
+        "tip": esc(t["name"]) + (f" ({COMMISSIONED_TEXT})" if commissioned else ""),
     }
 
 
@@ -162,6 +170,7 @@ CSS = f"""
  .gapmap-legend .sources p {{ margin: 2px 0; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
+ .gapmap-sentence {{ margin: 6px 0 0; font-style: italic; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
    border-radius: 50%; color: #ffffff; font: bold 10px system-ui, sans-serif; text-align: center; }}
  .gapmap-cluster span {{ display: block; line-height: 17px !important; }}
@@ -293,6 +302,8 @@ def _tooltips(spec: MapSpec) -> list[str]:
             )
         elif cat or row.get("no_value", ""):
             lines.append(esc(cat or row["no_value"]))
+        elif row.get("binary", ""):
+            lines.append(esc(row["binary"]))
         elif str(row["label"]).strip():
             head = "Value (95% interval)" if survey and "(" in str(row["label"]) else "Value"
             lines.append(f"{head}: {esc(str(row['label']).replace(chr(10), ' '))}")
@@ -301,8 +312,19 @@ def _tooltips(spec: MapSpec) -> list[str]:
         lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
         if row.get("comparison", ""):
             lines.append(esc(_comparison_sentence(str(row["comparison"]), spec)))
+        local = str(row.get("local", "") or "")
+        lines += [esc(line) for line in local.split("\n") if line]
         out.append("<br>".join(lines))
     return out
+
+
+def _popups(spec: MapSpec, tips: list[str]) -> list[str]:
+    """Each area's popup (on a click, or when found): its tooltip and, for coverage, the sentence to quote."""
+    said = spec.areas["sentence"] if "sentence" in spec.areas else pd.Series("", index=spec.areas.index)
+    return [
+        tip + (f'<p class="gapmap-sentence">{esc(s)}</p>' if s else "")
+        for tip, s in zip(tips, said.fillna("").astype(str), strict=True)
+    ]
 
 
 def _legend_html(spec: MapSpec) -> str:
@@ -326,6 +348,12 @@ def _legend_html(spec: MapSpec) -> str:
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
+        )
+    if spec.teams is not None and len(spec.teams) and spec.teams.get("commissioned", pd.Series()).any():
+        rows += row(
+            f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="5" fill="none" '
+            f'stroke="{COMMISSIONED_COLOUR}" stroke-width="2"/></svg>',
+            f"Team {COMMISSIONED_TEXT}",
         )
     synthetic = (
         '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
@@ -351,12 +379,16 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip], legend, source line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, popup], legend, source
+    line, focus."""
     a = spec.areas
     tips = _tooltips(spec)
+    popups = _popups(spec, tips)
     styles = {
-        str(code): [str(colour), bool(sup), tip]
-        for code, colour, sup, tip in zip(a["area_code"], a["colour"], a["suppressed"], tips, strict=True)
+        str(code): [str(colour), bool(sup), tip, popup]
+        for code, colour, sup, tip, popup in zip(
+            a["area_code"], a["colour"], a["suppressed"], tips, popups, strict=True
+        )
     }
     payload: dict[str, Any] = {
         "areas": styles,
@@ -365,7 +397,7 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
         "focus": [c for c in (focus or []) if c in styles],
     }
     if len(payload["focus"]) == 1:  # the browser places it beside the area (gapmap_map.js, popupPlace)
-        payload["popup"] = {"html": styles[payload["focus"][0]][2]}
+        payload["popup"] = {"html": styles[payload["focus"][0]][3]}
     return payload
 
 

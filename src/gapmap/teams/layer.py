@@ -13,6 +13,7 @@ import pandas as pd
 from gapmap.files import io
 from gapmap.geo import areas
 from gapmap.settings import Settings
+from gapmap.teams.rules import STATUS_TEXT
 from gapmap.teams.validate import EXACT_BASIS
 
 if TYPE_CHECKING:
@@ -45,21 +46,26 @@ def published_count(settings: Settings) -> tuple[int, str] | None:
 
 
 def teams_statement(store: Store, settings: Settings) -> str:
-    """'38 teams in the gapmap teams database (38 found in public sources); the Parent-Infant Foundation
-    counted 51 in December 2025.' Every number comes from the store and the dated counts."""
-    frame = store.list_teams(include_closed=True)
+    """'39 open teams in the gapmap teams database (41 found in public sources; 1 closed and 1 commissioned but
+    not yet known to be operating, not counted); the Parent-Infant Foundation counted 51 in December 2025.'
+    Every number comes from the store and the dated counts."""
+    frame = store.list_teams(include_closed=True, include_commissioned=True)
     history = store.history()
     seed_batches = set(history.loc[history["kind"] == "seed", "id"].astype(int))
     seeded = int(frame["batch_id"].isin(seed_batches).sum())
-    closed = int(frame["closed"].notna().sum()) if "closed" in frame else 0
-    text = f"{len(frame) - closed} open teams in the gapmap teams database"
+    closed = int((frame["status"] == "closed").sum())
+    commissioned = int((frame["status"] == "commissioned").sum())
+    text = f"{len(frame) - closed - commissioned} open teams in the gapmap teams database"
     parts = [f"{seeded} found in public sources"] if seeded else []
     if len(frame) - seeded:
         parts.append(f"{len(frame) - seeded} imported")
-    if closed:
-        parts.append(f"{closed} closed, not counted")
+    not_counted = [f"{closed} closed"] if closed else []
+    if commissioned:
+        not_counted.append(f"{commissioned} commissioned but {STATUS_TEXT['commissioned'].split(', ')[1]}")
+    if not_counted:
+        parts.append(" and ".join(not_counted) + ", not counted")
     if parts:
-        text += f" ({', '.join(parts)})"
+        text += f" ({'; '.join(parts)})"
     pub = published_count(settings)
     if pub:
         text += f"; the Parent-Infant Foundation counted {pub[0]} in {pub[1]}"
@@ -74,6 +80,8 @@ def team_points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     located["exact"] = located["location_basis"].isin(EXACT_BASIS)
     located["basis_text"] = located["location_basis"].map(BASIS_TEXT).fillna("")
     located["source_url"] = located["source_url"].fillna("").map(lambda s: s.split(";")[0])
+    located["status"] = located["status"].fillna("open") if "status" in located else "open"
+    located["commissioned"] = located["status"] == "commissioned"
     cols = [
         "id",
         "name",
@@ -85,6 +93,8 @@ def team_points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
         "source_url",
         "exact",
         "region",
+        "status",
+        "commissioned",
     ]
     return gpd.GeoDataFrame(
         located[cols].fillna({"provider": "", "area_served": "", "region": ""}),
@@ -100,7 +110,7 @@ def for_map(
     from gapmap.teams.store import Store
 
     store = store or Store(settings)
-    frame = store.list_teams(known_by=known_by)
+    frame = store.list_teams(known_by=known_by, include_commissioned=True)
     points = team_points(frame)
     unlocated = len(frame) - len(points)
     note = teams_statement(store, settings)
@@ -112,6 +122,12 @@ def for_map(
     if centre:
         note += (
             f" {centre} of {len(points)} points stand for the centre of the area served or postcode district."
+        )
+    commissioned = int(points["commissioned"].sum())
+    if commissioned:
+        note += (
+            f" {commissioned} commissioned team(s), not yet known to be operating, are drawn apart (hollow) and "
+            "count as serving no area."
         )
     if unlocated:
         note += f" {unlocated} team(s) without a location are listed, not mapped."

@@ -205,6 +205,59 @@ def closed_after_established(r: Rows) -> list[Issue]:
     )
 
 
+STATUSES = ("open", "commissioned", "closed")
+STATUS_TEXT = {
+    "open": "open",
+    "commissioned": "commissioned, not yet known to be operating",
+    "closed": "closed",
+}
+
+
+def statuses(status: pd.Series, closed: pd.Series) -> pd.Series:
+    """Each row's status as stored: the cell in lower case, or for a blank cell 'closed' when a closing year is
+    given and 'open' otherwise. A commissioned team (contract awarded, not shown operating) serves no one yet."""
+    given = per_value(status, lambda v: v.strip().lower())
+    implied = pd.Series("open", index=status.index, dtype=object).where(closed == "", "closed")
+    return given.where(given != "", implied)
+
+
+def status(r: Rows) -> list[Issue]:
+    """A status is one of :data:`STATUSES`, and agrees with the ``closed`` year."""
+    cell, closed = r.cells["status"], r.cells["closed"]
+    value = per_value(cell, lambda v: v.strip().lower())
+    unknown = (cell != "") & ~value.isin(STATUSES)
+    closed_without_year = (value == "closed") & (closed == "")
+    year_but_not_closed = value.isin(("open", "commissioned")) & (closed != "")
+    return sorted(
+        _issues(
+            unknown,
+            "status",
+            cell,
+            "Expected a status of open, commissioned (contract awarded, not yet known to be operating) or "
+            "closed, or a blank cell (open, or closed when a closing year is given); found '"
+            + cell[unknown]
+            + "'. Fix: write one of the three.",
+        )
+        + _issues(
+            closed_without_year,
+            "status",
+            cell,
+            "Expected the year a closed team closed; the closed cell is blank. Fix: give the year in closed.",
+        )
+        + _issues(
+            year_but_not_closed,
+            "status",
+            cell,
+            "Expected a closing year only for a closed team; found status '"
+            + cell[year_but_not_closed]
+            + "' and closed "
+            + closed[year_but_not_closed]
+            + ". Fix: blank the closed cell, or write closed as the status.",
+        ),
+        key=lambda i: i.row or 0,
+    )
+
+
 def _year_rule(column: str) -> Callable[[Rows], list[Issue]]:
     def rule(r: Rows) -> list[Issue]:
         cell = r.cells[column]
@@ -343,6 +396,7 @@ RULES: tuple[Rule, ...] = (
     Rule("postcode", postcode),
     Rule("area_codes", area_codes),
     Rule("closed", closed_after_established),
+    Rule("status", status),
     *(Rule(col, _year_rule(col)) for col in ("established", "evidence_year", "closed")),
     Rule("source_url", source_url),
     Rule("latitude", in_uk),

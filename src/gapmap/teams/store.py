@@ -188,7 +188,7 @@ class Store:
     >>> import tempfile, os
     >>> s = Store(Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db")))
     >>> len(s.list_teams(include_closed=True)), len(s.list_teams())
-    (38, 37)
+    (40, 39)
     """
 
     def __init__(self, settings: Settings, url: str | None = None, seed: bool = True):
@@ -448,10 +448,15 @@ class Store:
             }
 
     def list_teams(
-        self, known_by: int | None = None, include_removed: bool = False, include_closed: bool = False
+        self,
+        known_by: int | None = None,
+        include_removed: bool = False,
+        include_closed: bool = False,
+        include_commissioned: bool = False,
     ) -> pd.DataFrame:
         """Teams (id, batch_id and every record field) open now, or with ``known_by`` those with evidence by
-        that year and open in it (a team that closed in June 2021 was open in 2021)."""
+        that year and open in it (a team that closed in June 2021 was open in 2021). A ``commissioned`` team
+        (contract awarded, not yet known to be operating) serves no one: it is listed only when asked for."""
         if (
             known_by is not None and not 0 <= known_by <= 9999
         ):  # a year; also keeps SQLite's integers in range
@@ -473,10 +478,14 @@ class Store:
         if not include_closed:
             closed = team_table.c.closed
             q = q.where(closed.is_(None) if known_by is None else (closed.is_(None) | (closed >= known_by)))
+        if not include_commissioned:
+            status = team_table.c.status
+            q = q.where(status.is_(None) | (status != "commissioned"))  # rows stored before status: open
         with self.engine.connect() as conn:
             frame = pd.DataFrame(
                 conn.execute(q).mappings().all(), columns=[c.name for c in team_table.columns]
             )
+        frame["status"] = frame["status"].fillna("open").where(frame["closed"].isna(), "closed")
         for col in ("established", "evidence_year", "closed", "batch_id", "removed_by"):
             frame[col] = pd.to_numeric(frame[col]).astype("Int64")
         return frame.drop(columns=["dedupe_key"])

@@ -33,6 +33,7 @@ COLUMNS = (
     "region",
     "established",
     "closed",
+    "status",
     "source_url",
     "notes",
 )
@@ -62,6 +63,7 @@ RECORD_FIELDS = (
     "region",
     "established",
     "closed",
+    "status",
     "evidence_year",
     "confidence",
     "source_url",
@@ -138,7 +140,7 @@ def check(
     >>> from gapmap.files import io
     >>> c = check(io.read_table(Settings().data_dir / "teams.csv"), Settings(), trust_location_basis=True)
     >>> len(c.records), c.ok
-    (38, True)
+    (41, True)
     """
     given, cells, notes = _cells(table)
     lk = geocode.lookups(settings, postcode_file)
@@ -175,6 +177,7 @@ def check(
             "established": found["established"],
             "evidence_year": found["evidence_year"],
             "closed": found["closed"],
+            "status": found["status"],
             "confidence": given["confidence"],
             "source_url": geocode.per_value(cells["source_url"], lambda u: ";".join(rules.urls(u))),
             "notes": given["notes"],
@@ -314,6 +317,7 @@ def _read(cells: pd.DataFrame, lk: geocode.Lookups, trust_location_basis: bool) 
         found.loc[trusted, "basis"] = cells["location_basis"][trusted]
     for col in ("established", "evidence_year", "closed"):
         found[col] = geocode.per_value(cells[col], rules.year).astype("Int64")
+    found["status"] = rules.statuses(cells["status"], cells["closed"])
     located = found["latitude"].notna()
     regions = geocode.assign_regions(lk, found["latitude"][located], found["longitude"][located])
     for col, src in (

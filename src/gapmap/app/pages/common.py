@@ -151,12 +151,20 @@ def map_style(key: str, _view: views.MapView, focus: tuple[str, ...]) -> str:
 
 @st.cache_data(show_spinner="Preparing the file…", max_entries=32)
 def export_file(
-    key: str, what: str, fmt: str, _view: state.View, _table: Any, _teams: views.TeamLayer
+    key: str,
+    what: str,
+    fmt: str,
+    _view: state.View,
+    _table: Any,
+    _teams: views.TeamLayer,
+    sort: str | None = None,
 ) -> bytes:
-    """A PNG/SVG/PDF of the map (full-detail boundaries) or of the ranked chart, the same file the CLI makes,
-    made only when its button is pressed."""
+    """A PNG/SVG/PDF of the map (full-detail boundaries) or of the ranked chart (in ``sort`` order), the same
+    file the CLI makes, made only when its button is pressed."""
     if what == "chart":
-        return views.chart_file(_table, fmt, settings().palette, _view.colour_by, _view.known_by or None)
+        return views.chart_file(
+            _table, fmt, settings().palette, _view.colour_by, _view.known_by or None, sort
+        )
     return views.map_file(_view, _table, settings(), _teams, fmt)
 
 

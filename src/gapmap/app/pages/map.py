@@ -17,6 +17,7 @@ from gapmap.geo.find import find_area
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.indicators import INDICATORS
 from gapmap.measures.survey_indicators import Unavailable
+from gapmap.present.ranking import SORTS, default_sort, ranked, sort_words
 from gapmap.present.tables import tidy_frame
 from gapmap.problems import InputError
 from gapmap.render import web
@@ -30,6 +31,7 @@ _map_component = components.declare_component(
     "folium_map", path=str(web.install_component(ROOT / "static" / "gapmap" / "component"))
 )
 
+TOP_BARS = 20  # the ranked chart's first view: the top 20 areas, the rest one toggle away
 MAP_HEIGHT = 455  # px: with the headline above it, the map and chart fit a 1366×768 screen
 
 
@@ -39,6 +41,10 @@ def _indicator_changed() -> None:
     before = st.session_state.get("shown_indicator")
     if before is None or st.session_state.get("level") == state.default_level(before):
         st.session_state["level"] = state.default_level(st.session_state["indicator"])
+    if before is None or st.session_state.get("sort") == default_sort(
+        before
+    ):  # the new indicator's own order
+        st.session_state["sort"] = default_sort(st.session_state["indicator"])
 
 
 def controls(view: state.View, where: Any) -> dict[str, Any]:
@@ -64,6 +70,17 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             key="colour_by",
             help="Compared with UK: whether the area's interval lies above, across or below the UK value, "
             "as OHID Fingertips shows it.",
+        )
+        sorts = list(SORTS)
+        sort = st.radio(
+            "Order of the ranked chart",
+            sorts,
+            index=sorts.index(view.sort or default_sort(indicator)),
+            format_func=SORTS.__getitem__,
+            horizontal=True,
+            key="sort",
+            help="Largest gap first: for coverage, the most children aged 0-2 where no known team serves; for a "
+            "survey indicator, the value in the worse direction first.",
         )
         levels_pc = list(state.COMPARISON_LEVELS)
         comparison = st.radio(
@@ -133,6 +150,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
         tiles = st.toggle("OpenStreetMap background (needs internet)", value=view.tiles, key="tiles")
     return {
         "indicator": indicator,
+        "sort": sort if sort != default_sort(indicator) else "",
         "colour_by": colour_by,
         "comparison": comparison,
         "level": level,
@@ -151,6 +169,7 @@ def from_view(view: state.View) -> dict[str, Any]:
     years = [0, *range(dt.date.today().year, state.FIRST_TEAM_YEAR - 1, -1)]
     return {
         "indicator": view.indicator,
+        "sort": view.sort,
         "colour_by": view.colour_by,
         "comparison": view.comparison,
         "level": view.level_or_default,
@@ -227,6 +246,7 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             c["tiles"],
             c["colour_by"],
             c["comparison"],
+            c["sort"],
         )
         if new_view.to_query() != dict(st.query_params):
             st.query_params.from_dict(new_view.to_query())
@@ -267,10 +287,18 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
     with right, st.container(height=MAP_HEIGHT, border=False, key="ranked"):
         from gapmap.render import vega
 
+        order = new_view.sort_or_default
+        r = mv.ranked if order == mv.ranked.sort else ranked(mv.table, order)
+        limit = None
+        if len(r.shown) > TOP_BARS:  # the top 20, the rest one click away
+            every = st.toggle(f"Show all {len(r.shown):,} areas", key="all_bars")
+            limit = None if every else TOP_BARS
+            if limit:
+                st.caption(f"The top {TOP_BARS} of {len(r.shown):,}, {sort_words(mv.table, order)}.")
         st.vega_lite_chart(
-            vega.ranked_chart(mv.ranked, mv.colours(), mv.spec.legend),  # coloured as the map beside it
+            vega.ranked_chart(r, mv.colours(), mv.spec.legend, limit),  # coloured as the map beside it
             width="stretch",
-            alt=f"{spec.title}: areas ranked, with intervals and the {mv.ranked.benchmark_label} value",
+            alt=f"{spec.title}: areas ranked ({sort_words(mv.table, order)})",
         )
         if mv.hidden_note:
             st.caption(safetext.markdown(mv.hidden_note))
@@ -346,10 +374,11 @@ def below_the_map(
         on_click="ignore",
     )
     teams = common.team_layer(view.known_by, version, url)
-    export_key = f"{data_key}|{view.computed()}|{version}"
+    order = view.sort_or_default
+    export_key = f"{data_key}|{view.computed()}|{version}|{order}"
 
     def export(what: str, fmt: str) -> Callable[[], bytes]:
-        return lambda: common.export_file(export_key, what, fmt, view.computed(), table, teams)
+        return lambda: common.export_file(export_key, what, fmt, view.computed(), table, teams, order)
 
     # The same files `gapmap render` and `gapmap chart` make for this selection, each with its alt text and CSV.
     for what, label in (("map", "map"), ("chart", "ranked chart")):
@@ -369,8 +398,8 @@ def below_the_map(
 
     with st.expander("Parent-infant teams on the map"):
         store = common.get_store(url)
-        frame = store.list_teams(known_by=view.known_by or None)
-        cols_t = ["name", "provider", "area_served", "location_basis", "region", "evidence_year"]
+        frame = store.list_teams(known_by=view.known_by or None, include_commissioned=True)
+        cols_t = ["name", "status", "provider", "area_served", "location_basis", "region", "evidence_year"]
         st.table(
             frame[cols_t].astype("string").fillna("").map(safetext.markdown)
         )  # st.table renders Markdown

@@ -92,6 +92,10 @@ def page() -> None:
             "differences between areas are chance only.",
             icon="⚠️",
         )
+    if prof.sentence:  # what a commissioner can quote, checked against the coverage table
+        st.markdown(safetext.markdown(prof.sentence))
+    for line in prof.local:
+        st.caption(safetext.markdown(line))
     from gapmap.render import vega
 
     st.vega_lite_chart(
