@@ -11,6 +11,7 @@ import pytest
 
 from gapmap.app import state, views
 from gapmap.measures import comparison
+from gapmap.present.ranking import ranked
 from gapmap.present.tables import area_profile
 from gapmap.render import render_map, vega, web
 from gapmap.settings import Settings
@@ -57,7 +58,8 @@ def test_ranked_chart_lists_areas_best_first_with_intervals_uk_line_and_n(survey
 
 def test_ranked_chart_of_lower_is_better_puts_the_lowest_first(app_settings, sample):
     v = views.map_view(state.View(level="nation"), sample, app_settings)
-    rows = vega.ranked_chart(v.ranked, v.colours())["data"]["values"]
+    assert v.ranked.shown["area_name"].iloc[0] == "England"  # by default, largest gap (most children) first
+    rows = vega.ranked_chart(ranked(v.table, "best"), v.colours())["data"]["values"]
     assert rows[0]["area_name"] == "Scotland" and [r["value"] for r in rows] == sorted(
         r["value"] for r in rows
     )

@@ -67,8 +67,8 @@ def test_the_map_tooltip_and_popup_say_it_and_the_sentence_matches_the_table(set
     tip, popup = payload["areas"]["E07000105"][2], payload["popup"]["html"]
     row = la_table.frame.set_index("area_code").loc["E07000105"]
     local = local_view(settings, "la").set_index("area_code").loc["E07000105"]
-    assert "No known team" in tip and f"Nearest known team: {web.esc(local['nearest_team'])}" in tip
-    assert "Commissioned, not yet known to be operating: Kent Parent Infant Mental Health Service" in tip
+    assert "No known team" in tip and "Nearest known team" not in tip  # the click's popup says it, once
+    assert popup.startswith(tip) and f"No known team: {int(row['n']):,} children aged 0-2" in tip
     sentence = coverage_sentence(
         {
             **local.to_dict(),
@@ -78,9 +78,15 @@ def test_the_map_tooltip_and_popup_say_it_and_the_sentence_matches_the_table(set
         }
     )
     assert web.esc(sentence) in popup and f"none of its {int(row['n']):,} children" in sentence
+    assert "Nearest known team:" not in popup  # the sentence names it: said once
     assert "is commissioned here but not yet known to be operating" in sentence
     served = payload["areas"]["E06000059"][2]  # Dorset: DorPIP
     assert "Served by a known team" in served
+    # A map with no sentence (teams by local authority) says the nearest team in the tooltip itself.
+    teams = indicator_table("teams", settings=settings, level="la")
+    tips = web.style_payload(map_spec(teams, settings))["areas"]
+    assert f"Nearest known team: {web.esc(local['nearest_team'])}" in tips["E07000105"][2]
+    assert "Commissioned, not yet known to be operating: Kent Parent Infant" in tips["E07000105"][2]
 
 
 def test_the_profile_carries_the_sentence_and_its_export_the_same_words(settings: Settings):

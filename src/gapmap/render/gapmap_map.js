@@ -176,7 +176,7 @@
       if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
       // A click opens the area's popup: its values, nearest team, neighbours and the sentence to quote.
-      if (s[3]) l.bindPopup(s[3], {maxWidth: 280, className: "gapmap-popup"});
+      if (s[3]) l.bindPopup(s[2] + "<p>" + s[3] + "</p>", {maxWidth: 300, className: "gapmap-popup"});
     });
     var legend = document.querySelector(".gapmap-legend");
     if (legend) legend.innerHTML = d.legend;
@@ -186,7 +186,7 @@
     g.focus = focus;
     if (focus.length) g.outline = outline(focus).addTo(map);
     if (focus.length && d.popup) {  // opened before the fit, which measures it and leaves it room
-      g.popup = L.popup({maxWidth: 260, autoPan: false, className: "gapmap-popup"})
+      g.popup = L.popup({maxWidth: 300, autoPan: false, className: "gapmap-popup"})
         .setLatLng(focusBounds(g).getCenter()).setContent(d.popup.html).openOn(map);
     }
     if (focus.length || before) {  // zoom to the area found, or back out to every area once it is cleared

@@ -131,7 +131,8 @@ def ranked_chart(
             "type": "nominal",
             "title": "As on the map",
             "scale": {"domain": [lbl for lbl, _ in used], "range": [c for _, c in used]},
-            "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 160, "titleLimit": 320},
+            # One entry a row, at full length: categories carry their counts ("No known team (268 areas, …)").
+            "legend": {"orient": "top", "direction": "vertical", "labelLimit": 420, "titleLimit": 320},
         }
     elif compared:
         words = [w for w in comparison.WORDS[ind.polarity] if (ranked.shown["comparison"] == w).any()]

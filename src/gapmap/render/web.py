@@ -170,7 +170,7 @@ CSS = f"""
  .gapmap-legend .sources p {{ margin: 2px 0; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
- .gapmap-sentence {{ margin: 6px 0 0; font-style: italic; }}
+ .gapmap-popup p {{ margin: 6px 0 0; font-style: italic; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
    border-radius: 50%; color: #ffffff; font: bold 10px system-ui, sans-serif; text-align: center; }}
  .gapmap-cluster span {{ display: block; line-height: 17px !important; }}
@@ -284,8 +284,9 @@ def _n_meaning(spec: MapSpec) -> str:
     return ind.n_meaning if ind else ""
 
 
-def _tooltips(spec: MapSpec) -> list[str]:
-    """Each area's tooltip: name, value and interval (or why none is shown), n and the comparison with the UK."""
+def _tooltips(spec: MapSpec, local: bool = True) -> list[str]:
+    """Each area's tooltip: name, value and interval (or why none is shown), n and the comparison with the UK,
+    and (``local``) the nearest known team and the neighbours."""
     a = spec.areas
     reasons = a.get("suppressed_reason", pd.Series("", index=a.index)).fillna("")
     categories = a.get("category", pd.Series("", index=a.index)).fillna("")
@@ -302,29 +303,30 @@ def _tooltips(spec: MapSpec) -> list[str]:
             )
         elif cat or row.get("no_value", ""):
             lines.append(esc(cat or row["no_value"]))
-        elif row.get("binary", ""):
-            lines.append(esc(row["binary"]))
+        elif row.get(
+            "binary", ""
+        ):  # served or not, and its children: 'No known team: 4,626 children aged 0-2'
+            lines.append(f"{esc(row['binary'])}: {int(row['n']):,} {esc(n_meaning)}")
         elif str(row["label"]).strip():
             head = "Value (95% interval)" if survey and "(" in str(row["label"]) else "Value"
             lines.append(f"{head}: {esc(str(row['label']).replace(chr(10), ' '))}")
         else:
             lines.append("No value")
-        lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
+        if not row.get("binary", ""):
+            lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
         if row.get("comparison", ""):
             lines.append(esc(_comparison_sentence(str(row["comparison"]), spec)))
-        local = str(row.get("local", "") or "")
-        lines += [esc(line) for line in local.split("\n") if line]
+        near = str(row.get("local", "") or "") if local else ""
+        lines += [esc(line) for line in near.split("\n") if line]
         out.append("<br>".join(lines))
     return out
 
 
-def _popups(spec: MapSpec, tips: list[str]) -> list[str]:
-    """Each area's popup (on a click, or when found): its tooltip and, for coverage, the sentence to quote."""
+def _sentences(spec: MapSpec) -> list[str]:
+    """What a click on an area adds to its tooltip: for coverage, the sentence to quote (it names the nearest team,
+    the neighbours and any commissioned team); '' for other maps, whose tooltip already says it all."""
     said = spec.areas["sentence"] if "sentence" in spec.areas else pd.Series("", index=spec.areas.index)
-    return [
-        tip + (f'<p class="gapmap-sentence">{esc(s)}</p>' if s else "")
-        for tip, s in zip(tips, said.fillna("").astype(str), strict=True)
-    ]
+    return [esc(s) for s in said.fillna("").astype(str)]  # the browser puts it in a <p> (.gapmap-popup p)
 
 
 def _legend_html(spec: MapSpec) -> str:
@@ -379,11 +381,15 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, popup], legend, source
-    line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, what a click adds to it for
+    its popup ('' for none)], legend, source line, focus."""
     a = spec.areas
-    tips = _tooltips(spec)
-    popups = _popups(spec, tips)
+    popups = _sentences(spec)
+    # With a sentence, the tooltip keeps to the values (the popup says the rest once, and the page stays small).
+    tips = [
+        short if said else full
+        for short, full, said in zip(_tooltips(spec, local=False), _tooltips(spec), popups, strict=True)
+    ]
     styles = {
         str(code): [str(colour), bool(sup), tip, popup]
         for code, colour, sup, tip, popup in zip(
@@ -397,7 +403,8 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
         "focus": [c for c in (focus or []) if c in styles],
     }
     if len(payload["focus"]) == 1:  # the browser places it beside the area (gapmap_map.js, popupPlace)
-        payload["popup"] = {"html": styles[payload["focus"][0]][3]}
+        tip, said = styles[payload["focus"][0]][2:]
+        payload["popup"] = {"html": f"{tip}<p>{said}</p>" if said else str(tip)}
     return payload
 
 
