@@ -278,7 +278,10 @@ def test_teams_indicators_and_map_layer(tmp_path: Path):
     )  # 22 by 2021 (NorPIP still open that year), EPIP without location
     points, note = for_map(settings)
     assert len(points) == 39 and "centre of the area served" in note  # 38 open and Kent's, commissioned
-    assert int(points["commissioned"].sum()) == 1 and "1 commissioned team(s)" in note
+    assert (
+        int(points["commissioned"].sum()) == 1
+        and "1 commissioned team, not yet known to be operating, is drawn apart" in note
+    )
     assert (
         "41 found in public sources; 1 closed and 1 commissioned but not yet known to be operating, not counted"
         in note

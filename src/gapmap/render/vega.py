@@ -114,6 +114,7 @@ def ranked_chart(
         "title": "children aged 0-2 where no known team serves" if counts else _x_title(ranked),
         "format": ",.0f" if counts else ".0%" if percent else ",.2~f",
         "grid": True,
+        "labelFlush": True,  # the last tick's label inside the chart, not cut at its edge
     }
     tooltip = [
         {"field": "area_name", "title": "Area"},
@@ -132,7 +133,13 @@ def ranked_chart(
             "title": "As on the map",
             "scale": {"domain": [lbl for lbl, _ in used], "range": [c for _, c in used]},
             # One entry a row, at full length: categories carry their counts ("No known team (268 areas, …)").
-            "legend": {"orient": "top", "direction": "vertical", "labelLimit": 420, "titleLimit": 320},
+            "legend": {
+                "orient": "top",
+                "direction": "vertical",
+                "labelLimit": 0,
+                "labelFontSize": 10,
+                "titleLimit": 320,
+            },
         }
     elif compared:
         words = [w for w in comparison.WORDS[ind.polarity] if (ranked.shown["comparison"] == w).any()]

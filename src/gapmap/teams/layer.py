@@ -125,9 +125,10 @@ def for_map(
         )
     commissioned = int(points["commissioned"].sum())
     if commissioned:
+        one = commissioned == 1
         note += (
-            f" {commissioned} commissioned team(s), not yet known to be operating, are drawn apart (hollow) and "
-            "count as serving no area."
+            f" {commissioned} commissioned {'team' if one else 'teams'}, not yet known to be operating, "
+            f"{'is' if one else 'are'} drawn apart (hollow) and {'counts' if one else 'count'} as serving no area."
         )
     if unlocated:
         note += f" {unlocated} team(s) without a location are listed, not mapped."
