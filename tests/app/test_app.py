@@ -149,7 +149,7 @@ def test_teams_page_shows_write_controls_only_to_editors(password, monkeypatch):
     at.run()
     assert any("did you swap latitude and longitude?" in c.value for c in at.code)
     at.button(key="confirm_import").click().run()
-    assert any("added 5 team(s)" in s.value for s in at.success)
+    assert any("added 5 teams" in s.value for s in at.success)
 
 
 def test_teams_known_by_and_tiles_controls():
@@ -159,7 +159,7 @@ def test_teams_known_by_and_tiles_controls():
     table = at.table[0].value
     assert len(table) == 22  # teams with dated evidence by 2021 in the bundled list
     # Captions are escaped Markdown (gapmap.safetext); compare the text they display.
-    assert any("undated team(s) left out" in re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
+    assert any("undated team" in re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
     at.toggle(key="tiles").set_value(True).run()
     assert not at.exception and "tiles" in at.query_params
 
@@ -193,10 +193,10 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
     assert undo.value is None  # the seed batch (every bundled team) is never one click away
     undo.set_value(1).run()
     assert at.button(key="undo").disabled
-    assert "38 team(s) of batch 1: seed of 38 team(s)" in at.checkbox(key="undo_sure").label
+    assert "38 teams of batch 1: seed of 38 teams" in at.checkbox(key="undo_sure").label
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo").click().run()
-    assert any("Undid batch 1: 38 team(s)" in s.value for s in at.success)
+    assert any("Undid batch 1: 38 teams" in s.value for s in at.success)
 
 
 @pytest.mark.parametrize(

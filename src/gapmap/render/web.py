@@ -160,6 +160,8 @@ CSS = f"""
  .gapmap-legend .note {{ color: #333; margin-top: 5px; }}
  .gapmap-legend .sources {{ color: #555; margin-top: 6px; font-size: 10px; }}
  .gapmap-legend .sources p {{ margin: 2px 0; }}
+ .gapmap-legend .more {{ position: sticky; bottom: -6px; margin: 4px -6px -6px; padding: 3px 6px; background: #f0f0f0;
+   border-top: 1px solid #ccc; color: #222; font-weight: bold; text-align: center; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;

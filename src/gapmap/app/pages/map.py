@@ -49,7 +49,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Indicator",
             ids,
             index=ids.index(view.indicator),
-            format_func=lambda i: INDICATORS[i].title,
+            format_func=lambda i: INDICATORS[i].short or INDICATORS[i].title,
             key="indicator",
             on_change=_indicator_changed,
         )
@@ -80,7 +80,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Areas",
             levels,
             index=levels.index(view.level_or_default),
-            format_func=lambda lv: f"{LEVELS[lv].label} ({LEVELS[lv].noun})",
+            format_func=lambda lv: LEVELS[lv].noun[0].upper() + LEVELS[lv].noun[1:],
             key="level",
             help="Every level is built from local authorities; NHS areas and regions are best-fit unions of them.",
         )
