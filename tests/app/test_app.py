@@ -51,8 +51,20 @@ def test_survey_indicator_keeps_its_synthetic_label_and_explains_unplaced_answer
     assert not at.exception
     assert any("Synthetic sample" in w.value for w in at.warning)
     assert any(
-        "could not be placed in an NHS area" in i.value and "choose Region" in i.value for i in at.info
+        "could not be placed in an NHS area" in i.value and "choose nations and regions" in i.value
+        for i in at.info
     )
+
+
+def test_an_empty_view_says_so_first_with_a_link_to_the_level_that_works():
+    at = run({"indicator": "sufficient_provision", "level": "la"})
+    assert not at.exception
+    first = at.info[0].value
+    assert first.startswith("No local authority has a value to show for sufficient local provision"), first
+    assert "Show nations and regions](?" in first and "level=region" in first
+    assert "indicator=sufficient_provision" in first  # the link keeps the rest of the view
+    at = run({"indicator": "sufficient_provision"})  # regions: values to show, no such sentence
+    assert not any("has a value to show" in i.value for i in at.info)
 
 
 def test_opens_on_bundled_data_with_synthetic_banner():

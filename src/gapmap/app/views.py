@@ -24,8 +24,9 @@ import pandas as pd
 
 from gapmap.geo import levels
 from gapmap.measures import comparison
-from gapmap.measures.compute import all_indicators, indicator_table
+from gapmap.measures.compute import all_indicators, has_values, indicator_table, working_level
 from gapmap.measures.indicators import IndicatorTable
+from gapmap.present.describe import empty_view
 from gapmap.present.mapspec import MapSpec, label_for, map_spec
 from gapmap.present.tables import export_frame, ranked, tidy_frames
 from gapmap.settings import Settings
@@ -79,6 +80,9 @@ class MapView:
     spec: MapSpec
     ranked: Ranked
     areas_display: pd.DataFrame
+    # A survey view with no value to show: the sentence the page opens with, and the level that works (if any).
+    empty: str = ""
+    working_level: str | None = None
 
     def file_name(self, fmt: str, known_by: int | None = None, kind: str = "") -> str:
         """The name of a download of this view, as the CLI names the same file."""
@@ -122,7 +126,11 @@ def map_view(
     teams = teams or team_layer(s, known_by, store)
     shapes = shapes or level_shapes(s, level)
     spec = map_spec(table, s, shapes.boundaries, teams.points, teams.note, view.colour_by)
-    return MapView(table, spec, ranked(table), areas_display(table))
+    empty, working = "", None
+    if table.indicator.from_survey and not has_values(table):
+        working = working_level(view.indicator, responses, s, view.age, view.profession or None, level)
+        empty = empty_view(table, working)
+    return MapView(table, spec, ranked(table), areas_display(table), empty, working)
 
 
 def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer) -> MapSpec:

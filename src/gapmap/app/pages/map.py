@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -246,6 +247,12 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             "areas are chance only.",
             icon="⚠️",
         )
+    if mv.empty:  # says so first, above the map, with the level that works as a link
+        link = ""
+        if mv.working_level:
+            query = new_view.to_query() | {"level": mv.working_level}
+            link = f" [Show {LEVELS[mv.working_level].noun}](?{urlencode(query)})"
+        st.info(safetext.markdown(mv.empty) + link, icon="ℹ️")
     if found.message:  # quotes what the user typed: text, not Markdown
         (st.success if found.codes else st.warning)(safetext.markdown(found.message))
 
