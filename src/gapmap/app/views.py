@@ -130,7 +130,13 @@ def map_view(
     if table.indicator.from_survey and not has_values(table):
         working = working_level(view.indicator, responses, s, view.age, view.profession or None, level)
         empty = empty_view(table, working)
-    return MapView(table, spec, ranked(table), areas_display(table), empty, working)
+    r = ranked(table)
+    return MapView(table, spec, r, areas_display(table, chart_order(r)), empty, working)
+
+
+def chart_order(r: Ranked) -> list[str]:
+    """Area codes in the order the ranked chart lists them: the charted areas, those with no value, the rest."""
+    return [*r.shown["area_code"], *r.no_value["area_code"], *r.hidden["area_code"]]
 
 
 def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer) -> MapSpec:
@@ -139,16 +145,20 @@ def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: Tea
     return map_spec(table, s, None, teams.points, teams.note, view.colour_by)
 
 
-def areas_display(table: IndicatorTable) -> pd.DataFrame:
+def areas_display(table: IndicatorTable, order: list[str] | None = None) -> pd.DataFrame:
     """The table of areas as the page shows it: the area, n and the comparison first, then value and interval.
 
-    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England.
+    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England,
+    then the areas in ``order`` (the ranked chart's, by area code), any others after them in code order.
     Values are formatted as on the map; the CSV download has the figures to four decimal places.
     """
     ind = table.indicator
     f = export_frame(table, decimals=None)
     uk = f["area_code"] == table.population.code
-    f = pd.concat([f.loc[uk], f.loc[~uk]], ignore_index=True)
+    rank = {code: i for i, code in enumerate(order or [])}
+    rest = f.loc[~uk].assign(_rank=f.loc[~uk, "area_code"].map(rank).fillna(len(rank)))
+    rest = rest.sort_values("_rank", kind="stable").drop(columns="_rank")
+    f = pd.concat([f.loc[uk], rest], ignore_index=True)
     values = [label_for(table, r).replace("\n", " ") for _, r in f.iterrows()]
     if not ind.from_survey:
         counted = "Teams" if ind.kind in ("team_count", "team_rate") else "Children counted"
@@ -292,4 +302,19 @@ def profile_file(
     return _image_bytes(
         lambda path: exports.write_profile(profile, tables, path, fmt, csv_name=data),
         profile_download_name(profile, fmt),
+    )
+
+
+def teams_preview(records: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a teams file about to be imported, under names a reader knows (not the file's column names)."""
+    from gapmap.teams.layer import BASIS_TEXT
+
+    return pd.DataFrame(
+        {
+            "Row": records["row"],
+            "Team": records["name"],
+            "Located by": records["location_basis"].map(BASIS_TEXT).fillna(records["location_basis"]),
+            "Region": records["region"],
+            "Evidence year": records["evidence_year"],
+        }
     )

@@ -325,7 +325,8 @@ def below_the_map(
         )
 
     st.subheader("Areas")
-    st.dataframe(mv.areas_display, hide_index=True, width="stretch")
+    st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
+    st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
     known_by = view.known_by or None
     # Downloads do not rerun the page (on_click="ignore"): Streamlit drops a file it has not yet sent when a rerun
     # starts, which left the button spinning (seen in the browser tests), and nothing on the page changes anyway.

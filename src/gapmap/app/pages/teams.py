@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from gapmap import safetext
-from gapmap.app import state
+from gapmap.app import state, views
 from gapmap.app.pages import common
 from gapmap.present import tables
 from gapmap.problems import InputError, format_issues
@@ -108,7 +108,7 @@ def _import(store: Store) -> None:
         return
     if len(checked.records):
         st.dataframe(
-            checked.records[["row", "name", "location_basis", "region", "evidence_year"]], hide_index=True
+            views.teams_preview(checked.records), hide_index=True, column_config=common.NUMBER_COLUMNS
         )
     label = (
         "Imported"
