@@ -320,11 +320,15 @@ def _legend_html(spec: MapSpec) -> str:
             'stroke="#404040"/></svg>',
             spec.suppressed_label,
         )
-    if spec.teams is not None and len(spec.teams):
+    # Each kind of team point the map draws, and only those, as the static legends do.
+    exact = spec.teams["exact"].astype(bool) if spec.teams is not None and len(spec.teams) else None
+    if exact is not None and exact.any():
         rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="{TEAM_COLOUR}"/></svg>',
             "Team: postcode or exact location",
-        ) + row(
+        )
+    if exact is not None and (~exact).any():
+        rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
