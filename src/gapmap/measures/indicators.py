@@ -87,6 +87,12 @@ class Indicator:
     def from_survey(self) -> bool:
         return not (self.from_teams or self.from_provision)
 
+    @property
+    def is_total(self) -> bool:
+        """Whether the benchmark row is the sum of the areas (a count of teams or of respondents), not a level
+        an area could reach: charts then state it rather than draw it as a line that would squeeze every bar."""
+        return self.kind in ("team_count", "count")
+
     def title_for(self, age_group: str | None = None) -> str:
         """The title, naming the chosen age group where the question is asked per age group.
 

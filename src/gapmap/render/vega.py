@@ -163,7 +163,9 @@ def ranked_chart(
                 },
             }
         )
-    uk = _num(ranked.uk_value)
+    uk = None if ind.is_total else _num(ranked.uk_value)  # a total is stated in the title, not drawn
+    if ind.is_total and _num(ranked.uk_value) is not None:
+        x_axis["title"] += f" · {bench} total {format_value(ind, float(ranked.uk_value))}"
     if uk is not None:
         layers.append(
             {
