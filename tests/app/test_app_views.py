@@ -67,7 +67,16 @@ def test_the_teams_preview_names_its_columns_for_a_reader():
 def test_hidden_areas_are_named_with_their_reason(survey_view):
     note = survey_view.hidden_note
     hidden = survey_view.table.areas.loc[survey_view.table.areas["suppressed"], "area_name"]
-    assert len(hidden) and all(f"{name} (fewer than 10 responses)" in note for name in hidden)
+    assert len(hidden) and note.startswith("Not charted (fewer than 10 responses): ")
+    assert all(name in note for name in hidden)
+
+
+def test_a_long_hidden_list_is_cut_with_how_many_more(app_settings, sample):
+    v = views.map_view(state.View(indicator="sufficient_provision", level="la"), sample, app_settings)
+    note = v.hidden_note
+    assert len(v.ranked.hidden) == 361
+    assert note.startswith("Not charted (fewer than 10 responses): ") and "and 351 more" in note
+    assert note.count(",") < 20
 
 
 def test_ranked_chart_lists_areas_best_first_with_intervals_uk_line_and_n(survey_view):

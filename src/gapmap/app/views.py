@@ -90,11 +90,21 @@ class MapView:
 
     @property
     def hidden_note(self) -> str:
-        """'Not charted: North East (fewer than 10 responses); …' ('' when every area is charted)."""
-        if self.ranked.hidden.empty:
+        """'Not charted (fewer than 10 responses): North East, Wales.' by reason, a long list cut at ten names with
+        how many more ('' when every area is charted); the table below the map lists every area."""
+        hidden = self.ranked.hidden
+        if hidden.empty:
             return ""
-        parts = [f"{r['area_name']} ({r['reason']})" for _, r in self.ranked.hidden.iterrows()]
-        return "Not charted: " + "; ".join(parts) + "."
+        parts = []
+        for reason, names in hidden.groupby("reason", sort=False)["area_name"]:
+            listed = names.tolist()
+            more = (
+                f" and {len(listed) - 10:,} more (every area is in the table below)"
+                if len(listed) > 12
+                else ""
+            )
+            parts.append(f"({reason}): {', '.join(listed[:10] if more else listed)}{more}")
+        return "Not charted " + "; not charted ".join(parts) + "."
 
     def colours(self) -> dict[str, str]:
         """Each area's map colour, by code (the ranked chart uses them where nothing is compared)."""

@@ -178,7 +178,7 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
                     ha="center",
                     color="#555555",
                     # on a white band, so the reference line and grid it crosses do not run through the words
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.1},
                     zorder=5,
                 )
                 row += 1

@@ -271,6 +271,11 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
         with right:
             st.caption("The ranked chart follows once the map is drawn.")
         return
+    if mv.empty:  # nothing to rank: the sentence above the map says why and where to look instead
+        with right:
+            st.caption("No area of this level has a value to chart: see the note above the map.")
+        below_the_map(mv, new_view, responses, data_key, version, url, found.codes)
+        return
     with right, st.container(height=MAP_HEIGHT, border=False, key="ranked"):
         from gapmap.render import vega
 
