@@ -274,6 +274,12 @@ def test_the_scotland_chart_in_the_app_names_scotland_and_lists_boards_without_a
     assert "dashed line: Scotland 69%" in spec["layer"][0]["encoding"]["x"]["axis"]["title"]
     rows = {r["area_name"]: r for r in spec["data"]["values"]}
     assert rows["NHS Borders"]["value"] is None and rows["NHS Borders"]["shown"].startswith("No data")
+    words = [
+        layer
+        for layer in spec["layer"]
+        if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"
+    ]
+    assert words and words[0]["encoding"]["text"] == {"field": "shown"}  # 'No data …' written on the row
     assert "UK" not in json.dumps(spec["layer"][-1])
     table = v.areas_display
     assert table.iloc[0]["Area"] == "Scotland"  # the benchmark first

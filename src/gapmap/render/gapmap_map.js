@@ -163,6 +163,7 @@
       if (!s) return;
       l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
       if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
+      else if (s[3] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-nodata");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
     });
     var legend = document.querySelector(".gapmap-legend");
@@ -209,7 +210,10 @@
     g.areas.eachLayer(function (l) {
       l.unbindTooltip();
       l.setStyle(BASE);
-      if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+      if (l.getElement()) {
+        L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+        L.DomUtil.removeClass(l.getElement(), "gapmap-nodata");
+      }
     });
     if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
     if (g.popup) map.closePopup(g.popup);
