@@ -299,3 +299,11 @@ def test_a_downloads_full_data_line_names_the_csv_the_page_offers(app_settings, 
     assert offered == "services_0_2_definitely.region.csv"  # as `gapmap render` names its CSV
     assert f"Full data and notes: {offered}" in text and "gapmap.csv" not in text
     assert survey_view.file_name("png", kind="ranked") == "services_0_2_definitely.ranked.region.png"
+
+
+def test_areas_outside_a_layers_population_are_counted_not_listed(app_settings, sample):
+    v = views.map_view(state.View(indicator="scotland_infant_mh", level="nhs"), sample, app_settings)
+    outside = (v.ranked.hidden["reason"].str.startswith("not applicable")).sum()
+    assert outside == 68 - 14
+    assert f"Not charted (not applicable: outside Scotland): {outside} areas" in v.hidden_note
+    assert "Aneurin Bevan" not in v.hidden_note
