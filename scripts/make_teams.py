@@ -1,6 +1,8 @@
 """Write data/teams.csv from the team evidence tables (shared data work), with a location for each team.
 
-Run: python scripts/make_teams.py PATH/TO/teams_evidence.csv [data/provision/teams_evidence_2026-12.csv ...]
+Run: python scripts/make_teams.py [PATH/TO/teams_evidence.csv [LATER.csv ...]]   (defaults:
+data/sources/teams_evidence.csv, the gapmap evidence search's table as bundled, see data/sources/README.md; and
+data/provision/teams_evidence_2026-12.csv)
 
 The first file is the evidence search (``team_name, provider, area_served, area_codes, town, nation, region,
 postcode, established, evidence_year, confidence, source_urls``); each further file adds teams found later
@@ -111,4 +113,20 @@ def main(source: str, *later: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write data/teams.csv from the team evidence tables.")
+    parser.add_argument(
+        "evidence",
+        nargs="?",
+        default=str(ROOT / "data" / "sources" / "teams_evidence.csv"),
+        help="the evidence table (default: data/sources/teams_evidence.csv)",
+    )
+    parser.add_argument(
+        "later",
+        nargs="*",
+        default=[str(ROOT / "data" / "provision" / "teams_evidence_2026-12.csv")],
+        help="teams found later (default: data/provision/teams_evidence_2026-12.csv)",
+    )
+    args = parser.parse_args()
+    main(args.evidence, *args.later)

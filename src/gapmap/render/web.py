@@ -3,6 +3,9 @@
 A map is a *base* (the level's area shapes, team points, layer control: the same for every indicator of a level)
 and an *overlay* (colours, hatching, tooltips, legend, source line, focus: one indicator). The app keeps the base
 in the browser and swaps only the overlay when the indicator changes; a standalone HTML file holds both.
+
+This module is long because the overlay's texts (tooltips, popups with the area sentence, legend rows for each
+kind of team point) are escaped in one place and read best beside the page they go into.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pandas as pd
 
 from gapmap import safetext
 from gapmap.measures import comparison
+from gapmap.present.classify import is_no_data
 from gapmap.present.mapspec import MapSpec
 from gapmap.render import assets
 from gapmap.teams.rules import STATUS_TEXT
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 HATCH_ID = "gapmap-hatch"
+DOTS_ID = "gapmap-dots"  # no data: dotted, as on static maps (classify.NO_DATA_HATCH), never a value's colour
 TEAM_COLOUR = "#b2182b"
 COMMISSIONED_COLOUR = (
     "#333333"  # dark grey, hollow: reads on every fill and is not mistaken for a serving team
@@ -168,7 +173,10 @@ CSS = f"""
  .gapmap-legend .note {{ color: #333; margin-top: 5px; }}
  .gapmap-legend .sources {{ color: #555; margin-top: 6px; font-size: 10px; }}
  .gapmap-legend .sources p {{ margin: 2px 0; }}
+ .gapmap-legend .more {{ position: sticky; bottom: -6px; margin: 4px -6px -6px; padding: 3px 6px; background: #f0f0f0;
+   border-top: 1px solid #ccc; color: #222; font-weight: bold; text-align: center; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
+ .gapmap-nodata {{ fill: url(#{DOTS_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
  .gapmap-popup p {{ margin: 6px 0 0; font-style: italic; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
@@ -182,6 +190,9 @@ HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
   <rect width="8" height="8" fill="#bdbdbd"/><line x1="0" y1="0" x2="0" y2="8" stroke="#6e6e6e" stroke-width="3"/>
+ </pattern>
+ <pattern id="{DOTS_ID}" patternUnits="userSpaceOnUse" width="6" height="6">
+  <rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.1" fill="#555555"/>
  </pattern></defs></svg>
 <div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
 
@@ -333,8 +344,15 @@ def _legend_html(spec: MapSpec) -> str:
     def row(swatch: str, label: str) -> str:
         return f'<div class="row">{swatch}<span>{esc(label)}</span></div>'
 
+    dots = (
+        f'<svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{DOTS_ID})" '
+        'stroke="#404040"/></svg>'
+    )
     rows = "".join(
-        row(f'<span class="sw" style="background:{esc(c)}"></span>', label) for label, c in spec.legend
+        row(dots, label)
+        if is_no_data(label)
+        else row(f'<span class="sw" style="background:{esc(c)}"></span>', label)
+        for label, c in spec.legend
     )
     if spec.suppressed_label:
         rows += row(
@@ -342,11 +360,18 @@ def _legend_html(spec: MapSpec) -> str:
             'stroke="#404040"/></svg>',
             spec.suppressed_label,
         )
-    if spec.teams is not None and len(spec.teams):
+    # Each kind of team point the map draws, and only those, as the static legends do.
+    teams = spec.teams
+    if teams is not None and "commissioned" in teams:
+        teams = teams.loc[~teams["commissioned"].astype(bool)]  # drawn apart, with their own entry below
+    exact = teams["exact"].astype(bool) if teams is not None and len(teams) else None
+    if exact is not None and exact.any():
         rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="{TEAM_COLOUR}"/></svg>',
             "Team: postcode or exact location",
-        ) + row(
+        )
+    if exact is not None and (~exact).any():
+        rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
@@ -381,8 +406,8 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, what a click adds to it for
-    its popup ('' for none)], legend, source line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, no data, what a click adds
+    to the tooltip for its popup ('' for none)], legend, source line, focus."""
     a = spec.areas
     popups = _sentences(spec)
     # With a sentence, the tooltip keeps to the values (the popup says the rest once, and the page stays small).
@@ -390,10 +415,11 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
         short if said else full
         for short, full, said in zip(_tooltips(spec, local=False), _tooltips(spec), popups, strict=True)
     ]
+    no_data = [is_no_data(str(e)) if e else False for e in a.get("no_value", pd.Series([""] * len(a)))]
     styles = {
-        str(code): [str(colour), bool(sup), tip, popup]
-        for code, colour, sup, tip, popup in zip(
-            a["area_code"], a["colour"], a["suppressed"], tips, popups, strict=True
+        str(code): [str(colour), bool(sup), tip, nd, popup]
+        for code, colour, sup, tip, nd, popup in zip(
+            a["area_code"], a["colour"], a["suppressed"], tips, no_data, popups, strict=True
         )
     }
     payload: dict[str, Any] = {
@@ -403,7 +429,7 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
         "focus": [c for c in (focus or []) if c in styles],
     }
     if len(payload["focus"]) == 1:  # the browser places it beside the area (gapmap_map.js, popupPlace)
-        tip, said = styles[payload["focus"][0]][2:]
+        tip, _, said = styles[payload["focus"][0]][2:]
         payload["popup"] = {"html": f"{tip}<p>{said}</p>" if said else str(tip)}
     return payload
 
