@@ -68,7 +68,11 @@ def test_the_map_tooltip_and_popup_say_it_and_the_sentence_matches_the_table(set
     row = la_table.frame.set_index("area_code").loc["E07000105"]
     local = local_view(settings, "la").set_index("area_code").loc["E07000105"]
     assert "No known team" in tip and "Nearest known team" not in tip  # the click's popup says it, once
-    assert popup.startswith(tip) and f"No known team: {int(row['n']):,} children aged 0-2" in tip
+    assert popup.startswith(tip)
+    assert (
+        "a straight line from the local authority&#x27;s representative point" in payload["legend"]
+        and f"No known team: {int(row['n']):,} children aged 0-2" in tip
+    )
     sentence = coverage_sentence(
         {
             **local.to_dict(),
@@ -96,4 +100,4 @@ def test_the_profile_carries_the_sentence_and_its_export_the_same_words(settings
     assert prof.sentence.startswith("In Bristol, City of, none of its 16,972 children aged 0-2")
     assert any(line.startswith("Nearest known team: ") for line in prof.local)
     assert prof.sentence in describe.profile_alt_text(prof)
-    assert chartspec.spine_spec(prof).notes[0][0] == prof.sentence
+    assert chartspec.spine_spec(prof).sentence == prof.sentence

@@ -95,6 +95,7 @@ class SpineSpec:
     alt_text: str
     left_label: str = "← worse (or lower)"
     right_label: str = "better (or higher) →"
+    sentence: str = ""  # the area's coverage sentence: above the notes on a page, in the alt text always
 
 
 def _records(frame: pd.DataFrame) -> list[Any]:
@@ -449,8 +450,7 @@ def spine_spec(
     legend = [(comparison.LABELS[w], comparison.COLOURS[w]) for w in comparison.COLOURS if w in words]
     others = sorted({str(b) for b in profile.frame["benchmark"]} - {"UK"})
     centre = "the UK value" + (f" ({', '.join(others)} for a layer covering only it)" if others else "")
-    notes: list[tuple[str, bool]] = [(profile.sentence, False)] if profile.sentence else []
-    notes += [
+    notes: list[tuple[str, bool]] = [
         (
             f"Each row is centred on {centre} (the line). Grey: the range of the {level.noun} with a value; "
             "darker grey: their middle half. Rows with a direction put better to the right; the others, higher.",
@@ -486,4 +486,5 @@ def spine_spec(
         sources=full,
         short_sources=short,
         alt_text=describe.profile_alt_text(profile),
+        sentence=profile.sentence,
     )

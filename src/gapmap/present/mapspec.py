@@ -183,6 +183,10 @@ def map_spec(
             "colour_by": colour_by,
             "comparison_level": comparison.level_label(table.comparison_level),
             "benchmark": table.population.label,
+            # What the nearest-team distances in the popups are measured from (the same for every area of a level).
+            "distance_from": ""
+            if table.local is None or table.local.empty
+            else str(table.local["distance_from"].iloc[0]),
         },
     )
 

@@ -291,7 +291,9 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
             Swatch("UK value", INK, marker="|"),
         ]
         top -= legend_row(page, entries, m, top, w - 2 * m, sz.body_pt) + gap
-        notes = _notes(page, spec.notes, w - 2 * m, (0.22 if sz.compact else 0.3) * (top - bottom))
+        # The area's sentence first, on a page (a social image has no room: its alt text carries it).
+        said = [(spec.sentence, True)] if spec.sentence and not sz.compact else []
+        notes = _notes(page, said + spec.notes, w - 2 * m, (0.22 if sz.compact else 0.3) * (top - bottom))
         notes_h = notes.height + gap if notes is not None else 0.0
         pt = sz.label_pt
         heads = ("Indicator", "Area", "n", "UK", "Range")
@@ -327,8 +329,16 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
         ax.set_ylim(n_rows - 0.5, -0.5)
         ax.set_axis_off()
         ax.axvline(0, color=INK, linewidth=1.0, zorder=4)
-        left = page.fit(spec.left_label, spine_w / 2 - 0.1, sz.min_pt + 0.5)
-        right = page.fit(spec.right_label, spine_w / 2 - 0.1, sz.min_pt + 0.5)
+        # Within the room above the heads (a narrow spine would wrap them up into the legend row): the labels
+        # whole, else their short forms ('← worse', 'better →'), else none.
+        room = top - head_y
+
+        def label(*texts: str) -> Fitted | None:
+            fitted = (page.fit(t, spine_w / 2 - 0.1, sz.min_pt + 0.5, max_height=room) for t in texts)
+            return next((f for f in fitted if f is not None), None)
+
+        left = label(spec.left_label, spec.left_label.split(" (")[0])
+        right = label(spec.right_label, spec.right_label.split(" (")[0] + " →")
         if left is not None and right is not None:
             page.place(left, spine_x0, head_y, va="bottom", color="#555555")
             page.place(right, spine_x0 + spine_w, head_y, va="bottom", ha="right", color="#555555")

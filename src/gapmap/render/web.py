@@ -389,7 +389,13 @@ def _legend_html(spec: MapSpec) -> str:
     return (
         f'{synthetic}<div class="title">{esc(spec.title)}</div>{rows}'
         f'<div class="note">{esc(spec.uk_note)}</div>'
-        f'<div class="sources"><b>Sources</b>{sources}</div>'
+        + (
+            f'<div class="note">Nearest known team (click an area): a straight line '
+            f"{esc(spec.extra['distance_from'])}.</div>"
+            if spec.extra.get("distance_from")
+            else ""
+        )
+        + f'<div class="sources"><b>Sources</b>{sources}</div>'
     )
 
 
@@ -406,8 +412,8 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, no data, what a click adds
-    to the tooltip for its popup ('' for none)], legend, source line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed (1 or 0), tooltip, no data (1 or 0),
+    what a click adds to the tooltip for its popup ('' for none)], legend, source line, focus."""
     a = spec.areas
     popups = _sentences(spec)
     # With a sentence, the tooltip keeps to the values (the popup says the rest once, and the page stays small).
@@ -417,7 +423,7 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
     ]
     no_data = [is_no_data(str(e)) if e else False for e in a.get("no_value", pd.Series([""] * len(a)))]
     styles = {
-        str(code): [str(colour), bool(sup), tip, nd, popup]
+        str(code): [str(colour), int(bool(sup)), tip, int(nd), popup]  # flags as 0/1: a smaller page
         for code, colour, sup, tip, nd, popup in zip(
             a["area_code"], a["colour"], a["suppressed"], tips, no_data, popups, strict=True
         )
