@@ -177,7 +177,7 @@
       else if (s[3] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-nodata");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
       // A click opens the area's popup: its values, nearest team, neighbours and the sentence to quote.
-      if (s[4]) l.bindPopup(s[2] + "<p>" + s[4] + "</p>", {maxWidth: 300, className: "gapmap-popup"});
+      if (s[4]) l.bindPopup(s[2] + "<p>" + s[4] + "</p>", {maxWidth: 260, className: "gapmap-popup"});
     });
     var legend = document.querySelector(".gapmap-legend");
     if (legend) {
@@ -190,7 +190,7 @@
     g.focus = focus;
     if (focus.length) g.outline = outline(focus).addTo(map);
     if (focus.length && d.popup) {  // opened before the fit, which measures it and leaves it room
-      g.popup = L.popup({maxWidth: 300, autoPan: false, className: "gapmap-popup"})
+      g.popup = L.popup({maxWidth: 260, autoPan: false, className: "gapmap-popup"})
         .setLatLng(focusBounds(g).getCenter()).setContent(d.popup.html).openOn(map);
     }
     if (focus.length || before) {  // zoom to the area found, or back out to every area once it is cleared
