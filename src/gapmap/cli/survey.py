@@ -90,11 +90,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
         fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
         known_by = getattr(args, "known_by", None)
-        refuse_empty(result.tables, args, responses, settings)
         paths = [Path(args.out_dir) / export_name(table, fmt, args.size, known_by) for table in result.tables]
         check_outputs(
             survey_inputs(args, settings), [o for p in paths for o in export_outputs("--out-dir", p)]
         )
+        refuse_empty(result.tables, args, responses, settings)
         for table, path in zip(result.tables, paths, strict=True):
             spec = map_spec(table, settings, boundaries, teams, teams_note)
             _write_map(args, table, spec, path, fmt)

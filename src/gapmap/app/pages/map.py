@@ -81,7 +81,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Areas",
             levels,
             index=levels.index(view.level_or_default),
-            format_func=lambda lv: LEVELS[lv].noun[0].upper() + LEVELS[lv].noun[1:],
+            format_func=lambda lv: LEVELS[lv].menu,
             key="level",
             help="Every level is built from local authorities; NHS areas and regions are best-fit unions of them.",
         )
