@@ -180,3 +180,19 @@ def outlines(level: str, boundaries_dir: str | Path | None = None) -> gpd.GeoDat
     ['England', 'Northern Ireland', 'Scotland', 'Wales']
     """
     return _outlines(level, _folder(boundaries_dir)).copy()
+
+
+# Levels whose areas are single hexagons: a ring inside one marks an area a known team serves. (Regions and
+# nations are many hexagons each, and every one has a team: there the count is in the tooltip only.)
+RINGED_LEVELS = ("nhs", "la")
+RING_INSET = 0.2  # how far inside its hexagon's edge an area's team ring runs, in circumradii
+
+
+def rings(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    """The ring drawn inside each hexagon (or union of hexagons) to mark an area a known team serves: its
+    outline moved a fifth of a hexagon inwards, as a line.
+
+    >>> round(float(rings(layout("nhs").geometry[:1]).length.iloc[0]), 3)
+    4.615
+    """
+    return geoms.buffer(-RING_INSET, join_style="mitre").boundary

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from gapmap import safetext
 from gapmap.files import output
-from gapmap.present.attribution import BANNER
+from gapmap.present.attribution import BANNER, HEX_SHORT
 from gapmap.present.classify import NO_DATA_HATCH, SUPPRESSED_COLOUR, is_no_data
 from gapmap.present.mapspec import MapSpec
+from gapmap.render import hexmap, prepared
 from gapmap.render import labels as labelling
-from gapmap.render import prepared
 from gapmap.render.layout import (
     Box,
     Fitted,
@@ -46,6 +46,7 @@ SHORT_SOURCES = {
     "Teams:": "Teams: gapmap teams database; Parent-Infant Foundation counts; postcodes ONS NSPL (OGL v3.0).",
     "Population aged 0-2:": "Population: ONS mid-2019 (OGL v3.0).",
     "Provision:": "Provision: DfE/DHSC; Scottish health boards (OGL v3.0).",
+    "Hex layouts:": HEX_SHORT,
 }
 
 
@@ -78,7 +79,7 @@ def source_text(spec: MapSpec, compact: bool) -> str:
 
 
 def _swatches(spec: MapSpec, has_exact: bool, has_centre: bool) -> list[Swatch]:
-    out = [
+    out = hexmap.swatches(spec, TEAM_COLOUR) + [
         Swatch(label, colour, hatch=NO_DATA_HATCH) if is_no_data(label) else Swatch(label, colour)
         for label, colour in spec.legend
     ]
@@ -254,12 +255,16 @@ def map_figure(
             "///",
         )
         obstacles, has_exact, has_centre = _teams(ax, spec, page, sz)
+        if spec.is_hex:
+            hexmap.overlays(ax, spec, tolerance, TEAM_COLOUR)
         framed = areas
-        if sz.compact:
+        if sz.compact and not spec.is_hex:  # a hexagon's label is its short name and value, both kept
             framed = framed.assign(
                 label=[_compact_label(t, s) for t, s in zip(framed["label"], suppressed, strict=True)]
             )
         pt = sz.label_pt - (1.0 if many and not sz.compact else 0.0)
+        if spec.is_hex and many:  # short names in small hexagons: the smallest type that reads, no smaller
+            pt = max(sz.min_pt, sz.label_pt - 2.5)
         placed = labelling.place_labels(page, ax, framed, pt, obstacles)
         # Beside the map: (landscape: the title and subtitle,) legend, notes.
         cx0 = box.x1 + (0.3 if not sz.compact else 0.2)
