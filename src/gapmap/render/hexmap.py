@@ -24,6 +24,24 @@ def swatches(spec: MapSpec, team_colour: str) -> list[Swatch]:
 HEX_RING_LABEL = "Ring: at least one known team serves the area"
 
 
+def legend_svgs(spec: MapSpec, team_colour: str) -> list[tuple[str, str]]:
+    """The same entries for the browser map's legend: (SVG swatch, label), fixed text only."""
+    out = []
+    for swatch in swatches(spec, team_colour):
+        if swatch.marker == "h":
+            svg = (
+                '<svg class="sw" width="16" height="12"><polygon points="8,1 13,3.5 13,8.5 8,11 3,8.5 3,3.5" '
+                f'fill="white" stroke="{team_colour}" stroke-width="1.5"/></svg>'
+            )
+        else:
+            svg = (
+                '<svg class="sw" width="16" height="12"><line x1="1" y1="6" x2="15" y2="6" stroke="#111" '
+                'stroke-width="2.5"/></svg>'
+            )
+        out.append((svg, swatch.label))
+    return out
+
+
 def outline_label(spec: MapSpec) -> str:
     """What the thick lines over a hex map are: regions and nations under local authorities, else nations."""
     return "Thick lines: regions and nations" if spec.extra.get("level") == "la" else "Thick lines: nations"

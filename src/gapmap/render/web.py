@@ -19,7 +19,7 @@ import pandas as pd
 from gapmap import safetext
 from gapmap.measures import comparison
 from gapmap.present.mapspec import MapSpec
-from gapmap.render import assets
+from gapmap.render import assets, hexmap
 
 if TYPE_CHECKING:
     import folium
@@ -169,6 +169,10 @@ CSS = f"""
  .gapmap-popup-beside .leaflet-popup-tip-container {{ display: none; }}
 </style>"""
 
+# Zoom limits of a hex map (Leaflet's simple CRS: at zoom z one unit, a hexagon's radius, is 2**z pixels).
+HEX_ZOOMS = {"minZoom": 0, "maxZoom": 7, "zoomSnap": 0.25}
+HEX_ATTRIBUTION = "Hex layouts: Open Innovations (MIT)"
+
 HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
@@ -191,9 +195,31 @@ ASSET_NAMES = (
 )
 
 
-def base_data(geojson: str, teams: list[dict[str, Any]], tiles: bool = False) -> dict[str, Any]:
-    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``)."""
+def base_data(
+    geojson: str, teams: list[dict[str, Any]], tiles: bool = False, outlines: str = ""
+) -> dict[str, Any]:
+    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``).
+
+    A hex map (``outlines``: :func:`outlines_geojson` of the regions or nations drawn over the hexagons, given
+    for hex maps only) is drawn on a plain plane (Leaflet's ``L.CRS.Simple``), so every hexagon is the same size
+    on screen, with no team points and no background tiles.
+    """
+    if outlines:
+        return {"geojson": geojson, "teams": [], "teams_layer": TEAMS_LAYER, "tiles": None, "crs": "simple",
+                "outlines": outlines}  # fmt: skip
     return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
+
+
+def outlines_geojson(outlines: gpd.GeoDataFrame) -> str:
+    """The outlines drawn over a hex map (regions or nations) as script-safe JSON lines, with their names."""
+    import shapely
+
+    lines = shapely.transform(outlines.geometry.boundary.to_numpy(), lambda xy: xy.round(5))
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{"name":{script_json(esc(name))}}},"geometry":{shapely.to_geojson(g)}}}'
+        for name, g in zip(outlines["name"], lines, strict=True)
+    )
+    return '{"type":"FeatureCollection","features":[' + features + "]}"
 
 
 def base_map(
@@ -202,6 +228,7 @@ def base_map(
     tiles: bool = False,
     inline_assets: bool = False,
     title: str = "",
+    outlines: str = "",
 ) -> folium.Map:
     """The part of the map shared by every indicator of a level: area shapes, team points, controls.
 
@@ -211,9 +238,13 @@ def base_map(
     from branca.element import Element
 
     base_cls, _ = _element_classes()
-    m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
-    # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
-    m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
+    if outlines:  # a hex map: a plain plane, one unit a hexagon's radius (gapmap_map.js fits it to the frame)
+        m = folium.Map(location=[0.0, 0.0], zoom_start=3, tiles=None, crs="Simple")
+        m.options.update(HEX_ZOOMS)
+    else:
+        m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
+        # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
+        m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
     root: Any = m.get_root()
     if inline_assets:
         m.default_js, m.default_css = [], []
@@ -229,7 +260,7 @@ def base_map(
         m.default_css = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".css")]
     root.header.add_child(Element(CSS), name="gapmap_style")
     root.html.add_child(Element(HTML), name="gapmap_legend")
-    base = base_data("__GEOJSON__", teams, tiles)
+    base = base_data("__GEOJSON__", teams, tiles, outlines)
     base_cls(
         script_json(base).replace('"__GEOJSON__"', geojson), RUNTIME_JS.read_text(encoding="utf-8")
     ).add_to(m)
@@ -299,6 +330,9 @@ def _tooltips(spec: MapSpec) -> list[str]:
         else:
             lines.append("No value")
         lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
+        if "teams_here" in row.index:  # a hex map shows each area's count of teams instead of their points
+            count = int(row["teams_here"])
+            lines.append(f"Known teams in this area: {count:,}")
         if row.get("comparison", ""):
             lines.append(esc(_comparison_sentence(str(row["comparison"]), spec)))
         out.append("<br>".join(lines))
@@ -327,6 +361,7 @@ def _legend_html(spec: MapSpec) -> str:
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
         )
+    rows += "".join(row(svg, label) for svg, label in hexmap.legend_svgs(spec, TEAM_COLOUR))
     synthetic = (
         '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
     )
@@ -341,6 +376,8 @@ def _legend_html(spec: MapSpec) -> str:
 def _attribution(spec: MapSpec) -> str:
     """The short source line Leaflet shows in the corner (the full sources are in the legend column)."""
     parts = [ATTRIBUTION]
+    if spec.is_hex:
+        parts.append(HEX_ATTRIBUTION)
     if spec.synthetic:
         parts.append("Survey: SYNTHETIC sample")
     elif _n_meaning(spec) == "respondents":
@@ -354,9 +391,12 @@ def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, An
     """What the overlay hands the browser: per area [fill colour, suppressed, tooltip], legend, source line, focus."""
     a = spec.areas
     tips = _tooltips(spec)
-    styles = {
-        str(code): [str(colour), bool(sup), tip]
-        for code, colour, sup, tip in zip(a["area_code"], a["colour"], a["suppressed"], tips, strict=True)
+    ringed = a["ringed"].astype(bool) if "ringed" in a else pd.Series(False, index=a.index)
+    styles = {  # [fill colour, suppressed, tooltip, ringed (a hex map's mark of an area a known team serves)]
+        str(code): [str(colour), bool(sup), tip, bool(ring)]
+        for code, colour, sup, tip, ring in zip(
+            a["area_code"], a["colour"], a["suppressed"], tips, ringed, strict=True
+        )
     }
     payload: dict[str, Any] = {
         "areas": styles,
@@ -384,7 +424,15 @@ def build(
 ) -> folium.Map:
     """A folium map of the spec: base and overlay together. JS/CSS come from the app's own static files (or
     inline, for a file). ``focus`` (area codes) zooms to those areas and, for one area, opens its values."""
-    m = base_map(areas_geojson(spec.areas), team_records(spec.teams), tiles, inline_assets, spec.title)
+    lines = outlines_geojson(spec.outlines) if spec.is_hex and spec.outlines is not None else ""
+    m = base_map(
+        areas_geojson(spec.areas),
+        team_records(spec.teams),
+        tiles and not spec.is_hex,
+        inline_assets,
+        spec.title,
+        lines,
+    )
     overlay(spec, focus).add_to(m)
     return m
 
