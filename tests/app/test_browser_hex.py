@@ -1,0 +1,104 @@
+"""The hex map in a real headless Chromium at a commissioner's laptop (1366×768), ``?level=la&shape=hex``: every one
+of the 361 local authorities is drawn, at least 12 px across, inside the map and on top where the pointer goes,
+and every London borough's tooltip opens by hovering its hexagon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from gapmap.settings import Settings
+from gapmap.teams.store import Store
+from tests.app import browser_support as bs
+from tests.conftest import ROOT
+
+W, H = 1366, 768
+pytestmark = pytest.mark.browser
+AREAS = pd.read_csv(ROOT / "boundaries" / "areas.csv", keep_default_na=False)
+LAS = AREAS.loc[AREAS["level"] == "la"]
+LONDON = LAS.loc[LAS["region_code"] == "E12000007"]
+
+# Per area: its hexagon's box on the page and whether the hexagon is what the pointer finds at its centre.
+HEXES = """() => {
+  const g = window.gapmapMap.gapmap, out = {};
+  for (const [code, l] of Object.entries(g.byCode)) {
+    const r = l.getElement().getBoundingClientRect(), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+    out[code] = {box: [r.left, r.top, r.right, r.bottom], centre: [x, y],
+                 onTop: document.elementFromPoint(x, y) === l.getElement()};
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    bs.require_chromium()
+    db = f"sqlite:///{tmp_path_factory.mktemp('browser_hex') / 'teams.db'}"
+    Store(Settings(database_url=db))
+    with bs.app(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(server) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=bs.require_chromium(), args=bs.ARGS)
+        context = bs.offline_context(browser, W, H, blocked)
+        pg = context.new_page()
+        pg.goto(f"{server}/?level=la&shape=hex", wait_until="domcontentloaded")
+        bs.wait_for_map(pg, len(LAS))
+        yield pg
+        context.close()
+        browser.close()
+    assert blocked == [], f"requests that would have left the machine: {blocked}"
+
+
+def test_every_local_authority_is_a_visible_hoverable_hexagon_at_least_12px_across(page):
+    frame = bs.map_frame(page)
+    hexes = frame.evaluate(HEXES)
+    assert sorted(hexes) == sorted(LAS["code"])
+    map_box = frame.evaluate("() => { const r = document.querySelector('#map_div').getBoundingClientRect();"
+                             " return [r.left, r.top, r.right, r.bottom]; }")  # fmt: skip
+    small = {c: h["box"] for c, h in hexes.items() if h["box"][2] - h["box"][0] < 12}
+    outside = {
+        c: h["box"]
+        for c, h in hexes.items()
+        if h["box"][0] < map_box[0]
+        or h["box"][1] < map_box[1]
+        or h["box"][2] > map_box[2]
+        or h["box"][3] > map_box[3]
+    }
+    hidden = [c for c, h in hexes.items() if not h["onTop"]]
+    assert (small, outside, hidden) == ({}, {}, [])
+    # No team points on a hex map; rings mark the areas a team serves, outlines the regions and nations.
+    assert frame.evaluate("() => document.querySelectorAll('.gapmap-team, .marker-cluster').length") == 0
+    assert frame.evaluate("() => document.querySelectorAll('path.gapmap-ring').length") > 0
+    page.screenshot(path=str(bs.artifacts() / "hex-la-1366x768.png"))
+
+
+def test_every_london_borough_tooltip_opens_by_hovering(page):
+    assert len(LONDON) == 33
+    frame = bs.map_frame(page)
+    hexes = frame.evaluate(HEXES)
+    offset = bs.box(page.locator(bs.MAP_FRAME))
+    tips = page.frame_locator(bs.MAP_FRAME).last
+    missing = []
+    for _, la in LONDON.iterrows():
+        x, y = hexes[la["code"]]["centre"]
+        page.mouse.move(offset[0] + x, offset[1] + y)
+        tip = tips.locator(".leaflet-tooltip.gapmap-tip", has_text=la["name"])
+        try:
+            tip.wait_for(timeout=5000)
+        except Exception as exc:
+            missing.append((la["name"], str(exc)[:200]))
+            continue
+        text = tip.inner_text()
+        if not text.startswith(la["name"]) or "Known teams in this area: " not in text:
+            missing.append((la["name"], text))
+    assert missing == []
