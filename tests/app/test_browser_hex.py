@@ -5,6 +5,7 @@ and every London borough's tooltip opens by hovering its hexagon."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -43,20 +44,32 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(server) -> Iterator[Any]:
+def browser(server) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    blocked: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=bs.require_chromium(), args=bs.ARGS)
-        context = bs.offline_context(browser, W, H, blocked)
-        pg = context.new_page()
-        pg.goto(f"{server}/?level=la&shape=hex", wait_until="domcontentloaded")
-        bs.wait_for_map(pg, len(LAS))
-        yield pg
-        context.close()
-        browser.close()
+        b = p.chromium.launch(executable_path=bs.require_chromium(), args=bs.ARGS)
+        yield b
+        b.close()
+
+
+@contextmanager
+def opened(browser: Any, url: str, areas: int) -> Iterator[Any]:
+    """A page at 1366×768, offline but for this machine, with the map of ``url`` drawn (``areas`` shapes)."""
+    blocked: list[str] = []
+    context = bs.offline_context(browser, W, H, blocked)
+    pg = context.new_page()
+    pg.goto(url, wait_until="domcontentloaded")
+    bs.wait_for_map(pg, areas)
+    yield pg
+    context.close()
     assert blocked == [], f"requests that would have left the machine: {blocked}"
+
+
+@pytest.fixture(scope="module")
+def page(server, browser) -> Iterator[Any]:
+    with opened(browser, f"{server}/?level=la&shape=hex", len(LAS)) as pg:
+        yield pg
 
 
 def test_every_local_authority_is_a_visible_hoverable_hexagon_at_least_12px_across(page):
@@ -102,3 +115,68 @@ def test_every_london_borough_tooltip_opens_by_hovering(page):
         if not text.startswith(la["name"]) or "Known teams in this area: " not in text:
             missing.append((la["name"], text))
     assert missing == []
+
+
+def test_find_my_area_zooms_to_its_hexagon_and_opens_its_values(server, browser):
+    with opened(browser, f"{server}/?level=la&shape=hex&area=Camden", len(LAS)) as pg:
+        frame = bs.map_frame(pg)
+        pg.frame_locator(bs.MAP_FRAME).last.locator(".leaflet-popup-content", has_text="Camden").wait_for()
+        state = frame.evaluate(
+            """() => { const m = window.gapmapMap, g = m.gapmap, l = g.byCode["E09000007"];
+                 const r = l.getElement().getBoundingClientRect(), f = m.getContainer().getBoundingClientRect();
+                 return {focus: g.focus.map(x => x.feature.properties.area_code), zoom: m.getZoom(),
+                         inside: r.left >= f.left && r.right <= f.right && r.top >= f.top && r.bottom <= f.bottom,
+                         width: r.width}; }"""
+        )
+        assert state["focus"] == ["E09000007"] and state["inside"]
+        assert state["zoom"] <= 5 and state["width"] > 40  # zoomed in, never so far a hexagon fills the frame
+        pg.screenshot(path=str(bs.artifacts() / "hex-la-find-camden.png"))
+
+
+def test_suppressed_hexagons_are_hatched_on_a_survey_map(server, browser):
+    query = "?indicator=services_0_2_definitely&level=nhs&shape=hex"
+    with opened(browser, f"{server}/{query}", 68) as pg:
+        frame = bs.map_frame(pg)
+        hatched = frame.evaluate(
+            "() => document.querySelectorAll('path.gapmap-area.gapmap-suppressed').length"
+        )
+        suppressed = frame.evaluate(
+            "() => Object.values(window.gapmapMap.gapmap.style.areas).filter(s => s[1]).length"
+        )
+        assert hatched == suppressed > 0
+        # Every hexagon is the same size on screen (a plain plane, not a map projection).
+        widths = frame.evaluate(
+            "() => Array.from(document.querySelectorAll('path.gapmap-area'), p => p.getBoundingClientRect().width)"
+        )
+        assert max(widths) - min(widths) <= 1.5  # Leaflet rounds each path to whole pixels
+
+
+def test_the_standalone_html_hex_map_draws_every_hexagon_offline(tmp_path, browser):
+    from gapmap.cli.main import main
+
+    out = tmp_path / "la.hex.html"
+    assert main(["render", "--level", "la", "--shape", "hex", "--indicator", "teams", "--format", "html",
+                 "--out", str(out)]) == 0  # fmt: skip
+    blocked: list[str] = []
+    context = browser.new_context(viewport={"width": W, "height": H})
+
+    def route(r: Any) -> None:  # the file itself only: Leaflet and the runtime are inlined in it
+        if r.request.url == out.as_uri():
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(out.as_uri())
+    pg.locator("path.gapmap-area").nth(len(LAS) - 1).wait_for(state="attached")
+    counts = pg.evaluate(
+        "() => [document.querySelectorAll('path.gapmap-area').length, document.querySelectorAll('path.gapmap-ring').length,"
+        " document.querySelectorAll('.gapmap-team').length]"
+    )
+    context.close()
+    assert errors == [] and blocked == []
+    assert counts[0] == len(LAS) and counts[1] > 0 and counts[2] == 0
