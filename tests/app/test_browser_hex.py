@@ -180,3 +180,17 @@ def test_the_standalone_html_hex_map_draws_every_hexagon_offline(tmp_path, brows
     context.close()
     assert errors == [] and blocked == []
     assert counts[0] == len(LAS) and counts[1] > 0 and counts[2] == 0
+
+
+def test_the_sidebar_switch_redraws_the_same_areas_as_hexagons_and_writes_the_link(server, browser):
+    with opened(browser, f"{server}/?level=la", len(LAS)) as pg:
+        assert bs.map_frame(pg).evaluate("() => window.gapmapMap.options.crs === L.CRS.Simple") is False
+        pg.locator("[data-testid='stSidebar']").get_by_text("Hex", exact=True).click()
+        pg.wait_for_url("**shape=hex**", timeout=60_000)
+        frame = pg.frame_locator(bs.MAP_FRAME).last
+        frame.locator("path.gapmap-ring").first.wait_for(state="attached", timeout=60_000)
+        bs.settle(pg)
+        drawn = bs.map_frame(pg).evaluate(
+            "() => [window.gapmapMap.options.crs === L.CRS.Simple, document.querySelectorAll('path.gapmap-area').length]"
+        )
+        assert drawn == [True, len(LAS)]

@@ -24,7 +24,15 @@ from tests.conftest import ROOT
 from tests.render.test_exports import layout_problems
 
 AREAS = pd.read_csv(ROOT / "boundaries" / "areas.csv", keep_default_na=False)
-INDICATORS = ("children_0_2_no_team", "services_0_2_definitely", "teams_per_10k_age_0_2")
+# Coverage (the hex map's reason to be), a survey indicator (suppression, intervals), a rate, and the two
+# categorical layers (their own legends, "no data" hatching).
+INDICATORS = (
+    "children_0_2_no_team",
+    "services_0_2_definitely",
+    "teams_per_10k_age_0_2",
+    "start_for_life",
+    "scotland_infant_mh",
+)
 
 
 @cache

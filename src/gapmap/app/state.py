@@ -261,7 +261,12 @@ def digest(data: bytes | memoryview) -> str:
 def about_markdown(root: Path) -> str:
     """The 'About the data' text: the bundled READMEs, as written."""
     parts = []
-    for rel in ("data/README.md", "data/sample_survey.md", "boundaries/SOURCES.md"):
+    for rel in (
+        "data/README.md",
+        "data/sample_survey.md",
+        "boundaries/SOURCES.md",
+        "boundaries/hex/README.md",
+    ):
         path = root / rel
         if path.exists():
             parts.append(path.read_text(encoding="utf-8"))
