@@ -137,3 +137,14 @@ def test_hex_with_other_boundaries_is_refused(tmp_path: Path, capsys):
     assert main([*args, str(tmp_path / "x.png")]) == 1
     assert "Expected --boundaries or --shape hex, not both" in capsys.readouterr().err
     assert not (tmp_path / "x.png").exists()
+
+
+def test_short_names_are_listed_on_a4_and_pointed_to_on_social_images():
+    spec = hex_spec("services_0_2_definitely", "nhs")
+    key = spec.extra["hex_key"]
+    assert "LOT NHS Lothian" in key and "ABU Aneurin Bevan UHB" in key and key.count(";") == 67
+    a4 = " ".join(t.get_text() for t in static.map_figure(spec, "a4-landscape").texts)
+    assert "Short names on the hexagons: A&A NHS Ayrshire and Arran" in a4.replace("\n", " ")
+    social = " ".join(t.get_text() for t in static.map_figure(spec, "social").texts).replace("\n", " ")
+    assert "Labels show values" not in social  # they show names here
+    assert hex_spec("children_0_2_no_team", "la").extra["hex_key"] == ""  # local authorities: values, no key

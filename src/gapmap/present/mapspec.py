@@ -12,7 +12,7 @@ from gapmap import safetext
 from gapmap.geo import hexes, levels
 from gapmap.measures import comparison
 from gapmap.measures.indicators import IndicatorTable, format_value
-from gapmap.present import classify, describe
+from gapmap.present import chartspec, classify, describe
 from gapmap.present.attribution import (
     BOUNDARY_ATTRIBUTION,
     HEX_ATTRIBUTION,
@@ -138,6 +138,7 @@ def map_spec(
         geo["colour"], legend = classify.value_colours(table, geo, settings.palette)
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
     outlines = None
+    hex_key = ""
     if shape == "hex":
         counts = team_counts or {}
         geo["teams_here"] = [int(counts.get(str(c), 0)) for c in geo["area_code"]]
@@ -150,6 +151,12 @@ def map_spec(
             str(short) or str(label) for short, label in zip(geo["short"], geo["label"], strict=True)
         ]
         outlines = hexes.outlines(table.level, settings.boundaries_dir)
+        named = sorted(
+            (str(short), chartspec.short_name(str(name)))
+            for short, name in zip(geo["short"], geo["area_name"], strict=True)
+            if short
+        )
+        hex_key = "; ".join(f"{short} {name}" for short, name in named)  # what each short name stands for
         teams_note = HEX_TEAMS_NOTE if team_counts is not None and table.level in hexes.RINGED_LEVELS else ""
         teams = None
     uk = table.uk
@@ -228,6 +235,7 @@ def map_spec(
             "colour_by": colour_by,
             "comparison_level": comparison.level_label(table.comparison_level),
             "benchmark": table.population.label,
+            "hex_key": hex_key,
         },
         shape=shape,
         outlines=outlines,

@@ -124,7 +124,9 @@ def _notes(
         who = re.search(r"Respondents: .* only\.", spec.base_note)
         if who:  # a profession filter changes what every value means: never left off
             notes.append((who.group(0), False))
-        if survey and spec.suppressed_label:
+        if spec.extra.get("hex_key"):
+            notes.append(("Hexagons are labelled with short names, listed on the A4 exports.", True))
+        elif survey and spec.suppressed_label:
             notes.append(("Labels show values; 95% intervals and n for every area are in the data.", True))
         if spec.teams_note:
             notes.append((_sentences(spec.teams_note, 1), True))
@@ -136,6 +138,8 @@ def _notes(
         notes.append((spec.base_note, False))
         if spec.teams_note:
             notes.append((spec.teams_note, True))
+        if spec.extra.get("hex_key"):
+            notes.append((f"Short names on the hexagons: {spec.extra['hex_key']}.", True))
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
     return [(_keep_together(text), optional) for text, optional in notes if text]
