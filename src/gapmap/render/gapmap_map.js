@@ -193,7 +193,10 @@
     if (rings.length) g.rings = L.featureGroup(rings).addTo(map);
     if (g.outlines) g.outlines.bringToFront();
     var legend = document.querySelector(".gapmap-legend");
-    if (legend) legend.innerHTML = d.legend;
+    if (legend) {
+      legend.innerHTML = d.legend;
+      moreCue(legend);
+    }
     if (d.attribution) map.attributionControl.addAttribution(d.attribution);
     var focus = (d.focus || []).map(function (c) { return g.byCode[c]; }).filter(Boolean);
     var before = (g.focus || []).length;
@@ -208,6 +211,24 @@
       fit(map);
     }
   };
+
+  // A legend taller than its column says so at its foot ("More below"), until it has been scrolled to the end:
+  // the sources at its end would otherwise be cut mid-line with no sign that the column scrolls.
+  function moreCue(legend) {
+    var cue = document.createElement("div");
+    cue.className = "more";
+    cue.textContent = "More below \u25BC (scroll)";
+    legend.appendChild(cue);
+    function update() {
+      var hidden = legend.scrollHeight - legend.clientHeight - legend.scrollTop > cue.offsetHeight + 2;
+      cue.style.display = hidden ? "" : "none";
+    }
+    legend.onscroll = update;
+    cue.style.display = "none";
+    update();
+    if (!legend.gapmapCue) window.addEventListener("resize", function () { legend.gapmapCue(); });
+    legend.gapmapCue = update;
+  }
 
   window.gapmapClear = function (map) {
     var g = map.gapmap, d = g.style;

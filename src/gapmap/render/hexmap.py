@@ -3,10 +3,13 @@ or nation outlines over the hexagons, and their legend entries (:mod:`gapmap.ren
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gapmap.present.mapspec import MapSpec
 from gapmap.render.layout import Swatch
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 def swatches(spec: MapSpec, team_colour: str) -> list[Swatch]:
@@ -72,3 +75,14 @@ def _lines(ax: Any, lines: Any, colour: str, lw: float, tolerance: float) -> Non
         LineCollection(segs, colors=colour, linewidths=lw, zorder=3, capstyle="round", joinstyle="round"),
         autolim=False,
     )
+
+
+def outlines_geojson(outlines: gpd.GeoDataFrame) -> str:
+    """The lines drawn over a hex map in the browser (regions or nations), as GeoJSON: geometry only, no text."""
+    import shapely
+
+    lines = shapely.transform(outlines.geometry.boundary.to_numpy(), lambda xy: xy.round(5))
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{}},"geometry":{shapely.to_geojson(g)}}}' for g in lines
+    )
+    return '{"type":"FeatureCollection","features":[' + features + "]}"

@@ -160,6 +160,8 @@ CSS = f"""
  .gapmap-legend .note {{ color: #333; margin-top: 5px; }}
  .gapmap-legend .sources {{ color: #555; margin-top: 6px; font-size: 10px; }}
  .gapmap-legend .sources p {{ margin: 2px 0; }}
+ .gapmap-legend .more {{ position: sticky; bottom: -6px; margin: 4px -6px -6px; padding: 3px 6px; background: #f0f0f0;
+   border-top: 1px solid #ccc; color: #222; font-weight: bold; text-align: center; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
@@ -200,26 +202,14 @@ def base_data(
 ) -> dict[str, Any]:
     """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``).
 
-    A hex map (``outlines``: :func:`outlines_geojson` of the regions or nations drawn over the hexagons, given
-    for hex maps only) is drawn on a plain plane (Leaflet's ``L.CRS.Simple``), so every hexagon is the same size
-    on screen, with no team points and no background tiles.
+    A hex map (``outlines``: :func:`gapmap.render.hexmap.outlines_geojson` of the regions or nations drawn over
+    the hexagons, given for hex maps only) is drawn on a plain plane (Leaflet's ``L.CRS.Simple``), so every
+    hexagon is the same size on screen, with no team points and no background tiles.
     """
     if outlines:
         return {"geojson": geojson, "teams": [], "teams_layer": TEAMS_LAYER, "tiles": None, "crs": "simple",
                 "outlines": outlines}  # fmt: skip
     return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
-
-
-def outlines_geojson(outlines: gpd.GeoDataFrame) -> str:
-    """The outlines drawn over a hex map (regions or nations) as script-safe JSON lines, with their names."""
-    import shapely
-
-    lines = shapely.transform(outlines.geometry.boundary.to_numpy(), lambda xy: xy.round(5))
-    features = ",".join(
-        f'{{"type":"Feature","properties":{{"name":{script_json(esc(name))}}},"geometry":{shapely.to_geojson(g)}}}'
-        for name, g in zip(outlines["name"], lines, strict=True)
-    )
-    return '{"type":"FeatureCollection","features":[' + features + "]}"
 
 
 def base_map(
@@ -352,11 +342,15 @@ def _legend_html(spec: MapSpec) -> str:
             'stroke="#404040"/></svg>',
             spec.suppressed_label,
         )
-    if spec.teams is not None and len(spec.teams):
+    # Each kind of team point the map draws, and only those, as the static legends do.
+    exact = spec.teams["exact"].astype(bool) if spec.teams is not None and len(spec.teams) else None
+    if exact is not None and exact.any():
         rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="{TEAM_COLOUR}"/></svg>',
             "Team: postcode or exact location",
-        ) + row(
+        )
+    if exact is not None and (~exact).any():
+        rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
@@ -424,7 +418,7 @@ def build(
 ) -> folium.Map:
     """A folium map of the spec: base and overlay together. JS/CSS come from the app's own static files (or
     inline, for a file). ``focus`` (area codes) zooms to those areas and, for one area, opens its values."""
-    lines = outlines_geojson(spec.outlines) if spec.is_hex and spec.outlines is not None else ""
+    lines = hexmap.outlines_geojson(spec.outlines) if spec.is_hex and spec.outlines is not None else ""
     m = base_map(
         areas_geojson(spec.areas),
         team_records(spec.teams),
