@@ -133,9 +133,10 @@ def test_find_my_area_zooms_to_its_hexagon_and_opens_its_values(server, browser)
         pg.screenshot(path=str(bs.artifacts() / "hex-la-find-camden.png"))
 
 
-def test_suppressed_hexagons_are_hatched_on_a_survey_map(server, browser):
-    query = "?indicator=services_0_2_definitely&level=nhs&shape=hex"
-    with opened(browser, f"{server}/{query}", 68) as pg:
+def test_suppressed_areas_are_hatched_on_a_survey_hex_map(server, browser):
+    # The bundled sample places answers by region (none by NHS area), so the survey's hex map is by region.
+    query = "?indicator=services_0_2_definitely&level=region&shape=hex"
+    with opened(browser, f"{server}/{query}", 12) as pg:
         frame = bs.map_frame(pg)
         hatched = frame.evaluate(
             "() => document.querySelectorAll('path.gapmap-area.gapmap-suppressed').length"
@@ -144,11 +145,15 @@ def test_suppressed_hexagons_are_hatched_on_a_survey_map(server, browser):
             "() => Object.values(window.gapmapMap.gapmap.style.areas).filter(s => s[1]).length"
         )
         assert hatched == suppressed > 0
-        # Every hexagon is the same size on screen (a plain plane, not a map projection).
-        widths = frame.evaluate(
-            "() => Array.from(document.querySelectorAll('path.gapmap-area'), p => p.getBoundingClientRect().width)"
-        )
-        assert max(widths) - min(widths) <= 1.5  # Leaflet rounds each path to whole pixels
+
+
+def test_every_hexagon_is_the_same_size_on_screen(page):
+    """A plain plane, not a map projection: Shetland's hexagon is as large as Islington's."""
+    widths = bs.map_frame(page).evaluate(
+        "() => Array.from(document.querySelectorAll('path.gapmap-area'), p => p.getBoundingClientRect().width)"
+    )
+    assert len(widths) == len(LAS)
+    assert max(widths) - min(widths) <= 1.5  # Leaflet rounds each path to whole pixels
 
 
 def test_the_standalone_html_hex_map_draws_every_hexagon_offline(tmp_path, browser):
