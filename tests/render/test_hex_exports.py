@@ -75,7 +75,7 @@ def test_every_hexagon_is_drawn_once_and_labels_sit_inside_their_own(level: str)
     assert len(corners) == len(ours) and all(len(p.vertices) == 7 for p in drawn)
     # Every label drawn on the map lies in the hexagon of the area it names.
     ax = laid.fig.axes[0]
-    by_label = dict(zip(spec.areas["label"], spec.areas.geometry, strict=False))
+    by_label = dict(zip(spec.areas["hex_label"], spec.areas.geometry, strict=False))
     labels = [t for t in ax.texts if t.get_text()]
     if level == "nhs":
         assert len(labels) >= 50  # short names fit most hexagons at social size
@@ -87,7 +87,8 @@ def test_every_hexagon_is_drawn_once_and_labels_sit_inside_their_own(level: str)
 def test_nhs_hexes_carry_short_names_and_rings_where_a_team_serves():
     spec = hex_spec("children_0_2_no_team", "nhs")
     a = spec.areas.set_index("area_code")
-    assert a.loc["E54000027", "label"] == "NWL" and a.loc["S08000024", "label"] == "LOT"
+    assert a.loc["E54000027", "hex_label"] == "NWL" and a.loc["S08000024", "hex_label"] == "LOT"
+    assert a.loc["S08000024", "label"].endswith("%")  # the value, as tooltips and tables show it
     assert spec.teams is None  # no team points on a hex map
     assert (a["ringed"] == (a["teams_here"] > 0)).all()
     assert 0 < a["ringed"].sum() < len(a)

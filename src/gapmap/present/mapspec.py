@@ -39,7 +39,8 @@ class MapSpec:
     ``teams`` columns: name, provider, area_served, location_basis, evidence_year, source_url, exact, geometry.
 
     A hex map (``shape`` 'hex') draws each area as one hexagon of the same size: ``areas`` geometry is then in the
-    plain plane of :mod:`gapmap.geo.hexes` (crs None), with columns ``short`` (a short name, '' if none) and
+    plain plane of :mod:`gapmap.geo.hexes` (crs None), with columns ``short`` (a short name, '' if none),
+    ``hex_label`` (what the hexagon is labelled with: its short name, else ``label``) and
     ``teams_here`` (known teams serving the area) and ``ringed`` (whether the hexagon is ringed to say a team
     serves it: local authorities and NHS areas); it has no team points, and ``outlines`` holds the regions or
     nations drawn over the hexagons.
@@ -147,7 +148,7 @@ def map_spec(
             geo["short"] = ""
         # A hexagon is labelled with its short name where the layout has one (which hexagon is which is what a
         # hex map hides; the colour gives the value), else with its value as on a geographic map.
-        geo["label"] = [
+        geo["hex_label"] = [
             str(short) or str(label) for short, label in zip(geo["short"], geo["label"], strict=True)
         ]
         outlines = hexes.outlines(table.level, settings.boundaries_dir)

@@ -261,7 +261,7 @@ def map_figure(
         obstacles, has_exact, has_centre = _teams(ax, spec, page, sz)
         if spec.is_hex:
             hexmap.overlays(ax, spec, tolerance, TEAM_COLOUR)
-        framed = areas
+        framed = areas.assign(label=areas["hex_label"]) if spec.is_hex else areas
         if sz.compact and not spec.is_hex:  # a hexagon's label is its short name and value, both kept
             framed = framed.assign(
                 label=[_compact_label(t, s) for t, s in zip(framed["label"], suppressed, strict=True)]
