@@ -35,7 +35,7 @@
   var BASE = {fillColor: "#eeeeee", fillOpacity: 1, color: "#404040", weight: 0.8, opacity: 1};
 
   // A hex map is a plain plane (one unit a hexagon's radius): the area found is zoomed to at most this.
-  var HEX_FOCUS_ZOOM = 5;
+  var HEX_FOCUS_ZOOM = 4.5;  // a hexagon about 39 px across, its neighbours in view around it
   var RING = 0.77;  // a ring's corners lie this share of the way from the hexagon's centre to its corners
 
   window.gapmapBase = function (map, base) {
