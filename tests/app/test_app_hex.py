@@ -74,3 +74,19 @@ def test_hex_view_draws_hexagons_with_team_counts_and_no_team_points(tmp_path: P
     )
     assert mv.file_name("png") == "children_0_2_no_team.la.hex.png"
     assert mv.file_name("csv") == "children_0_2_no_team.la.csv"
+
+
+def test_the_hex_map_download_is_the_file_the_cli_makes(tmp_path: Path, monkeypatch):
+    from gapmap.cli.main import main
+
+    s = from_env(database_url=f"sqlite:///{tmp_path / 't.db'}")
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", s.database_url)
+    view = state.View(level="nhs", shape="hex")
+    mv = views.map_view(view, load_survey(settings=s), s)
+    svg = views.map_file(view, mv.table, s, views.team_layer(s), "svg").decode("utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "--level", "nhs", "--shape", "hex", "--indicator", "children_0_2_no_team",
+                 "--format", "svg"]) == 0  # fmt: skip
+    cli = (tmp_path / "children_0_2_no_team.nhs.hex.svg").read_text("utf-8")
+    for text in ("Hex layouts: Open Innovations", "Ring: at least one known team", ">NWL<"):
+        assert text in svg and text in cli, text
