@@ -65,7 +65,7 @@ def test_hex_view_draws_hexagons_with_team_counts_and_no_team_points(tmp_path: P
     nhs = views.map_view(state.View(shape="hex"), load_survey(settings=s), s)  # NHS areas: short names
     fife = web.style_payload(nhs.spec)["areas"]["S08000029"][2]
     assert fife.startswith("<b>NHS Fife</b><br>Value: ") and "FIF" not in fife
-    ringed = {code for code, s_ in payload["areas"].items() if s_[3]}
+    ringed = {code for code, s_ in payload["areas"].items() if s_[4]}
     counts = mv.spec.areas.set_index("area_code")["teams_here"]
     assert ringed == set(counts[counts > 0].index) and ringed
     assert (

@@ -274,6 +274,12 @@ def test_the_scotland_chart_in_the_app_names_scotland_and_lists_boards_without_a
     assert "dashed line: Scotland 69%" in spec["layer"][0]["encoding"]["x"]["axis"]["title"]
     rows = {r["area_name"]: r for r in spec["data"]["values"]}
     assert rows["NHS Borders"]["value"] is None and rows["NHS Borders"]["shown"].startswith("No data")
+    words = [
+        layer
+        for layer in spec["layer"]
+        if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"
+    ]
+    assert words and words[0]["encoding"]["text"] == {"field": "shown"}  # 'No data …' written on the row
     assert "UK" not in json.dumps(spec["layer"][-1])
     table = v.areas_display
     assert table.iloc[0]["Area"] == "Scotland"  # the benchmark first
@@ -293,3 +299,11 @@ def test_a_downloads_full_data_line_names_the_csv_the_page_offers(app_settings, 
     assert offered == "services_0_2_definitely.region.csv"  # as `gapmap render` names its CSV
     assert f"Full data and notes: {offered}" in text and "gapmap.csv" not in text
     assert survey_view.file_name("png", kind="ranked") == "services_0_2_definitely.ranked.region.png"
+
+
+def test_areas_outside_a_layers_population_are_counted_not_listed(app_settings, sample):
+    v = views.map_view(state.View(indicator="scotland_infant_mh", level="nhs"), sample, app_settings)
+    outside = (v.ranked.hidden["reason"].str.startswith("not applicable")).sum()
+    assert outside == 68 - 14
+    assert f"Not charted (not applicable: outside Scotland): {outside} areas" in v.hidden_note
+    assert "Aneurin Bevan" not in v.hidden_note

@@ -105,6 +105,11 @@ class MapView:
         parts = []
         for reason, names in hidden.groupby("reason", sort=False)["area_name"]:
             listed = names.tolist()
+            if str(reason).startswith(
+                "not applicable"
+            ):  # outside the layer's population: a count says enough
+                parts.append(f"({reason}): {len(listed):,} {'area' if len(listed) == 1 else 'areas'}")
+                continue
             more = (
                 f" and {len(listed) - 10:,} more (every area is in the table below)"
                 if len(listed) > 12

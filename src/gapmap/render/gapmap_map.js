@@ -8,7 +8,7 @@
  * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
  * legend (in its own column beside the map, never over it), the source line and the areas to focus on (style.focus:
  * outlined, fitted once without animation, their popup, style.popup, placed clear of them). On a hex map an area
- * whose style says so (style.areas[code][3]) gets a ring inside its hexagon: a known team serves it.
+ * whose style says so (style.areas[code][4]) gets a ring inside its hexagon: a known team serves it.
  * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
  */
 (function () {
@@ -187,8 +187,9 @@
       if (!s) return;
       l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
       if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
+      else if (s[3] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-nodata");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
-      if (s[3] && g.options.hex) rings.push(ring(l));
+      if (s[4] && g.options.hex) rings.push(ring(l));
     });
     if (rings.length) g.rings = L.featureGroup(rings).addTo(map);
     if (g.outlines) g.outlines.bringToFront();
@@ -236,7 +237,10 @@
     g.areas.eachLayer(function (l) {
       l.unbindTooltip();
       l.setStyle(BASE);
-      if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+      if (l.getElement()) {
+        L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+        L.DomUtil.removeClass(l.getElement(), "gapmap-nodata");
+      }
     });
     if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
     if (g.popup) map.closePopup(g.popup);

@@ -163,6 +163,19 @@ def ranked_chart(
                 },
             }
         )
+    if len(ranked.no_value):  # a row with no bar says why in words at the axis, so it never reads as 0
+        layers.append(
+            {
+                "transform": [{"filter": "!isValid(datum.value)"}],
+                "mark": {"type": "text", "align": "left", "dx": 3, "color": "#444444", "fontStyle": "italic"},
+                "encoding": {
+                    "y": y,
+                    "x": {"datum": 0, "type": "quantitative"},
+                    "text": {"field": "shown"},
+                    "tooltip": tooltip,
+                },
+            }
+        )
     uk = None if ind.is_total else _num(ranked.uk_value)  # a total is stated in the title, not drawn
     if ind.is_total and _num(ranked.uk_value) is not None:
         x_axis["title"] += f" · {bench} total {format_value(ind, float(ranked.uk_value))}"
