@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 
+# The browser's hex map: zoom limits (Leaflet's simple CRS: at zoom z one unit, a hexagon's radius, is 2**z
+# pixels) and the credit in the map's corner.
+ZOOMS = {"minZoom": 0, "maxZoom": 7, "zoomSnap": 0.25}
+ATTRIBUTION = "Hex layouts: Open Innovations (MIT)"
+
+
 def swatches(spec: MapSpec, team_colour: str) -> list[Swatch]:
     """A hex map's own legend entries: the ring on areas a team serves, the outlines drawn over the hexagons."""
     if not spec.is_hex:

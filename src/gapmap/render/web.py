@@ -174,9 +174,6 @@ CSS = f"""
  .gapmap-popup-beside .leaflet-popup-tip-container {{ display: none; }}
 </style>"""
 
-# Zoom limits of a hex map (Leaflet's simple CRS: at zoom z one unit, a hexagon's radius, is 2**z pixels).
-HEX_ZOOMS = {"minZoom": 0, "maxZoom": 7, "zoomSnap": 0.25}
-HEX_ATTRIBUTION = "Hex layouts: Open Innovations (MIT)"
 
 HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
@@ -206,15 +203,11 @@ ASSET_NAMES = (
 def base_data(
     geojson: str, teams: list[dict[str, Any]], tiles: bool = False, outlines: str = ""
 ) -> dict[str, Any]:
-    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``).
-
-    A hex map (``outlines``: :func:`gapmap.render.hexmap.outlines_geojson` of the regions or nations drawn over
-    the hexagons, given for hex maps only) is drawn on a plain plane (Leaflet's ``L.CRS.Simple``), so every
-    hexagon is the same size on screen, with no team points and no background tiles.
-    """
+    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``). A hex map (with
+    ``outlines``, :func:`gapmap.render.hexmap.outlines_geojson`) is drawn on a plain plane (``L.CRS.Simple``): every
+    hexagon the same size on screen, no team points, no background tiles."""
     if outlines:
-        return {"geojson": geojson, "teams": [], "teams_layer": TEAMS_LAYER, "tiles": None, "crs": "simple",
-                "outlines": outlines}  # fmt: skip
+        return base_data(geojson, []) | {"crs": "simple", "outlines": outlines}
     return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
 
 
@@ -236,7 +229,7 @@ def base_map(
     base_cls, _ = _element_classes()
     if outlines:  # a hex map: a plain plane, one unit a hexagon's radius (gapmap_map.js fits it to the frame)
         m = folium.Map(location=[0.0, 0.0], zoom_start=3, tiles=None, crs="Simple")
-        m.options.update(HEX_ZOOMS)
+        m.options.update(hexmap.ZOOMS)
     else:
         m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
         # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
@@ -384,7 +377,7 @@ def _attribution(spec: MapSpec) -> str:
     """The short source line Leaflet shows in the corner (the full sources are in the legend column)."""
     parts = [ATTRIBUTION]
     if spec.is_hex:
-        parts.append(HEX_ATTRIBUTION)
+        parts.append(hexmap.ATTRIBUTION)
     if spec.synthetic:
         parts.append("Survey: SYNTHETIC sample")
     elif _n_meaning(spec) == "respondents":
@@ -434,14 +427,8 @@ def build(
     """A folium map of the spec: base and overlay together. JS/CSS come from the app's own static files (or
     inline, for a file). ``focus`` (area codes) zooms to those areas and, for one area, opens its values."""
     lines = hexmap.outlines_geojson(spec.outlines) if spec.is_hex and spec.outlines is not None else ""
-    m = base_map(
-        areas_geojson(spec.areas),
-        team_records(spec.teams),
-        tiles and not spec.is_hex,
-        inline_assets,
-        spec.title,
-        lines,
-    )
+    shapes = areas_geojson(spec.areas), team_records(spec.teams), tiles and not spec.is_hex
+    m = base_map(*shapes, inline_assets, spec.title, lines)
     overlay(spec, focus).add_to(m)
     return m
 
