@@ -37,7 +37,8 @@ class View:
     tiles: bool = False
     colour_by: str = "value"  # 'value' or 'comparison' (with the UK)
     comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
-    sort: str = ""  # the ranked chart's order (gapmap.present.tables.SORTS); '' = the indicator's default
+    shape: str = "map"  # 'map' (real boundaries) or 'hex' (each area one hexagon of the same size)
+    sort: str = ""  # the ranked chart's order (gapmap.present.ranking.SORTS); '' = the indicator's default
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
@@ -71,6 +72,7 @@ class View:
             comparison=query.get("comparison", d.comparison)
             if query.get("comparison") in COMPARISON_LEVELS
             else d.comparison,
+            shape=query.get("shape", d.shape) if query.get("shape") in SHAPES else d.shape,
             sort=_sort(query.get("sort", ""), indicator),
         )
 
@@ -92,8 +94,8 @@ class View:
         return self.level or default_level(self.indicator)
 
     def computed(self) -> View:
-        """The part of the view its numbers depend on (a cache key): not the area zoomed to, the background or
-        the chart's order.
+        """The part of the view its numbers and shapes depend on (a cache key): not the area zoomed to, the
+        background or the chart's order.
 
         >>> View(area="Fife", tiles=True, level="nhs", sort="name").computed() == View()
         True
@@ -115,6 +117,7 @@ class View:
 
 
 COLOUR_BY = {"value": "value", "comparison": "compared with UK"}
+SHAPES = {"map": "Map", "hex": "Hex"}  # the Map / Hex switch: real boundaries, or equal hexagons
 COMPARISON_LEVELS = {"95": 0.95, "99.8": 0.998}  # percent in the URL -> Settings.comparison_level
 
 
@@ -271,7 +274,12 @@ def digest(data: bytes | memoryview) -> str:
 def about_markdown(root: Path) -> str:
     """The 'About the data' text: the bundled READMEs, as written."""
     parts = []
-    for rel in ("data/README.md", "data/sample_survey.md", "boundaries/SOURCES.md"):
+    for rel in (
+        "data/README.md",
+        "data/sample_survey.md",
+        "boundaries/SOURCES.md",
+        "boundaries/hex/README.md",
+    ):
         path = root / rel
         if path.exists():
             parts.append(path.read_text(encoding="utf-8"))
