@@ -71,7 +71,7 @@ def test_the_map_tooltip_and_popup_say_it_and_the_sentence_matches_the_table(set
     assert popup.startswith(tip)
     assert (
         "a straight line from the local authority&#x27;s representative point" in payload["legend"]
-        and f"No known team: {int(row['n']):,} children aged 0-2" in tip
+        and f"No known team: {int(row['n']):,} children" in tip
     )
     sentence = coverage_sentence(
         {

@@ -326,10 +326,8 @@ def _tooltips(spec: MapSpec, local: bool = True) -> list[str]:
             )
         elif cat or row.get("no_value", ""):
             lines.append(esc(cat or row["no_value"]))
-        elif row.get(
-            "binary", ""
-        ):  # served or not, and its children: 'No known team: 4,626 children aged 0-2'
-            lines.append(f"{esc(row['binary'])}: {int(row['n']):,} {esc(n_meaning)}")
+        elif row.get("binary", ""):  # served or not, and its children (the title says aged 0-2)
+            lines.append(f"{esc(row['binary'])}: {int(row['n']):,} children")
         elif str(row["label"]).strip():
             head = "Value (95% interval)" if survey and "(" in str(row["label"]) else "Value"
             lines.append(f"{head}: {esc(str(row['label']).replace(chr(10), ' '))}")
