@@ -174,7 +174,7 @@ HTML = f"""
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
   <rect width="8" height="8" fill="#bdbdbd"/><line x1="0" y1="0" x2="0" y2="8" stroke="#6e6e6e" stroke-width="3"/>
  </pattern></defs></svg>
-<div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
+<div class="gapmap-legend" role="region" aria-label="Map legend" tabindex="0"></div>"""
 
 
 TILES = {  # the optional background, for users online: only in maps that ask for it
