@@ -138,3 +138,34 @@ def test_names_from_data_are_escaped(name):
     html = pages._items([Ref("la", "E06000023", name)])
     assert "<script>" not in html and "\u202e" not in html
     assert "&lt;script&gt;" in html or "[U+202E]" in html
+
+
+def test_serve_previews_a_built_atlas_and_refuses_a_folder_without_one(atlas_site, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import ROOT as root
+
+    env = os.environ | {"PYTHONPATH": str(root / "src")}
+    cmd = [sys.executable, "-m", "gapmap.cli", "atlas", "serve", str(atlas_site), "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = re.search(r"http://\S+/", line)
+        assert url is not None, line
+        with urllib.request.urlopen(url.group(0) + f"area/la/{'E06000023'}.html", timeout=30) as r:  # noqa: S310
+            assert "Bristol, City of" in r.read().decode("utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    empty = subprocess.run(
+        [sys.executable, "-m", "gapmap.cli", "atlas", "serve", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert empty.returncode == 2
+    assert "no atlas in" in empty.stderr and "gapmap atlas build" in empty.stderr

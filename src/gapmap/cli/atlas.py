@@ -55,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
         say(f"serving {folder} at http://{args.host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+        sys.stdout.flush()  # the address now, not when the buffer fills: a script may be waiting for it
         server.serve_forever()
     return 0
 

@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from gapmap.teams.store import Store
 
 HEADLINE = atlas_maps.HEADLINE
+EDITOR_HINT = (
+    " Import the full list via CSV."  # the app's hint to editors (teams.layer): no use to an atlas reader
+)
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
     built = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     per_level = {lv: all_indicators(responses, settings, store=store, level=lv) for lv in LEVELS}
     covs = {lv: coverage.coverage(settings, lv, store=store) for lv in LEVELS}
+    uk_headline = covs["nation"].headline.removesuffix(EDITOR_HINT)
     served = {lv: set(covs[lv].frame.loc[covs[lv].frame["teams_serving"] > 0, "area_code"]) for lv in LEVELS}
     headline = {lv: next(x for x in per_level[lv].tables if x.indicator.id == HEADLINE) for lv in LEVELS}
     rate = {
@@ -328,9 +332,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
         chart = _chart(head_ix[chart_key.level], chart_key, members, here, level_refs)
         cov = cov_rows[data_level][code]
         sentences = (
-            [covs["nation"].headline]
-            if level == UK_LEVEL
-            else [coverage_sentence({**cov, "area_name": ref.name})]
+            [uk_headline] if level == UK_LEVEL else [coverage_sentence({**cov, "area_name": ref.name})]
         )
         tables = indexed[data_level]
         profile = None
@@ -376,7 +378,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
         pages,
         maps.made,
         level_maps,
-        covs["nation"].headline,
+        uk_headline,
         _as_of(store),
         built,
         SOURCES,
