@@ -76,7 +76,7 @@ def _size_note(value: dict[str, Any]) -> str:
     sizes = value["sizes"]
     total = sum(sizes.values()) / 1e6
     parts = ", ".join(
-        f"{kind} {value['counts'][kind]:,} files {b / 1e6:.1f} MB"
+        f"{kind} {value['counts'][kind]:,} file{'' if value['counts'][kind] == 1 else 's'} {b / 1e6:.1f} MB"
         for kind, b in sorted(sizes.items(), key=lambda kv: -kv[1])
     )
     met = "met" if total <= GOAL_MB else "NOT met"

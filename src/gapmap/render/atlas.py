@@ -60,7 +60,7 @@ def legend(m: AreaMap, map_id: str) -> str:
 
 def figure(m: AreaMap, drawn: DrawnMap, here: str, name: str, map_id: str, data_href: str) -> str:
     """The map, its key and its text alternative (the description and where the numbers are)."""
-    outlined = f" {name} is outlined in black." if here else ""
+    outlined = f" {name} is outlined with a thick magenta line." if here else ""
     hexes = hex_map(m, map_id + "-hex")
     hex_part = f'<div class="hex">{hexes.svg(here)}</div>' if hexes is not None else ""
     return (
