@@ -43,9 +43,6 @@ if TYPE_CHECKING:
     from gapmap.teams.store import Store
 
 HEADLINE = atlas_maps.HEADLINE
-EDITOR_HINT = (
-    " Import the full list via CSV."  # the app's hint to editors (teams.layer): no use to an atlas reader
-)
 
 
 @dataclass(frozen=True)
@@ -291,7 +288,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
     built = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     per_level = {lv: all_indicators(responses, settings, store=store, level=lv) for lv in LEVELS}
     covs = {lv: coverage.coverage(settings, lv, store=store) for lv in LEVELS}
-    uk_headline = covs["nation"].headline.removesuffix(EDITOR_HINT)
+    uk_headline = covs["nation"].headline
     served = {lv: set(covs[lv].frame.loc[covs[lv].frame["teams_serving"] > 0, "area_code"]) for lv in LEVELS}
     headline = {lv: next(x for x in per_level[lv].tables if x.indicator.id == HEADLINE) for lv in LEVELS}
     rate = {
