@@ -353,7 +353,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
                 "United Kingdom" if level == UK_LEVEL else LEVELS[level].label,
                 trail,
                 [refs[(down, c)] for c in kids],
-                LEVELS[down].plural if down and level == UK_LEVEL else LEVELS[down].noun if down else "",
+                LEVELS[down].noun if down else "",
                 _figures(cov, format_value(rate[data_level].indicator, rates[data_level][code])),
                 sentences,
                 _place(ref.name, chart.bars, here, trail[-1].name, LEVELS[level].noun) if trail else "",

@@ -44,6 +44,15 @@ def _doc(title: str, body: str, up: str, scripts: bool = False, cls: str = "") -
     )
 
 
+def _cap(text: str) -> str:
+    """The first letter in capitals, the rest as written ('the UK's 68 NHS areas' -> 'The UK's 68 NHS areas')."""
+    return text[:1].upper() + text[1:]
+
+
+def _the(name: str) -> str:
+    return f"the {name}" if name == "United Kingdom" else name
+
+
 def _link(ref: Ref, up: str) -> str:
     return f'<a href="{up}{ref.path}">{h(ref.name)}</a>'
 
@@ -225,7 +234,7 @@ def area_page(page: AreaPage, atlas: Atlas, drawn: DrawnMap, base_url: str = "")
     kids = ""
     if page.children:
         items = "".join(f"<li>{_link(c, up)}</li>" for c in page.children)
-        kids = f'<section aria-labelledby="h-down"><h2 id="h-down">{h(page.children_label.capitalize())} in {h(ref.name)}</h2><ul class="cols">{items}</ul></section>'
+        kids = f'<section aria-labelledby="h-down"><h2 id="h-down">{h(_cap(page.children_label))} in {h(_the(ref.name))}</h2><ul class="cols">{items}</ul></section>'
     local = (
         f'<section aria-labelledby="h-local"><h2 id="h-local">Nearest team and neighbours</h2>{_local(page.local, up)}</section>'
         if page.local
@@ -291,7 +300,7 @@ def index_page(atlas: Atlas, drawn: DrawnMap, uk: AreaPage) -> str:
     for p in atlas.pages[1:]:
         by_level.setdefault(p.ref.level, []).append(p.ref)
     lists = "".join(
-        f'<section aria-labelledby="l-{lv}"><h3 id="l-{lv}">{h(LEVELS[lv].plural.capitalize())}</h3>'
+        f'<section aria-labelledby="l-{lv}"><h3 id="l-{lv}">{h(_cap(LEVELS[lv].plural))}</h3>'
         f'<ul class="cols">{_items(refs)}</ul></section>'
         for lv, refs in by_level.items()
     )
@@ -314,7 +323,7 @@ def index_page(atlas: Atlas, drawn: DrawnMap, uk: AreaPage) -> str:
         f'<section aria-labelledby="h-dl"><h2 id="h-dl">Data</h2><ul>'
         '<li><a href="data/gapmap-atlas-tidy.csv">Every area, every indicator (CSV, tidy shape)</a></li>'
         + "".join(
-            f'<li><a href="data/{lv}.geojson">{h(LEVELS[lv].plural.capitalize())} (GeoJSON)</a></li>'
+            f'<li><a href="data/{lv}.geojson">{h(_cap(LEVELS[lv].plural))} (GeoJSON)</a></li>'
             for lv in LEVELS
         )
         + '<li><a href="data/search.json">The search index (JSON)</a></li></ul></section>'
