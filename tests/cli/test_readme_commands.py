@@ -130,6 +130,9 @@ CASES: dict[str, list[list[str]]] = {
     "gapmap teams remove ID": [["teams", "remove", "{team}"]],
     "gapmap teams history": [["teams", "history"]],
     "gapmap teams undo BATCH": [["teams", "undo", "{batch}"]],
+    "gapmap atlas build site/": [["atlas", "build", "site/"]],
+    # Serving runs until Ctrl-C: tests/cli/test_atlas.py starts it for real and fetches a page from it.
+    "gapmap atlas serve site/": [["atlas", "serve", "--help"]],
 }  # fmt: skip
 
 
