@@ -169,3 +169,11 @@ def test_serve_previews_a_built_atlas_and_refuses_a_folder_without_one(atlas_sit
     )
     assert empty.returncode == 2
     assert "no atlas in" in empty.stderr and "gapmap atlas build" in empty.stderr
+
+
+def test_pages_show_the_hex_map_beside_the_geographic_one(atlas_site):
+    # A map of several areas has its equal-hexagon copy, one path per area, with the page's area outlined.
+    page = (atlas_site / "area" / "la" / "E06000023.html").read_text(encoding="utf-8")
+    hexes = page.split('<div class="hex">', 1)[1].split("</svg>", 1)[0]
+    assert "hex map: one equal hexagon per area" in hexes
+    assert hexes.count('<path class="a') == 3 and 'class="a here" data-code="E06000023"' in hexes

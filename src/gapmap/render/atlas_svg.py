@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gapmap import safetext
 from gapmap.render import prepared
@@ -65,17 +65,23 @@ def _rings_d(geom: object, minx: float, maxy: float, scale: float) -> str:
 def draw(m: AreaMap, map_id: str) -> DrawnMap:
     """Draw one map's areas (their colours from the map's spec, suppressed areas hatched grey)."""
     import numpy as np
+
+    return _drawn(
+        m, map_id, np.asarray(prepared.to_bng(m.areas.geometry).values, dtype=object), simplify=True
+    )
+
+
+def _drawn(m: AreaMap, map_id: str, values: Any, simplify: bool) -> DrawnMap:
+    """The SVG of ``values`` (one geometry per row of ``m.areas``, x east and y north) fitted to the width."""
     import shapely
 
-    bng = prepared.to_bng(m.areas.geometry)
-    values = np.asarray(bng.values, dtype=object)
     minx, miny, maxx, maxy = shapely.total_bounds(values)
     pad = 0.01 * max(maxx - minx, maxy - miny)
     minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
     scale = WIDTH / (maxx - minx)
     height = (maxy - miny) * scale
-    tol = 0.5 / scale  # half a pixel of the map's width, in metres
-    simple = shapely.simplify(values, tol, preserve_topology=True)
+    tol = 0.5 / scale  # half a pixel of the map's width, in the map's units
+    simple = shapely.simplify(values, tol, preserve_topology=True) if simplify else values
     paths = {}
     for code, colour, tip, sup, geom in zip(
         m.areas["area_code"],
@@ -101,12 +107,27 @@ def draw(m: AreaMap, map_id: str) -> DrawnMap:
     return DrawnMap(head, paths, "</g></svg>")
 
 
-def hex_map(m: AreaMap, map_id: str) -> DrawnMap | None:
-    """The same map as equal hexagons, one per area (small areas as visible as large ones).
+_HEX_DRAWN: dict[tuple[object, str], DrawnMap | None] = {}
 
-    The place for the hex layouts being built on the ``hex`` branch (``--shape hex``): until a layout for the
-    map's level exists this returns None and the page shows the geographic map only. When it does, return a
-    :class:`DrawnMap` with one ``<path class="a" data-code=…>`` per area, and every page shows it beside the
-    geographic map with the same highlight, legend and text alternative.
-    """
-    return None
+
+def hex_map(m: AreaMap, map_id: str) -> DrawnMap | None:
+    """The same map as equal hexagons, one per area (small areas as visible as large ones), from the bundled hex
+    layouts (:mod:`gapmap.geo.hexes`); drawn once per map. None where the layout lacks any of the map's areas, or
+    the map has one area (a hexagon alone says nothing a page's figures do not)."""
+    key = (m.key, map_id)
+    if key not in _HEX_DRAWN:
+        import numpy as np
+
+        from gapmap.geo import hexes
+
+        shapes = hexes.layout(m.key.level).set_index("area_code").geometry
+        codes = [str(c) for c in m.areas["area_code"]]
+        if len(codes) < 2 or not set(codes) <= set(shapes.index):
+            _HEX_DRAWN[key] = None
+        else:
+            values = np.asarray([shapes[c] for c in codes], dtype=object)
+            from dataclasses import replace
+
+            titled = replace(m, title=f"{m.title} (hex map: one equal hexagon per area)")
+            _HEX_DRAWN[key] = _drawn(titled, map_id, values, simplify=False)
+    return _HEX_DRAWN[key]
