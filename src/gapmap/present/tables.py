@@ -20,6 +20,7 @@ from gapmap.geo import areas
 from gapmap.measures.indicators import IndicatorTable
 
 if TYPE_CHECKING:
+    from gapmap.measures.trend import CoverageTrend
     from gapmap.settings import Settings
     from gapmap.survey.validate import Responses
     from gapmap.teams.store import Store
@@ -161,6 +162,19 @@ def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.Dat
     ['S92000003', 'Scotland']
     """
     return tidy_frames([table], generated_at)
+
+
+TREND_COLUMNS = ["period", *TIDY_COLUMNS, "basis"]
+
+
+def trend_frame(trend: CoverageTrend) -> pd.DataFrame:
+    """Every area of a trend's level (and the UK) in every year: the tidy columns, ``period`` (the year) first and
+    ``basis`` (what a year's count is of) last, oldest year first."""
+    stamp = now_stamp()
+    frames = [
+        tidy_frame(t, stamp).assign(period=year) for year, t in zip(trend.years, trend.tables, strict=True)
+    ]
+    return pd.concat(frames, ignore_index=True).assign(basis=trend.basis)[TREND_COLUMNS]
 
 
 @dataclass(frozen=True)
