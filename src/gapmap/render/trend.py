@@ -35,6 +35,10 @@ def _number_labels(
     for p in spec.points:  # the points themselves, so no number covers another point
         px, py = at(p.x, p.value)
         taken.append((px - marker, py - marker, px + marker, py + marker))
+    for line in spec.lines:  # and the lines' markers, a year each
+        for year, value in zip(line.years, line.values, strict=True):
+            lx, ly = at(year, value)
+            taken.append((lx - marker / 2, ly - marker / 2, lx + marker / 2, ly + marker / 2))
     for p in spec.points:
         px, py = at(p.x, p.value)
         fitted = page.fit(str(p.number), 1.0, pt, weight="bold")
