@@ -40,12 +40,12 @@ def cmd_audit_disclosure(args: argparse.Namespace) -> int:
     else:
         whole = load_survey(specs[0] if specs else None, settings=settings, all_waves=True)
         split = survey_waves.split(whole)
-        found = waves.Waves(split, list(whole.notes)) if len(split) > 1 else None
-        if found is None:
+        if len(split) < 2:  # one wave: the file audited as it always was
             args.survey = specs[0] if specs else None
             report = disclosure_audit.run(read_responses(args, settings), settings, bases)
             say(report.text())
             return EXIT_OK if report.clean else EXIT_DISCLOSIVE
+        found = waves.Waves(split, list(whole.notes))
     for note in found.notes:
         say(note, file=sys.stderr)
     both = disclosure_audit.run_waves(found, settings, bases)
