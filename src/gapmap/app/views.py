@@ -285,3 +285,22 @@ def profile_file(
         lambda path: exports.write_profile(profile, tables, path, fmt, csv_name=data),
         profile_download_name(profile, fmt),
     )
+
+
+def trend_view(
+    indicator: str, level: str, area_code: str, settings: Settings, store: Store | None = None
+) -> Any:
+    """The trend spec of a teams indicator for one area (or the UK) against its parent and the UK, as
+    ``gapmap trend`` draws it.
+
+    >>> import os, tempfile
+    >>> s = Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+    >>> [line.label for line in trend_view("teams", "nation", "W92000004", s).lines]
+    ['Wales', 'UK']
+    """
+    from gapmap.measures.trend import coverage_by_year
+    from gapmap.present.trendspec import trend_spec
+
+    uk = area_code in ("", "K02000001")
+    trend = coverage_by_year(indicator, settings, level, store, area_code=None if uk else area_code)
+    return trend_spec(trend, "K02000001" if uk else area_code, boundaries_dir=settings.boundaries_dir)

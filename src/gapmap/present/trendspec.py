@@ -183,7 +183,10 @@ def trend_spec(
         f"its evidence year."
     )
     if trend.undated:
-        dates += f" {trend.undated} have no evidence year either and are in no year's count."
+        dates += (
+            f" {trend.undated} have no evidence year either and are in no year's count (a map of the teams open "
+            "now includes them)."
+        )
     notes: list[tuple[str, bool]] = [(basis_note + dates, False)]
     notes.append((f"Measure: {ind.subtitle()}", True))
     notes.append(

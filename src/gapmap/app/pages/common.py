@@ -166,6 +166,12 @@ def profile_file(key: str, fmt: str, _profile: Any, teams_version: int, url: str
     return views.profile_file(_profile, sample_responses(), settings(), get_store(url), fmt)
 
 
+@st.cache_resource(show_spinner="Counting teams year by year…", max_entries=32)
+def trend(indicator: str, level: str, area_code: str, teams_version: int, url: str) -> Any:
+    """A teams indicator year by year for one area (or the UK, ''), against its parent and the UK."""
+    return views.trend_view(indicator, level, area_code, settings(), get_store(url))
+
+
 @st.cache_resource(show_spinner="Comparing every indicator…", max_entries=32)
 def profile(
     data_key: str, area_code: str, view: state.View, _responses: Any, teams_version: int, url: str
