@@ -404,10 +404,7 @@ def over_the_years(view: state.View, focus: list[str], version: int, url: str) -
         return
     code = focus[0] if len(focus) == 1 else ""
     spec = common.trend(view.indicator, view.level_or_default, code, version, url)
-    st.vega_lite_chart(
-        vega_trend.trend_chart(spec, view.known_by or None),
-        width="stretch",
-        alt=safetext.markdown(spec.alt_text),
-    )
+    # The chart's description is its alt text (the trend spec's), read by screen readers as its name.
+    st.vega_lite_chart(vega_trend.trend_chart(spec, view.known_by or None), width="stretch")
     for note, _ in spec.short_notes:
         st.caption(safetext.markdown(note))

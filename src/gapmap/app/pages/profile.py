@@ -145,6 +145,6 @@ def _over_the_years(code: str, level: str, version: int, url: str) -> None:
         key="profile_trend",
     )
     spec = common.trend(chosen, level, code, version, url)
-    st.vega_lite_chart(vega_trend.trend_chart(spec), width="stretch", alt=safetext.markdown(spec.alt_text))
+    st.vega_lite_chart(vega_trend.trend_chart(spec), width="stretch")  # its description is the alt text
     for note, _ in spec.short_notes:
         st.caption(safetext.markdown(note))
