@@ -6,12 +6,22 @@ wave, so differencing a pooled table against a wave's cannot reveal what either 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from gapmap.survey.validate import Responses
+import pandas as pd
 
 WAVE_COLUMN = "wave"
+
+
+class _Answers(Protocol):
+    """What this module needs of :class:`gapmap.survey.validate.Responses` (which imports this module)."""
+
+    frame: pd.DataFrame
+    source: str
+    notes: list[str]
+
+
+Responses = TypeVar("Responses", bound=_Answers)
 
 
 def order(labels: list[str]) -> list[str]:
@@ -39,9 +49,11 @@ def only(responses: Responses, label: str, note: str = "") -> Responses:
     keep = (responses.frame[WAVE_COLUMN].astype(str) == label).to_numpy()
     frame = responses.frame.loc[keep].reset_index(drop=True)
     notes = [*responses.notes, note] if note else list(responses.notes)
-    return dataclasses.replace(
-        responses, frame=frame, source=f"{responses.source}, wave {label}", notes=notes, cache={}
+    dataclass: Any = responses  # a Responses dataclass, known here only by its Protocol
+    changed: Responses = dataclasses.replace(
+        dataclass, frame=frame, source=f"{responses.source}, wave {label}", notes=notes, cache={}
     )
+    return changed
 
 
 def split(responses: Responses) -> dict[str, Responses]:
