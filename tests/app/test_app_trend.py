@@ -84,3 +84,15 @@ def test_a_survey_indicator_says_how_waves_are_compared():
     at = run({"indicator": "services_0_2_definitely"})
     assert not at.exception
     assert "gapmap change" in _captions(at)
+
+
+def test_a_survey_indicator_compared_with_the_bundled_second_wave_shows_the_change_and_its_flag():
+    at = run({"indicator": "sufficient_provision", "level": "nation"})
+    assert not at.exception
+    at.radio(key="second_wave").set_value("bundled").run()
+    assert not at.exception
+    assert any("Synthetic" in w.value and "at least one wave" in w.value for w in at.warning)
+    shown = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    uk = shown.loc[shown["Area"] == "United Kingdom"].iloc[0]
+    assert (uk["Change"], uk["Flag"]) == ("+13.2 points", "better")
+    assert "Download change (CSV)" in [b.label for b in at.get("download_button")]

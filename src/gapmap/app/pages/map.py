@@ -11,7 +11,7 @@ import streamlit.components.v1 as components
 
 from gapmap import safetext
 from gapmap.app import state
-from gapmap.app.pages import common
+from gapmap.app.pages import common, over_time
 from gapmap.files import io, readers
 from gapmap.geo.find import find_area
 from gapmap.geo.levels import LEVELS
@@ -317,7 +317,7 @@ def below_the_map(
             query_params={"area": focus[0], "level": view.level_or_default},
         )
 
-    over_the_years(view, focus, version, url)
+    over_time.over_the_years(view, focus, version, url, responses, data_key)
     st.subheader("Areas")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch")
     known_by = view.known_by or None
@@ -386,25 +386,3 @@ def _standalone_html(spec: Any) -> str:
     from gapmap.render import web
 
     return web.map_html(spec, inline_assets=True)
-
-
-def over_the_years(view: state.View, focus: list[str], version: int, url: str) -> None:
-    """A teams indicator year by year for the area found (else the UK), against its parent and the UK, with the
-    "teams known by" year marked; survey indicators say how waves are compared."""
-    from gapmap.measures.trend import TREND_KINDS
-    from gapmap.render import vega_trend
-
-    ind = INDICATORS[view.indicator]
-    st.subheader("Over the years")
-    if ind.kind not in TREND_KINDS:
-        st.caption(
-            "One survey wave is shown. Two waves (a wave column, or two files) are compared area by area with "
-            "`gapmap change`: the change, its interval and a flag only where the interval excludes zero."
-        )
-        return
-    code = focus[0] if len(focus) == 1 else ""
-    spec = common.trend(view.indicator, view.level_or_default, code, version, url)
-    # The chart's description is its alt text (the trend spec's), read by screen readers as its name.
-    st.vega_lite_chart(vega_trend.trend_chart(spec, view.known_by or None), width="stretch")
-    for note, _ in spec.short_notes:
-        st.caption(safetext.markdown(note))
