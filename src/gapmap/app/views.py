@@ -24,8 +24,9 @@ import pandas as pd
 
 from gapmap.geo import levels
 from gapmap.measures import comparison
-from gapmap.measures.compute import all_indicators, indicator_table
+from gapmap.measures.compute import all_indicators, has_values, indicator_table, working_level
 from gapmap.measures.indicators import IndicatorTable, format_value
+from gapmap.present.describe import empty_view
 from gapmap.present.mapspec import MapSpec, label_for, map_spec
 from gapmap.present.tables import export_frame, ranked, tidy_frames
 from gapmap.settings import Settings
@@ -79,6 +80,9 @@ class MapView:
     spec: MapSpec
     ranked: Ranked
     areas_display: pd.DataFrame
+    # A survey view with no value to show: the sentence the page opens with, and the level that works (if any).
+    empty: str = ""
+    working_level: str | None = None
 
     def file_name(self, fmt: str, known_by: int | None = None, kind: str = "") -> str:
         """The name of a download of this view, as the CLI names the same file."""
@@ -86,11 +90,26 @@ class MapView:
 
     @property
     def hidden_note(self) -> str:
-        """'Not charted: North East (fewer than 10 responses); …' ('' when every area is charted)."""
-        if self.ranked.hidden.empty:
+        """'Not charted (fewer than 10 responses): North East, Wales.' by reason, a long list cut at ten names with
+        how many more ('' when every area is charted); the table below the map lists every area."""
+        hidden = self.ranked.hidden
+        if hidden.empty:
             return ""
-        parts = [f"{r['area_name']} ({r['reason']})" for _, r in self.ranked.hidden.iterrows()]
-        return "Not charted: " + "; ".join(parts) + "."
+        parts = []
+        for reason, names in hidden.groupby("reason", sort=False)["area_name"]:
+            listed = names.tolist()
+            if str(reason).startswith(
+                "not applicable"
+            ):  # outside the layer's population: a count says enough
+                parts.append(f"({reason}): {len(listed):,} {'area' if len(listed) == 1 else 'areas'}")
+                continue
+            more = (
+                f" and {len(listed) - 10:,} more (every area is in the table below)"
+                if len(listed) > 12
+                else ""
+            )
+            parts.append(f"({reason}): {', '.join(listed[:10] if more else listed)}{more}")
+        return "Not charted " + "; not charted ".join(parts) + "."
 
     def colours(self) -> dict[str, str]:
         """Each area's map colour, by code (the ranked chart uses them where nothing is compared)."""
@@ -122,7 +141,17 @@ def map_view(
     teams = teams or team_layer(s, known_by, store)
     shapes = shapes or level_shapes(s, level)
     spec = map_spec(table, s, shapes.boundaries, teams.points, teams.note, view.colour_by)
-    return MapView(table, spec, ranked(table), areas_display(table))
+    empty, working = "", None
+    if table.indicator.from_survey and not has_values(table):
+        working = working_level(view.indicator, responses, s, view.age, view.profession or None, level)
+        empty = empty_view(table, working)
+    r = ranked(table)
+    return MapView(table, spec, r, areas_display(table, chart_order(r)), empty, working)
+
+
+def chart_order(r: Ranked) -> list[str]:
+    """Area codes in the order the ranked chart lists them: the charted areas, those with no value, the rest."""
+    return [*r.shown["area_code"], *r.no_value["area_code"], *r.hidden["area_code"]]
 
 
 def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer) -> MapSpec:
@@ -131,16 +160,20 @@ def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: Tea
     return map_spec(table, s, None, teams.points, teams.note, view.colour_by)
 
 
-def areas_display(table: IndicatorTable) -> pd.DataFrame:
+def areas_display(table: IndicatorTable, order: list[str] | None = None) -> pd.DataFrame:
     """The table of areas as the page shows it: the area, n and the comparison first, then value and interval.
 
-    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England.
+    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England,
+    then the areas in ``order`` (the ranked chart's, by area code), any others after them in code order.
     Values are formatted as on the map; the CSV download has the figures to four decimal places.
     """
     ind = table.indicator
     f = export_frame(table, decimals=None)
     uk = f["area_code"] == table.population.code
-    f = pd.concat([f.loc[uk], f.loc[~uk]], ignore_index=True)
+    rank = {code: i for i, code in enumerate(order or [])}
+    rest = f.loc[~uk].assign(_rank=f.loc[~uk, "area_code"].map(rank).fillna(len(rank)))
+    rest = rest.sort_values("_rank", kind="stable").drop(columns="_rank")
+    f = pd.concat([f.loc[uk], rest], ignore_index=True)
     values = [label_for(table, r).replace("\n", " ") for _, r in f.iterrows()]
     if not ind.from_survey:
         counted = "Teams" if ind.kind in ("team_count", "team_rate") else "Children counted"
@@ -360,3 +393,18 @@ def change_view(
     ]
     f["change"] = [diff(v) for v in f["change"]]
     return table, f[list(CHANGE_DISPLAY)].rename(columns=CHANGE_DISPLAY)
+
+
+def teams_preview(records: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a teams file about to be imported, under names a reader knows (not the file's column names)."""
+    from gapmap.teams.layer import BASIS_TEXT
+
+    return pd.DataFrame(
+        {
+            "Row": records["row"],
+            "Team": records["name"],
+            "Located by": records["location_basis"].map(BASIS_TEXT).fillna(records["location_basis"]),
+            "Region": records["region"],
+            "Evidence year": records["evidence_year"],
+        }
+    )

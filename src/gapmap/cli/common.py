@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, TextIO
 from gapmap import safetext
 from gapmap.files import io, output
 from gapmap.geo.levels import LEVELS
+from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
 from gapmap.survey.validate import Responses, load_survey
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from gapmap.measures.indicators import IndicatorTable
 
 
 Named = tuple[str, "str | Path | None"]
@@ -109,3 +112,41 @@ def say(*parts: object, file: TextIO | None = None) -> None:
     """Print a line with any control characters in it (from a file name, a heading, a cell) shown as ``[U+001B]``
     rather than acting on the terminal (:func:`gapmap.safetext.terminal`)."""
     print(safetext.terminal(" ".join(str(p) for p in parts)), file=file or sys.stdout)
+
+
+ALLOW_EMPTY_HELP = (
+    "draw a survey map or chart even when no area has a value to show (all suppressed or empty)"
+)
+
+
+def refuse_empty(
+    tables: Iterable[IndicatorTable],
+    args: argparse.Namespace,
+    responses: Responses | None,
+    settings: Settings,
+) -> None:
+    """Exit 1 (InputError) before anything is written when a survey view has no value to show, naming the level
+    that works, unless ``--allow-empty`` was given: an all-grey map posted as it is would say nothing true."""
+    if getattr(args, "allow_empty", False):
+        return
+    from gapmap.measures.compute import has_values, working_level
+    from gapmap.present.describe import empty_view
+
+    issues = []
+    for table in tables:
+        if not table.indicator.from_survey or has_values(table):
+            continue
+        working = working_level(
+            table.indicator.id, responses, settings, table.age_group, table.profession, table.level
+        )
+        fix = f" Fix: add --level {working}, or" if working else " Fix:"
+        issues.append(
+            Issue(
+                None,
+                "--indicator",
+                table.indicator.id,
+                empty_view(table, working) + fix + " give --allow-empty to draw it anyway.",
+            )
+        )
+    if issues:
+        raise InputError(issues)

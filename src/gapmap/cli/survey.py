@@ -9,10 +9,12 @@ from pathlib import Path
 
 from gapmap.cli.codes import EXIT_OK
 from gapmap.cli.common import (
+    ALLOW_EMPTY_HELP,
     check_outputs,
     export_outputs,
     read_boundaries,
     read_responses,
+    refuse_empty,
     say,
     settings_for,
     survey_inputs,
@@ -29,6 +31,7 @@ from gapmap.problems import InputError, Issue
 from gapmap.render import RENDERERS, exports, render_map
 from gapmap.render.names import export_name
 from gapmap.render.sizes import SIZES
+from gapmap.safetext import count
 from gapmap.settings import from_env, settings_help
 from gapmap.survey.validate import load_survey
 
@@ -45,7 +48,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         say(f"unavailable: {miss}", file=sys.stderr)
     frame = tidy_frames(result.tables)
     if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
-        say(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
+        say(f"wrote {args.out}: {count(len(frame), 'row')}, {count(len(result.tables), 'indicator')}")
     return EXIT_OK
 
 
@@ -87,6 +90,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
         fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
         known_by = getattr(args, "known_by", None)
+        refuse_empty(result.tables, args, responses, settings)
         paths = [Path(args.out_dir) / export_name(table, fmt, args.size, known_by) for table in result.tables]
         check_outputs(
             survey_inputs(args, settings), [o for p in paths for o in export_outputs("--out-dir", p)]
@@ -117,6 +121,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         getattr(args, "known_by", None),
         level=args.level,
     )
+    refuse_empty([table], args, responses, settings)
     spec = map_spec(table, settings, boundaries, teams, teams_note)
     fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
     _write_map(args, table, spec, Path(args.out), fmt)
@@ -167,6 +172,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--boundaries", help="another boundary file (GeoJSON, GeoPackage, shapefile)")
     p.add_argument("--code-field", default="code", help="area-code field of --boundaries (default code)")
     p.add_argument("--no-teams", action="store_true", help="leave the parent-infant team points off")
+    p.add_argument("--allow-empty", action="store_true", help=ALLOW_EMPTY_HELP)
     p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
     p.add_argument("--size", choices=list(SIZES), default=None, help="export size (default a4-portrait)")
     p.add_argument("--title", help="headline to print instead of the indicator's title")

@@ -32,6 +32,15 @@ class Level:
     answer_hint: str
     noun: str
 
+    @property
+    def word(self) -> str:
+        """The level's name inside a sentence: "local authority", but "NHS area".
+
+        >>> [lv.word for lv in LEVELS.values()]
+        ['nation', 'region', 'NHS area', 'local authority']
+        """
+        return self.label if self.label[:3].isupper() else self.label.lower()
+
     def print_path(self, boundaries_dir: Path) -> Path:
         return boundaries_dir / "levels" / f"{self.id}.geojson"
 

@@ -163,10 +163,14 @@
       if (!s) return;
       l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
       if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
+      else if (s[3] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-nodata");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
     });
     var legend = document.querySelector(".gapmap-legend");
-    if (legend) legend.innerHTML = d.legend;
+    if (legend) {
+      legend.innerHTML = d.legend;
+      moreCue(legend);
+    }
     if (d.attribution) map.attributionControl.addAttribution(d.attribution);
     var focus = (d.focus || []).map(function (c) { return g.byCode[c]; }).filter(Boolean);
     var before = (g.focus || []).length;
@@ -182,13 +186,34 @@
     }
   };
 
+  // A legend taller than its column says so at its foot ("More below"), until it has been scrolled to the end:
+  // the sources at its end would otherwise be cut mid-line with no sign that the column scrolls.
+  function moreCue(legend) {
+    var cue = document.createElement("div");
+    cue.className = "more";
+    cue.textContent = "More below \u25BC (scroll)";
+    legend.appendChild(cue);
+    function update() {
+      var hidden = legend.scrollHeight - legend.clientHeight - legend.scrollTop > cue.offsetHeight + 2;
+      cue.style.display = hidden ? "" : "none";
+    }
+    legend.onscroll = update;
+    cue.style.display = "none";
+    update();
+    if (!legend.gapmapCue) window.addEventListener("resize", function () { legend.gapmapCue(); });
+    legend.gapmapCue = update;
+  }
+
   window.gapmapClear = function (map) {
     var g = map.gapmap, d = g.style;
     if (!d) return;
     g.areas.eachLayer(function (l) {
       l.unbindTooltip();
       l.setStyle(BASE);
-      if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+      if (l.getElement()) {
+        L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+        L.DomUtil.removeClass(l.getElement(), "gapmap-nodata");
+      }
     });
     if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
     if (g.popup) map.closePopup(g.popup);

@@ -18,6 +18,7 @@ import pandas as pd
 
 from gapmap import safetext
 from gapmap.measures import comparison
+from gapmap.present.classify import is_no_data
 from gapmap.present.mapspec import MapSpec
 from gapmap.render import assets
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 HATCH_ID = "gapmap-hatch"
+DOTS_ID = "gapmap-dots"  # no data: dotted, as on static maps (classify.NO_DATA_HATCH), never a value's colour
 TEAM_COLOUR = "#b2182b"
 LEGEND_WIDTH = 184  # px: the legend's column beside the map
 TEAMS_LAYER = "Parent-infant teams"
@@ -160,7 +162,10 @@ CSS = f"""
  .gapmap-legend .note {{ color: #333; margin-top: 5px; }}
  .gapmap-legend .sources {{ color: #555; margin-top: 6px; font-size: 10px; }}
  .gapmap-legend .sources p {{ margin: 2px 0; }}
+ .gapmap-legend .more {{ position: sticky; bottom: -6px; margin: 4px -6px -6px; padding: 3px 6px; background: #f0f0f0;
+   border-top: 1px solid #ccc; color: #222; font-weight: bold; text-align: center; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
+ .gapmap-nodata {{ fill: url(#{DOTS_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
    border-radius: 50%; color: #ffffff; font: bold 10px system-ui, sans-serif; text-align: center; }}
@@ -173,6 +178,9 @@ HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
   <rect width="8" height="8" fill="#bdbdbd"/><line x1="0" y1="0" x2="0" y2="8" stroke="#6e6e6e" stroke-width="3"/>
+ </pattern>
+ <pattern id="{DOTS_ID}" patternUnits="userSpaceOnUse" width="6" height="6">
+  <rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.1" fill="#555555"/>
  </pattern></defs></svg>
 <div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
 
@@ -309,8 +317,15 @@ def _legend_html(spec: MapSpec) -> str:
     def row(swatch: str, label: str) -> str:
         return f'<div class="row">{swatch}<span>{esc(label)}</span></div>'
 
+    dots = (
+        f'<svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{DOTS_ID})" '
+        'stroke="#404040"/></svg>'
+    )
     rows = "".join(
-        row(f'<span class="sw" style="background:{esc(c)}"></span>', label) for label, c in spec.legend
+        row(dots, label)
+        if is_no_data(label)
+        else row(f'<span class="sw" style="background:{esc(c)}"></span>', label)
+        for label, c in spec.legend
     )
     if spec.suppressed_label:
         rows += row(
@@ -318,11 +333,15 @@ def _legend_html(spec: MapSpec) -> str:
             'stroke="#404040"/></svg>',
             spec.suppressed_label,
         )
-    if spec.teams is not None and len(spec.teams):
+    # Each kind of team point the map draws, and only those, as the static legends do.
+    exact = spec.teams["exact"].astype(bool) if spec.teams is not None and len(spec.teams) else None
+    if exact is not None and exact.any():
         rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="{TEAM_COLOUR}"/></svg>',
             "Team: postcode or exact location",
-        ) + row(
+        )
+    if exact is not None and (~exact).any():
+        rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
@@ -351,12 +370,16 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip], legend, source line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, no data], legend, source
+    line, focus."""
     a = spec.areas
     tips = _tooltips(spec)
+    no_data = [is_no_data(str(e)) if e else False for e in a.get("no_value", pd.Series([""] * len(a)))]
     styles = {
-        str(code): [str(colour), bool(sup), tip]
-        for code, colour, sup, tip in zip(a["area_code"], a["colour"], a["suppressed"], tips, strict=True)
+        str(code): [str(colour), bool(sup), tip, nd]
+        for code, colour, sup, tip, nd in zip(
+            a["area_code"], a["colour"], a["suppressed"], tips, no_data, strict=True
+        )
     }
     payload: dict[str, Any] = {
         "areas": styles,

@@ -45,6 +45,17 @@ CSS = """<style>
 </style>"""
 
 
+# Counts in the page's tables with thousands separators ("48,298"), still sorted as numbers when a column is clicked.
+# Years and row numbers are labels, not counts: no comma.
+NUMBER_COLUMNS = {
+    **{
+        c: st.column_config.NumberColumn(format="localized")
+        for c in ("n", "Children aged 0-2", "Children counted")
+    },
+    **{c: st.column_config.NumberColumn(format="%d") for c in ("Row", "Evidence year")},
+}
+
+
 def page_style() -> None:
     """Tighter spacing, so the headline, map and chart fit a 1366×768 screen without scrolling."""
     st.html(CSS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -49,7 +50,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Indicator",
             ids,
             index=ids.index(view.indicator),
-            format_func=lambda i: INDICATORS[i].title,
+            format_func=lambda i: INDICATORS[i].short or INDICATORS[i].title,
             key="indicator",
             on_change=_indicator_changed,
         )
@@ -80,7 +81,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Areas",
             levels,
             index=levels.index(view.level_or_default),
-            format_func=lambda lv: f"{LEVELS[lv].label} ({LEVELS[lv].noun})",
+            format_func=lambda lv: LEVELS[lv].noun[0].upper() + LEVELS[lv].noun[1:],
             key="level",
             help="Every level is built from local authorities; NHS areas and regions are best-fit unions of them.",
         )
@@ -246,6 +247,12 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             "areas are chance only.",
             icon="⚠️",
         )
+    if mv.empty:  # says so first, above the map, with the level that works as a link
+        link = ""
+        if mv.working_level:
+            query = new_view.to_query() | {"level": mv.working_level}
+            link = f" [Show {LEVELS[mv.working_level].noun}](?{urlencode(query)})"
+        st.info(safetext.markdown(mv.empty) + link, icon="ℹ️")
     if found.message:  # quotes what the user typed: text, not Markdown
         (st.success if found.codes else st.warning)(safetext.markdown(found.message))
 
@@ -263,6 +270,11 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
     if first_run and not drawn and common.real_server():
         with right:
             st.caption("The ranked chart follows once the map is drawn.")
+        return
+    if mv.empty:  # nothing to rank: the sentence above the map says why and where to look instead
+        with right:
+            st.caption("No area of this level has a value to chart: see the note above the map.")
+        below_the_map(mv, new_view, responses, data_key, version, url, found.codes)
         return
     with right, st.container(height=MAP_HEIGHT, border=False, key="ranked"):
         from gapmap.render import vega
@@ -319,7 +331,8 @@ def below_the_map(
 
     over_time.over_the_years(view, focus, version, url, responses, data_key)
     st.subheader("Areas")
-    st.dataframe(mv.areas_display, hide_index=True, width="stretch")
+    st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
+    st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
     known_by = view.known_by or None
     # Downloads do not rerun the page (on_click="ignore"): Streamlit drops a file it has not yet sent when a rerun
     # starts, which left the button spinning (seen in the browser tests), and nothing on the page changes anyway.
