@@ -229,6 +229,7 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
             "tiles": "1",
         },
         {"area": "Cardiff", "source": "upload"},
+        {"level": "la", "shape": "hex"},
     ],
 )
 def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
@@ -245,6 +246,7 @@ def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
         "colour_by": at.radio(key="colour_by").value,
         "comparison": at.radio(key="comparison").value,
         "level": at.selectbox(key="level").value,
+        "shape": at.radio(key="shape").value,
         "area": at.text_input(key="area").value,
         "age": at.selectbox(key="age").value,
         "source": at.radio(key="source").value,

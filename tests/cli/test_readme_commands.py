@@ -62,6 +62,17 @@ CASES: dict[str, list[list[str]]] = {
     "gapmap render ... --boundaries FILE --code-field FIELD": [
         ["render", "--indicator", "respondents", "--out", "b.png", "--boundaries", BUC, "--code-field", "gss_cd"]
     ],
+    "gapmap render ... --shape hex": [
+        ["render", "--indicator", "services_0_2_definitely", "--shape", "hex", "--out", "hex.svg"],
+        ["render", "--indicator", "teams", "--level", "region", "--shape", "hex", "--format", "html", "--out", "hex.html"],
+        ["render", "--all", "--out-dir", "hexes", "--level", "nation", "--shape", "hex", "--format", "pdf"],
+    ],
+    "gapmap render --level la --shape hex --indicator children_0_2_no_team --size social": [
+        ["render", "--level", "la", "--shape", "hex", "--indicator", "children_0_2_no_team", "--size", "social"]
+    ],
+    "gapmap render --level nhs --shape hex --indicator children_0_2_no_team --size social": [
+        ["render", "--level", "nhs", "--shape", "hex", "--indicator", "children_0_2_no_team", "--size", "social"]
+    ],
     "gapmap render --indicator ID [--level L] [--size a4-portrait|a4-landscape|social|square] [--title TEXT] [--subtitle TEXT] --out FILE.png": [
         ["render", "--indicator", "children_0_2_no_team", "--level", "nhs", "--size", "social", "--title",
          "Most babies live where no team serves", "--subtitle", "Share of children aged 0-2, by NHS area", "--out", "s.png"],

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gapmap.geo import levels
+from gapmap.geo import hexes, levels
 from gapmap.measures import comparison
 from gapmap.measures.compute import all_indicators, has_values, indicator_table, working_level
 from gapmap.measures.indicators import IndicatorTable, format_value
@@ -59,15 +59,21 @@ def team_layer(settings: Settings, known_by: int | None = None, store: Store | N
 
 @dataclass(frozen=True)
 class LevelShapes:
-    """A level's browser boundaries, and the same as the JSON the map ships once per level."""
+    """A level's browser boundaries (or hexagons), and the same as the JSON the map ships once per level;
+    ``outlines`` is the JSON of the regions or nations drawn over hexagons ('' for a geographic map)."""
 
     boundaries: gpd.GeoDataFrame
     geojson: str
+    outlines: str = ""
 
 
-def level_shapes(settings: Settings, level: str) -> LevelShapes:
-    from gapmap.render import web
+def level_shapes(settings: Settings, level: str, shape: str = "map") -> LevelShapes:
+    from gapmap.render import hexmap, web
 
+    if shape == "hex":
+        hexagons = hexes.layout(level, settings.boundaries_dir)
+        lines = hexmap.outlines_geojson(hexes.outlines(level, settings.boundaries_dir))
+        return LevelShapes(hexagons, web.areas_geojson(hexagons), lines)
     boundaries = levels.web_boundaries(settings.level_path(level))
     return LevelShapes(boundaries, web.areas_geojson(boundaries))
 
@@ -85,8 +91,9 @@ class MapView:
     working_level: str | None = None
 
     def file_name(self, fmt: str, known_by: int | None = None, kind: str = "") -> str:
-        """The name of a download of this view, as the CLI names the same file."""
-        return download_name(self.table, fmt, known_by, kind)
+        """The name of a download of this view, as the CLI names the same file (a hex map's images say 'hex')."""
+        drawn = not kind and fmt in ("png", "svg", "pdf", "html")
+        return download_name(self.table, fmt, known_by, kind, self.spec.shape if drawn else "map")
 
     @property
     def hidden_note(self) -> str:
@@ -139,8 +146,17 @@ def map_view(
         view.indicator, responses, s, view.age, view.profession or None, known_by, store, level
     )
     teams = teams or team_layer(s, known_by, store)
-    shapes = shapes or level_shapes(s, level)
-    spec = map_spec(table, s, shapes.boundaries, teams.points, teams.note, view.colour_by)
+    shapes = shapes or level_shapes(s, level, view.shape)
+    spec = map_spec(
+        table,
+        s,
+        shapes.boundaries,
+        teams.points,
+        teams.note,
+        view.colour_by,
+        view.shape,
+        _counts(view, s, store),
+    )
     empty, working = "", None
     if table.indicator.from_survey and not has_values(table):
         working = working_level(view.indicator, responses, s, view.age, view.profession or None, level)
@@ -154,10 +170,22 @@ def chart_order(r: Ranked) -> list[str]:
     return [*r.shown["area_code"], *r.no_value["area_code"], *r.hidden["area_code"]]
 
 
-def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer) -> MapSpec:
-    """The same map with full-detail boundaries, for PNG/SVG/PDF files (made only when asked for)."""
+def _counts(view: View, settings: Settings, store: Store | None) -> dict[str, int] | None:
+    """Known teams per area, which a hex map shows instead of team points (None for a geographic map)."""
+    if view.shape != "hex":
+        return None
+    from gapmap.measures.coverage import teams_per_area
+
+    return teams_per_area(settings, view.level_or_default, view.known_by or None, store)
+
+
+def print_spec(
+    view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, store: Store | None = None
+) -> MapSpec:
+    """The same map with full-detail boundaries (or the hexagons), for PNG/SVG/PDF files (made only when asked)."""
     s = settings_for(view, settings)
-    return map_spec(table, s, None, teams.points, teams.note, view.colour_by)
+    counts = _counts(view, s, store)
+    return map_spec(table, s, None, teams.points, teams.note, view.colour_by, view.shape, counts)
 
 
 def areas_display(table: IndicatorTable, order: list[str] | None = None) -> pd.DataFrame:
@@ -249,7 +277,9 @@ def _image_bytes(write: Callable[[Path], object], name: str) -> bytes:
         return image.read_bytes()
 
 
-def download_name(table: IndicatorTable, fmt: str, known_by: int | None = None, kind: str = "") -> str:
+def download_name(
+    table: IndicatorTable, fmt: str, known_by: int | None = None, kind: str = "", shape: str = "map"
+) -> str:
     """A download's file name: the name ``gapmap render`` (``kind`` '') or ``gapmap chart`` (``kind`` 'ranked')
     gives the same file.
 
@@ -259,7 +289,7 @@ def download_name(table: IndicatorTable, fmt: str, known_by: int | None = None, 
     """
     from gapmap.render.names import export_name
 
-    return export_name(table, fmt, None, known_by, kind)
+    return export_name(table, fmt, None, known_by, kind, shape)
 
 
 def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, fmt: str) -> bytes:
@@ -272,7 +302,7 @@ def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamL
     data = download_name(table, "csv", known_by)
     return _image_bytes(
         lambda path: exports.write_map(table, spec, path, fmt, csv_name=data),
-        download_name(table, fmt, known_by),
+        download_name(table, fmt, known_by, shape=view.shape),
     )
 
 

@@ -85,6 +85,17 @@ def read_boundaries(args: argparse.Namespace, settings: Settings) -> gpd.GeoData
     return None
 
 
+def team_counts(args: argparse.Namespace, settings: Settings, level: str | None) -> dict[str, int] | None:
+    """Known teams per area, which a hex map shows instead of team points (None with --no-teams or a
+    geographic map)."""
+    if getattr(args, "shape", "map") != "hex" or getattr(args, "no_teams", False):
+        return None
+    from gapmap.geo.levels import get_level
+    from gapmap.measures.coverage import teams_per_area
+
+    return teams_per_area(settings, get_level(level).id, getattr(args, "known_by", None))
+
+
 def team_points(args: argparse.Namespace, settings: Settings) -> tuple[gpd.GeoDataFrame | None, str]:
     if getattr(args, "no_teams", False):
         return None, ""

@@ -46,10 +46,10 @@ def cmd_chart(args: argparse.Namespace) -> int:
     table = indicator_table(
         args.indicator, responses, settings, args.age_group, args.profession, args.known_by, level=args.level
     )
-    refuse_empty([table], args, responses, settings)
     fmt = exports.fmt_of(args.out or "x.png", args.format)
     out = Path(args.out) if args.out else Path(export_name(table, fmt, args.size, args.known_by, "ranked"))
     check_outputs(survey_inputs(args, settings), export_outputs("--out", out))
+    refuse_empty([table], args, responses, settings)
     _report(exports.write_chart(table, out, fmt, args.size, args.title, args.subtitle, settings.palette))
     return 0
 

@@ -41,6 +41,11 @@ class Level:
         """
         return self.label if self.label[:3].isupper() else self.label.lower()
 
+    @property
+    def menu(self) -> str:
+        """The level in a menu of levels: "Local authorities", "NHS areas"."""
+        return self.noun[0].upper() + self.noun[1:]
+
     def print_path(self, boundaries_dir: Path) -> Path:
         return boundaries_dir / "levels" / f"{self.id}.geojson"
 

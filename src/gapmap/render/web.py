@@ -20,7 +20,7 @@ from gapmap import safetext
 from gapmap.measures import comparison
 from gapmap.present.classify import is_no_data
 from gapmap.present.mapspec import MapSpec
-from gapmap.render import assets
+from gapmap.render import assets, hexmap
 
 if TYPE_CHECKING:
     import folium
@@ -174,6 +174,7 @@ CSS = f"""
  .gapmap-popup-beside .leaflet-popup-tip-container {{ display: none; }}
 </style>"""
 
+
 HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
@@ -199,8 +200,14 @@ ASSET_NAMES = (
 )
 
 
-def base_data(geojson: str, teams: list[dict[str, Any]], tiles: bool = False) -> dict[str, Any]:
-    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``)."""
+def base_data(
+    geojson: str, teams: list[dict[str, Any]], tiles: bool = False, outlines: str = ""
+) -> dict[str, Any]:
+    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``). A hex map (with
+    ``outlines``, :func:`gapmap.render.hexmap.outlines_geojson`) is drawn on a plain plane (``L.CRS.Simple``): every
+    hexagon the same size on screen, no team points, no background tiles."""
+    if outlines:
+        return base_data(geojson, []) | {"crs": "simple", "outlines": outlines}
     return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
 
 
@@ -210,6 +217,7 @@ def base_map(
     tiles: bool = False,
     inline_assets: bool = False,
     title: str = "",
+    outlines: str = "",
 ) -> folium.Map:
     """The part of the map shared by every indicator of a level: area shapes, team points, controls.
 
@@ -219,9 +227,13 @@ def base_map(
     from branca.element import Element
 
     base_cls, _ = _element_classes()
-    m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
-    # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
-    m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
+    if outlines:  # a hex map: a plain plane, one unit a hexagon's radius (gapmap_map.js fits it to the frame)
+        m = folium.Map(location=[0.0, 0.0], zoom_start=3, tiles=None, crs="Simple")
+        m.options.update(hexmap.ZOOMS)
+    else:
+        m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
+        # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
+        m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
     root: Any = m.get_root()
     if inline_assets:
         m.default_js, m.default_css = [], []
@@ -237,7 +249,7 @@ def base_map(
         m.default_css = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".css")]
     root.header.add_child(Element(CSS), name="gapmap_style")
     root.html.add_child(Element(HTML), name="gapmap_legend")
-    base = base_data("__GEOJSON__", teams, tiles)
+    base = base_data("__GEOJSON__", teams, tiles, outlines)
     base_cls(
         script_json(base).replace('"__GEOJSON__"', geojson), RUNTIME_JS.read_text(encoding="utf-8")
     ).add_to(m)
@@ -307,6 +319,9 @@ def _tooltips(spec: MapSpec) -> list[str]:
         else:
             lines.append("No value")
         lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
+        if "teams_here" in row.index:  # a hex map shows each area's count of teams instead of their points
+            count = int(row["teams_here"])
+            lines.append(f"Known teams in this area: {count:,}")
         if row.get("comparison", ""):
             lines.append(esc(_comparison_sentence(str(row["comparison"]), spec)))
         out.append("<br>".join(lines))
@@ -346,6 +361,7 @@ def _legend_html(spec: MapSpec) -> str:
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
         )
+    rows += "".join(row(svg, label) for svg, label in hexmap.legend_svgs(spec, TEAM_COLOUR))
     synthetic = (
         '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
     )
@@ -360,6 +376,8 @@ def _legend_html(spec: MapSpec) -> str:
 def _attribution(spec: MapSpec) -> str:
     """The short source line Leaflet shows in the corner (the full sources are in the legend column)."""
     parts = [ATTRIBUTION]
+    if spec.is_hex:
+        parts.append(hexmap.ATTRIBUTION)
     if spec.synthetic:
         parts.append("Survey: SYNTHETIC sample")
     elif _n_meaning(spec) == "respondents":
@@ -370,15 +388,16 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, no data], legend, source
-    line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, no data, ringed], legend,
+    source line, focus."""
     a = spec.areas
     tips = _tooltips(spec)
     no_data = [is_no_data(str(e)) if e else False for e in a.get("no_value", pd.Series([""] * len(a)))]
-    styles = {
-        str(code): [str(colour), bool(sup), tip, nd]
-        for code, colour, sup, tip, nd in zip(
-            a["area_code"], a["colour"], a["suppressed"], tips, no_data, strict=True
+    ringed = a["ringed"].astype(bool) if "ringed" in a else pd.Series(False, index=a.index)
+    styles = {  # ringed: a hex map's mark of an area a known team serves
+        str(code): [str(colour), bool(sup), tip, nd, bool(ring)]
+        for code, colour, sup, tip, nd, ring in zip(
+            a["area_code"], a["colour"], a["suppressed"], tips, no_data, ringed, strict=True
         )
     }
     payload: dict[str, Any] = {
@@ -407,7 +426,9 @@ def build(
 ) -> folium.Map:
     """A folium map of the spec: base and overlay together. JS/CSS come from the app's own static files (or
     inline, for a file). ``focus`` (area codes) zooms to those areas and, for one area, opens its values."""
-    m = base_map(areas_geojson(spec.areas), team_records(spec.teams), tiles, inline_assets, spec.title)
+    lines = hexmap.outlines_geojson(spec.outlines) if spec.is_hex and spec.outlines is not None else ""
+    shapes = areas_geojson(spec.areas), team_records(spec.teams), tiles and not spec.is_hex
+    m = base_map(*shapes, inline_assets, spec.title, lines)
     overlay(spec, focus).add_to(m)
     return m
 

@@ -135,8 +135,8 @@ def team_layer(known_by: int, teams_version: int, url: str) -> views.TeamLayer:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def level_shapes(level: str) -> views.LevelShapes:
-    return views.level_shapes(settings(), level)
+def level_shapes(level: str, shape: str = "map") -> views.LevelShapes:
+    return views.level_shapes(settings(), level, shape)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
@@ -147,7 +147,7 @@ def map_view(data_key: str, view: state.View, _responses: Any, teams_version: in
         _responses,
         settings(),
         get_store(url),
-        level_shapes(view.level_or_default),
+        level_shapes(view.level_or_default, view.shape),
         team_layer(view.known_by, teams_version, url),
     )
 

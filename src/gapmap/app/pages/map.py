@@ -81,9 +81,19 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Areas",
             levels,
             index=levels.index(view.level_or_default),
-            format_func=lambda lv: LEVELS[lv].noun[0].upper() + LEVELS[lv].noun[1:],
+            format_func=lambda lv: LEVELS[lv].menu,
             key="level",
             help="Every level is built from local authorities; NHS areas and regions are best-fit unions of them.",
+        )
+        shape = st.radio(
+            "Draw areas as",
+            list(state.SHAPES),
+            index=list(state.SHAPES).index(view.shape),
+            format_func=state.SHAPES.__getitem__,
+            horizontal=True,
+            key="shape",
+            help="Map: the areas' real boundaries. Hex: each area one hexagon of the same size, placed roughly "
+            "where it lies, so small city areas are as easy to see and hover as large rural ones.",
         )
         area = st.text_input(
             "Find my area",
@@ -131,12 +141,19 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             format_func=lambda y: "Any year" if y == 0 else f"{y} (evidence by then)",
             key="known_by",
         )
-        tiles = st.toggle("OpenStreetMap background (needs internet)", value=view.tiles, key="tiles")
+        tiles = st.toggle(
+            "OpenStreetMap background (needs internet)",
+            value=view.tiles,
+            key="tiles",
+            disabled=shape == "hex",
+            help="Not on a hex map: its hexagons are not drawn where the areas lie.",
+        )
     return {
         "indicator": indicator,
         "colour_by": colour_by,
         "comparison": comparison,
         "level": level,
+        "shape": shape,
         "area": area,
         "age": age,
         "source": source,
@@ -155,6 +172,7 @@ def from_view(view: state.View) -> dict[str, Any]:
         "colour_by": view.colour_by,
         "comparison": view.comparison,
         "level": view.level_or_default,
+        "shape": view.shape,
         "area": view.area,
         "age": view.age,
         "source": view.source,
@@ -228,6 +246,7 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             c["tiles"],
             c["colour_by"],
             c["comparison"],
+            c["shape"],
         )
         if new_view.to_query() != dict(st.query_params):
             st.query_params.from_dict(new_view.to_query())
@@ -294,12 +313,12 @@ def draw_map(mv: Any, view: state.View, focus: list[str], version: int, url: str
 
     True once the browser has drawn it in this session (the component says so once, after its first drawing)."""
     level = view.level_or_default
-    shapes = common.level_shapes(level)
+    shapes = common.level_shapes(level, view.shape)
     teams = common.team_layer(view.known_by, version, url)
     style = common.map_style(f"{data_key}|{view.computed()}|{version}", mv, tuple(focus))
     drawn = _map_component(
-        base=web.base_data(shapes.geojson, teams.records, view.tiles),
-        base_key=f"{level}|{view.known_by}|{version}|{view.tiles}",
+        base=web.base_data(shapes.geojson, teams.records, view.tiles, shapes.outlines),
+        base_key=f"{level}|{view.shape}|{view.known_by}|{version}|{view.tiles}",
         style=style,
         style_key=state.digest(style.encode()),
         height=MAP_HEIGHT,

@@ -27,7 +27,7 @@ def _choose_area(view: state.View) -> tuple[str, str]:
             "Areas",
             levels,
             index=levels.index(given_level) if given_level in levels else 1,
-            format_func=lambda lv: LEVELS[lv].noun[0].upper() + LEVELS[lv].noun[1:],
+            format_func=lambda lv: LEVELS[lv].menu,
             key="profile_level",
         )
         text = st.text_input(
