@@ -22,7 +22,7 @@ from gapmap.cli.codes import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from gapmap.cli import areas, atlas, audit, exports, survey, teams
+    from gapmap.cli import areas, atlas, audit, exports, survey, teams, trend, waves
 
     parser = argparse.ArgumentParser(
         prog="gapmap",
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     exports.add_parsers(sub)
     audit.add_parsers(sub)
     atlas.add_parsers(sub)
+    trend.add_parsers(sub)
+    waves.add_parsers(sub)
     return parser
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from gapmap.measures.indicators import IndicatorTable
 
 # The profile moved to present.profile; these names stay importable from here.
 from gapmap.present.profile import PROFILE_COLUMNS, Profile, area_profile, profile_from  # noqa: F401
+
+if TYPE_CHECKING:
+    from gapmap.measures.trend import CoverageTrend
 
 # Every download (app and CLI) has these columns, in this order. The README's data dictionary documents each one
 # (a test checks it does).
@@ -158,6 +161,19 @@ def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.Dat
     ['S92000003', 'Scotland']
     """
     return tidy_frames([table], generated_at)
+
+
+TREND_COLUMNS = ["period", *TIDY_COLUMNS, "basis"]
+
+
+def trend_frame(trend: CoverageTrend) -> pd.DataFrame:
+    """Every area of a trend's level (and the UK) in every year: the tidy columns, ``period`` (the year) first and
+    ``basis`` (what a year's count is of) last, oldest year first."""
+    stamp = now_stamp()
+    frames = [
+        tidy_frame(t, stamp).assign(period=year) for year, t in zip(trend.years, trend.tables, strict=True)
+    ]
+    return pd.concat(frames, ignore_index=True).assign(basis=trend.basis)[TREND_COLUMNS]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import streamlit.components.v1 as components
 
 from gapmap import safetext
 from gapmap.app import state
-from gapmap.app.pages import common
+from gapmap.app.pages import common, over_time
 from gapmap.files import io, readers
 from gapmap.geo.find import find_area
 from gapmap.geo.levels import LEVELS
@@ -350,6 +350,7 @@ def below_the_map(
             query_params={"area": focus[0], "level": view.level_or_default},
         )
 
+    over_time.over_the_years(view, focus, version, url, responses, data_key)
     st.subheader("Areas", anchor="areas")
     st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
