@@ -1,5 +1,5 @@
-"""Tables built from indicator tables for people to read and download: the one tidy CSV shape and one area's
-profile across every indicator (areas ranked for a bar chart: :mod:`gapmap.present.ranking`, re-exported here).
+"""Tables built from indicator tables for people to read and download: the one tidy CSV shape (areas ranked for a
+bar chart are in :mod:`gapmap.present.ranking`, one area's profile in :mod:`gapmap.present.profile`).
 
 >>> from gapmap.measures.compute import indicator_table
 >>> t = indicator_table("children_0_2_no_team", level="nation")
@@ -10,21 +10,20 @@ profile across every indicator (areas ranked for a bar chart: :mod:`gapmap.prese
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from gapmap.geo import areas
 from gapmap.measures.indicators import IndicatorTable
+
+# The profile moved to present.profile; these names stay importable from here.
+from gapmap.present.profile import PROFILE_COLUMNS, Profile, area_profile, profile_from  # noqa: F401
 from gapmap.present.ranking import Ranked as Ranked  # re-exported: ranked lists were first made here
 from gapmap.present.ranking import ranked as ranked
 
 if TYPE_CHECKING:
-    from gapmap.settings import Settings
-    from gapmap.survey.validate import Responses
-    from gapmap.teams.store import Store
+    from gapmap.measures.trend import CoverageTrend
 
 # Every download (app and CLI) has these columns, in this order. The README's data dictionary documents each one
 # (a test checks it does).
@@ -182,149 +181,17 @@ def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.Dat
     return tidy_frames([table], generated_at)
 
 
-PROFILE_COLUMNS = [
-    "indicator",
-    "title",
-    "unit",
-    "value",
-    "lo",
-    "hi",
-    "n",
-    "n_meaning",
-    "uk_value",
-    "benchmark",
-    "comparison",
-    "polarity",
-    "suppressed",
-    "suppressed_reason",
-    "synthetic",
-    "area_min",
-    "area_q25",
-    "area_q75",
-    "area_max",
-    "areas_shown",
-    "category",
-]
+TREND_COLUMNS = ["period", *TIDY_COLUMNS, "basis"]
 
 
-@dataclass(frozen=True)
-class Profile:
-    """Every indicator for one area against the UK, with the spread of the level's areas for a spine chart."""
-
-    area_code: str
-    area_name: str
-    level: str
-    frame: pd.DataFrame  # PROFILE_COLUMNS, one row per indicator available
-    comparison_level: float
-    unavailable: list[str]
-    survey_file: str = ""  # the survey file's name, and who gave it ('' for the bundled sample)
-    supplied_by: str = ""
-    sentence: str = ""  # what a commissioner can quote: the children in the gap, nearest team, neighbours
-    local: tuple[str, ...] = ()  # the nearest known team, the neighbours, commissioned teams: one line each
-
-    @property
-    def synthetic(self) -> bool:
-        return bool(self.frame["synthetic"].any())
-
-
-def area_profile(
-    settings: Settings,
-    area_code: str,
-    responses: Responses | None = None,
-    age_group: str | None = None,
-    profession: str | None = None,
-    known_by: int | None = None,
-    store: Store | None = None,
-) -> Profile:
-    """Every indicator for one area (at the area's own level) beside the UK value and the level's spread.
-
-    >>> from gapmap.settings import Settings
-    >>> p = area_profile(Settings(), "E12000007")  # London
-    >>> p.area_name, p.level, "children_0_2_no_team" in set(p.frame["indicator"])
-    ('London', 'region', True)
-    """
-    from gapmap.measures.compute import all_indicators
-    from gapmap.survey.validate import load_survey
-
-    t = areas.table(settings.boundaries_dir)
-    level = t.level_of(area_code)
-    if not level:
-        raise KeyError(f"no area with code {area_code!r}")
-    responses = responses if responses is not None else load_survey(settings=settings)
-    every = all_indicators(
-        responses,
-        settings,
-        age_group=age_group,
-        profession=profession,
-        known_by=known_by,
-        store=store,
-        level=level,
-    )
-    rows = []
-    for table in every.tables:
-        ind = table.indicator
-        if ind.kind == "count" or table.frame["value"].isna().all():
-            continue  # respondents per area is a base, not an indicator to compare
-        row = table.areas.loc[table.areas["area_code"] == area_code].iloc[0]
-        if not table.population.covers(area_code):
-            continue  # does not apply here (a Scottish layer for London)
-        shown = table.areas.loc[~table.areas["suppressed"], "value"].dropna().astype(float)
-        q = shown.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(shown) else [np.nan] * 4
-        rows.append(
-            {
-                "indicator": ind.id,
-                "title": table.title,
-                "unit": ind.unit,
-                "value": row["value"],
-                "lo": row["lo"],
-                "hi": row["hi"],
-                "n": int(row["n"]),
-                "n_meaning": ind.n_meaning,
-                "uk_value": float(table.benchmark["value"]),
-                "benchmark": table.population.label,
-                "comparison": row["comparison"],
-                "polarity": ind.polarity,
-                "suppressed": bool(row["suppressed"]),
-                "suppressed_reason": row["suppressed_reason"],
-                "synthetic": table.synthetic,
-                "area_min": q[0],
-                "area_q25": q[1],
-                "area_q75": q[2],
-                "area_max": q[3],
-                "areas_shown": len(shown),
-                "category": str(row["category"]),
-            }
-        )
-    sentence, local = _local_words(every.tables, area_code, t.names.get(area_code, area_code))
-    return Profile(
-        area_code,
-        t.names.get(area_code, area_code),
-        level,
-        pd.DataFrame(rows, columns=PROFILE_COLUMNS),
-        settings.comparison_level,
-        every.unavailable,
-        responses.source,
-        responses.supplied_by,
-        sentence,
-        local,
-    )
-
-
-def _local_words(tables: list[IndicatorTable], code: str, name: str) -> tuple[str, tuple[str, ...]]:
-    """The coverage sentence and the nearest-team lines of one area, from the tables of its level."""
-    from gapmap.present import sentences
-
-    local = next((t.local for t in tables if t.local is not None), None)
-    cover = next((t for t in tables if t.indicator.kind == "coverage"), None)
-    if local is None or code not in set(local["area_code"]):
-        return "", ()
-    row: dict[str, Any] = {str(k): v for k, v in local.set_index("area_code").loc[code].items()}
-    row["area_name"] = name
-    said = ""
-    if cover is not None:
-        own = cover.frame.loc[cover.frame["area_code"] == code].iloc[0]
-        said = sentences.coverage_sentence(row | {"children_0_2": own["n"], "children_0_2_no_team": own["k"]})
-    return said, tuple(sentences.local_lines(row))
+def trend_frame(trend: CoverageTrend) -> pd.DataFrame:
+    """Every area of a trend's level (and the UK) in every year: the tidy columns, ``period`` (the year) first and
+    ``basis`` (what a year's count is of) last, oldest year first."""
+    stamp = now_stamp()
+    frames = [
+        tidy_frame(t, stamp).assign(period=year) for year, t in zip(trend.years, trend.tables, strict=True)
+    ]
+    return pd.concat(frames, ignore_index=True).assign(basis=trend.basis)[TREND_COLUMNS]
 
 
 def export_frame(table: IndicatorTable, decimals: int | None = 4) -> pd.DataFrame:
