@@ -26,7 +26,10 @@ UK = "K02000001"
 
 @cache
 def _teams() -> pd.DataFrame:
-    return pd.read_csv(ROOT / "data" / "teams.csv", dtype={"area_codes": str}, keep_default_na=True)
+    t = pd.read_csv(ROOT / "data" / "teams.csv", dtype={"area_codes": str}, keep_default_na=True)
+    return t.loc[
+        t["status"] != "commissioned"
+    ]  # contract awarded, not yet known to be operating: never counted
 
 
 @cache

@@ -42,9 +42,7 @@ def _indicator_changed() -> None:
     before = st.session_state.get("shown_indicator")
     if before is None or st.session_state.get("level") == state.default_level(before):
         st.session_state["level"] = state.default_level(st.session_state["indicator"])
-    if before is None or st.session_state.get("sort") == default_sort(
-        before
-    ):  # the new indicator's own order
+    if before is None or st.session_state.get("sort") == default_sort(before):  # the new one's own order too
         st.session_state["sort"] = default_sort(st.session_state["indicator"])
 
 
