@@ -1,6 +1,6 @@
 """Screenshots of the app for the README (docs/app/): the map page at 1366×768 (a commissioner's laptop) and
-1920×1080, and the area profile page, from a freshly started server on the bundled data, in headless Chromium with
-every non-local request blocked.
+1920×1080, the area profile page, and the hex map of local authorities at both sizes, from a freshly started
+server on the bundled data, in headless Chromium with every non-local request blocked.
 
 Run: python scripts/make_app_screenshots.py [--out docs/app]   (GAPMAP_CHROMIUM for another Chromium)
 """
@@ -21,6 +21,8 @@ SHOTS = (  # file, query, width, height
     ("map-1366x768.png", "", 1366, 768),
     ("map-1920x1080.png", "", 1920, 1080),
     ("profile-1366x768.png", "?page=profile&area=E12000007", 1366, 768),
+    ("map-hex-la-1366x768.png", "?level=la&shape=hex", 1366, 768),
+    ("map-hex-la-1920x1080.png", "?level=la&shape=hex", 1920, 1080),
 )
 
 

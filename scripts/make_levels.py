@@ -1,6 +1,6 @@
 """Write the geography levels gapmap maps: boundaries/areas.csv and boundaries/levels/<level>[.web].geojson.
 
-Run: python scripts/make_levels.py [PATH/TO/shared/data/geo]
+Run: python scripts/make_levels.py [FOLDER]   (default: boundaries/, where its four input files are bundled)
 
 The building block is the local authority (ONS LAD May 2024 BSC, 361 areas). Every other level is a best-fit
 union of local authorities, as ONS best-fit lookups are: an NHS area is the local authorities whose main NHS area
@@ -144,4 +144,4 @@ def main(geo: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "geo")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "boundaries")  # its inputs are bundled there

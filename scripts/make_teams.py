@@ -1,6 +1,7 @@
 """Write data/teams.csv from the team evidence table (shared data work), with a location for each team.
 
-Run: python scripts/make_teams.py PATH/TO/teams_evidence.csv
+Run: python scripts/make_teams.py [PATH/TO/teams_evidence.csv]   (default: data/sources/teams_evidence.csv, the
+gapmap evidence search's table as bundled; see data/sources/README.md)
 
 Location: the postcode centre where a postcode is given (here the postcode-district centroid, as no full postcode
 table is bundled), otherwise a point inside the area served (from area_codes), with location_basis saying which.
@@ -69,4 +70,13 @@ def main(source: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write data/teams.csv from the team evidence table.")
+    parser.add_argument(
+        "evidence",
+        nargs="?",
+        default=str(ROOT / "data" / "sources" / "teams_evidence.csv"),
+        help="the evidence table (default: data/sources/teams_evidence.csv)",
+    )
+    main(parser.parse_args().evidence)

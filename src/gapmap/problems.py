@@ -24,7 +24,9 @@ class Issue:
         where = []
         if self.row is not None:
             where.append(f"row {self.row}")
-        if self.column:
+        if self.column and self.column.startswith("-"):
+            where.append(f"option {self.column}")  # a command-line option, not a column of a file
+        elif self.column:
             where.append(f"column '{self.column}'")
         if with_value and self.value is not None:
             where.append(f"value {str(self.value)!r}")

@@ -65,3 +65,12 @@ def norm(text: object) -> str:
     s = s.lower().replace("&", " and ").replace("'", "")
     s = re.sub(r"[^0-9a-z]+", " ", s)
     return s.strip()
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun, singular or plural to agree, with thousands separators.
+
+    >>> count(1, "team"), count(0, "team"), count(12345, "blank row"), count(2, "local authority", "local authorities")
+    ('1 team', '0 teams', '12,345 blank rows', '2 local authorities')
+    """
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"

@@ -51,8 +51,20 @@ def test_survey_indicator_keeps_its_synthetic_label_and_explains_unplaced_answer
     assert not at.exception
     assert any("Synthetic sample" in w.value for w in at.warning)
     assert any(
-        "could not be placed in an NHS area" in i.value and "choose Region" in i.value for i in at.info
+        "could not be placed in an NHS area" in i.value and "choose nations and regions" in i.value
+        for i in at.info
     )
+
+
+def test_an_empty_view_says_so_first_with_a_link_to_the_level_that_works():
+    at = run({"indicator": "sufficient_provision", "level": "la"})
+    assert not at.exception
+    first = at.info[0].value
+    assert first.startswith("No local authority has a value to show for sufficient local provision"), first
+    assert "Show nations and regions](?" in first and "level=region" in first
+    assert "indicator=sufficient_provision" in first  # the link keeps the rest of the view
+    at = run({"indicator": "sufficient_provision"})  # regions: values to show, no such sentence
+    assert not any("has a value to show" in i.value for i in at.info)
 
 
 def test_opens_on_bundled_data_with_synthetic_banner():
@@ -149,7 +161,7 @@ def test_teams_page_shows_write_controls_only_to_editors(password, monkeypatch):
     at.run()
     assert any("did you swap latitude and longitude?" in c.value for c in at.code)
     at.button(key="confirm_import").click().run()
-    assert any("added 5 team(s)" in s.value for s in at.success)
+    assert any("added 5 teams" in s.value for s in at.success)
 
 
 def test_teams_known_by_and_tiles_controls():
@@ -159,7 +171,7 @@ def test_teams_known_by_and_tiles_controls():
     table = at.table[0].value
     assert len(table) == 22  # teams with dated evidence by 2021 in the bundled list
     # Captions are escaped Markdown (gapmap.safetext); compare the text they display.
-    assert any("undated team(s) left out" in re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
+    assert any("undated team" in re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
     at.toggle(key="tiles").set_value(True).run()
     assert not at.exception and "tiles" in at.query_params
 
@@ -193,10 +205,10 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
     assert undo.value is None  # the seed batch (every bundled team) is never one click away
     undo.set_value(1).run()
     assert at.button(key="undo").disabled
-    assert "38 team(s) of batch 1: seed of 38 team(s)" in at.checkbox(key="undo_sure").label
+    assert "38 teams of batch 1: seed of 38 teams" in at.checkbox(key="undo_sure").label
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo").click().run()
-    assert any("Undid batch 1: 38 team(s)" in s.value for s in at.success)
+    assert any("Undid batch 1: 38 teams" in s.value for s in at.success)
 
 
 @pytest.mark.parametrize(
@@ -217,6 +229,7 @@ def test_undo_preselects_nothing_and_asks_to_confirm(monkeypatch):
             "tiles": "1",
         },
         {"area": "Cardiff", "source": "upload"},
+        {"level": "la", "shape": "hex"},
     ],
 )
 def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
@@ -233,6 +246,7 @@ def test_first_run_draws_the_map_with_the_choices_the_controls_then_show(query):
         "colour_by": at.radio(key="colour_by").value,
         "comparison": at.radio(key="comparison").value,
         "level": at.selectbox(key="level").value,
+        "shape": at.radio(key="shape").value,
         "area": at.text_input(key="area").value,
         "age": at.selectbox(key="age").value,
         "source": at.radio(key="source").value,

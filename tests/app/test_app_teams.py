@@ -42,11 +42,11 @@ def test_preview_and_history_follow_import_and_undo():
     at = editor_page()
     at.file_uploader(key="teams_upload").upload("new.csv", NEW, "text/csv")
     at.run()
-    assert "1 row(s) ready, 0 with problems" in preview_text(at)
+    assert "1 row ready, 0 with problems" in preview_text(at)
     assert not at.button(key="confirm_import").disabled
     at.button(key="confirm_import").click().run()
     assert not at.exception
-    assert any("added 1 team(s) in batch 2" in s.value for s in at.success)
+    assert any("added 1 team in batch 2" in s.value for s in at.success)
     # Read again after the import: the file's team is now in the database, and the button is spent.
     assert ALREADY in preview_text(at)
     assert at.button(key="confirm_import").disabled
@@ -56,8 +56,8 @@ def test_preview_and_history_follow_import_and_undo():
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo").click().run()
     assert not at.exception
-    assert any("Undid batch 2: 1 team(s)" in s.value for s in at.success)
-    assert ALREADY not in preview_text(at) and "1 row(s) ready, 0 with problems" in preview_text(at)
+    assert any("Undid batch 2: 1 team removed" in s.value for s in at.success)
+    assert ALREADY not in preview_text(at) and "1 row ready, 0 with problems" in preview_text(at)
     h = history(at)
     assert h["Batch"].tolist() == [3, 2, 1] and h["Kind"].tolist() == ["undo", "import", "seed"]
     assert h.loc[h["Batch"] == 2, "Undone"].iloc[0].endswith("UTC (batch 3)")
@@ -102,4 +102,4 @@ def test_the_preview_notes_a_missing_evidence_year():
     at.file_uploader(key="teams_upload").upload("new.csv", NEW, "text/csv")
     at.run()
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "1 team(s) had no evidence_year: set to their established year (0) or this year" in captions
+    assert "1 team had no evidence_year: set to their established year (0) or this year" in captions

@@ -33,10 +33,50 @@ def test_table_shows_n_and_comparison_first_and_the_uk_as_the_first_row(survey_v
     assert set(d["Compared with UK"]) <= {*comparison.LABELS.values(), ""}
 
 
+@pytest.mark.parametrize(
+    ("indicator", "level"), [("services_0_2_definitely", ""), ("children_0_2_no_team", "la")]
+)
+def test_the_table_lists_areas_in_the_ranked_charts_order(app_settings, sample, indicator, level):
+    v = views.map_view(state.View(indicator=indicator, level=level), sample, app_settings)
+    names = v.areas_display["Area"].tolist()
+    charted = v.ranked.shown["area_name"].tolist()
+    assert names[0] == "United Kingdom" and names[1 : 1 + len(charted)] == charted
+    assert names[1 + len(charted) :] == [*v.ranked.no_value["area_name"], *v.ranked.hidden["area_name"]]
+    # not the code order it had before: the ranking changes where the table starts
+    codes = v.table.areas.sort_values("area_code")["area_name"].tolist()
+    assert names[1:] != codes
+
+
+def test_the_teams_preview_names_its_columns_for_a_reader():
+    import pandas as pd
+
+    records = pd.DataFrame(
+        {
+            "row": [2],
+            "name": ["A team"],
+            "location_basis": ["postcode district"],
+            "region": ["Wales"],
+            "evidence_year": [2024],
+        }
+    )
+    d = views.teams_preview(records)
+    assert list(d.columns) == ["Row", "Team", "Located by", "Region", "Evidence year"]
+    assert d.iloc[0]["Located by"] == "centre of the postcode district (not the team's base)"
+
+
 def test_hidden_areas_are_named_with_their_reason(survey_view):
     note = survey_view.hidden_note
     hidden = survey_view.table.areas.loc[survey_view.table.areas["suppressed"], "area_name"]
-    assert len(hidden) and all(f"{name} (fewer than 10 responses)" in note for name in hidden)
+    assert len(hidden) and note.startswith("Not charted (fewer than 10 responses): ")
+    assert all(name in note for name in hidden)
+
+
+def test_a_long_hidden_list_is_cut_with_how_many_more(app_settings, sample):
+    v = views.map_view(state.View(indicator="sufficient_provision", level="la"), sample, app_settings)
+    note = v.hidden_note
+    assert len(v.ranked.hidden) == 361
+    assert note.startswith("Not charted (fewer than 10 responses): ") and "and 351 more" in note
+    assert note.count(",") < 20
 
 
 def test_ranked_chart_lists_areas_best_first_with_intervals_uk_line_and_n(survey_view):
@@ -234,6 +274,12 @@ def test_the_scotland_chart_in_the_app_names_scotland_and_lists_boards_without_a
     assert "dashed line: Scotland 69%" in spec["layer"][0]["encoding"]["x"]["axis"]["title"]
     rows = {r["area_name"]: r for r in spec["data"]["values"]}
     assert rows["NHS Borders"]["value"] is None and rows["NHS Borders"]["shown"].startswith("No data")
+    words = [
+        layer
+        for layer in spec["layer"]
+        if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"
+    ]
+    assert words and words[0]["encoding"]["text"] == {"field": "shown"}  # 'No data …' written on the row
     assert "UK" not in json.dumps(spec["layer"][-1])
     table = v.areas_display
     assert table.iloc[0]["Area"] == "Scotland"  # the benchmark first
@@ -253,3 +299,11 @@ def test_a_downloads_full_data_line_names_the_csv_the_page_offers(app_settings, 
     assert offered == "services_0_2_definitely.region.csv"  # as `gapmap render` names its CSV
     assert f"Full data and notes: {offered}" in text and "gapmap.csv" not in text
     assert survey_view.file_name("png", kind="ranked") == "services_0_2_definitely.ranked.region.png"
+
+
+def test_areas_outside_a_layers_population_are_counted_not_listed(app_settings, sample):
+    v = views.map_view(state.View(indicator="scotland_infant_mh", level="nhs"), sample, app_settings)
+    outside = (v.ranked.hidden["reason"].str.startswith("not applicable")).sum()
+    assert outside == 68 - 14
+    assert f"Not charted (not applicable: outside Scotland): {outside} areas" in v.hidden_note
+    assert "Aneurin Bevan" not in v.hidden_note

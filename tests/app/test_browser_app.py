@@ -157,7 +157,7 @@ def test_switching_indicator_restyles_the_same_map(server, page):
     frame = _open(page, url, "?indicator=services_0_2_definitely", 12)
     bs.map_frame(page).evaluate("() => { window.gapmapProbe = 'same frame'; }")
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator").first.click()
-    page.get_by_role("option", name="Local CYPMHS takes referrals at age two or under").click()
+    page.get_by_role("option", name="Referrals at age 2 or under").click()
     frame.locator(".gapmap-legend .title", has_text="referrals at age two").wait_for(timeout=60_000)
     assert bs.map_frame(page).evaluate("() => window.gapmapProbe") == "same frame"
     assert frame.locator("path.gapmap-suppressed").count() >= 1

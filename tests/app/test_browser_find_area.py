@@ -134,7 +134,7 @@ def _typed(page: Any, server: str, size: tuple[int, int], out: dict[str, Any]) -
                 has=page.get_by_text("Areas", exact=True)
             )
             choice.click()
-            page.get_by_role("option", name=f"{LEVELS[shown].label} ({LEVELS[shown].noun})").click()
+            page.get_by_role("option", name=LEVELS[shown].menu, exact=True).click()
             _check(page, "level changed", typed, shown, size, out)
         box = page.get_by_role("textbox", name="Find my area")
         box.fill(text)

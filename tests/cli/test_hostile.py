@@ -29,9 +29,9 @@ class Case:
 
 CASES = [
     # Valid files as people save them: read right.
-    Case("trailing_blank_line_excel.csv", 0, "Skipped 1 empty row(s): 5."),
-    Case("trailing_blank_lines.csv", 0, "Skipped 2 empty row(s): 5-6."),
-    Case("blank_rows_middle.csv", 0, "Skipped 2 empty row(s): 3, 5."),
+    Case("trailing_blank_line_excel.csv", 0, "Skipped 1 empty row: 5."),
+    Case("trailing_blank_lines.csv", 0, "Skipped 2 empty rows: 5-6."),
+    Case("blank_rows_middle.csv", 0, "Skipped 2 empty rows: 3, 5."),
     Case("one_column.csv", 0, "3 respondents, no problems found"),
     Case("cr_line_endings.csv", 0, "3 respondents, no problems found"),
     Case("crlf_line_endings.csv", 0, "3 respondents, no problems found"),
@@ -40,7 +40,7 @@ CASES = [
     Case("semicolons.csv", 0, "3 respondents, no problems found"),
     Case("tabs.csv", 0, "3 respondents, no problems found"),
     Case("quoted_newline_in_cell.csv", 0, "3 respondents, no problems found"),
-    Case("xlsx_blank_rows.xlsx", 0, "Skipped 2 empty row(s): 3, 5."),
+    Case("xlsx_blank_rows.xlsx", 0, "Skipped 2 empty rows: 3, 5."),
     Case("xlsx_formula_with_saved_value.xlsx", 0, "2 respondents, no problems found"),
     # Refused, with the row and a fix.
     Case("decimal_rating_point.csv", 1, "row 3, column 'understanding_rating': Expected a whole number from 1 to 5; found '2.5'"),
@@ -72,10 +72,10 @@ CASES = [
     Case("maths_in_profession.csv", 0, "wrote", "render", extra=("--profession", "Nurse $x^$ \\frac{")),
     Case("file_name_with_$x^$_maths.csv", 0, "wrote", "render"),
     Case("terminal_escapes.csv", 1, "row 3, column 'where_do_you_work': Expected a UK nation, English region, NHS area (ICB, health board, HSC trust) or local authority, by name or GSS code, or 'Across more than one nation'; found 'Atlantis[U+001B][31m'"),
-    Case("markdown_and_html.csv", 0, "Ignored 1 column(s) that are not survey questions: ![x]"),
+    Case("markdown_and_html.csv", 0, "Ignored 1 column that is not survey questions: ![x]"),
     # Team imports: exit 1, never 2.
     Case("teams_without_name_column.csv", 1, "Expected a 'name' column", "teams"),
-    Case("teams_for_rejects.csv", 0, "added 1 team(s)", "teams"),
+    Case("teams_for_rejects.csv", 0, "added 1 team", "teams"),
 ]  # fmt: skip
 
 

@@ -26,7 +26,7 @@ def readme_commands() -> set[str]:
     found = set()
     for block in re.findall(r"```bash\n(.*?)```", README, re.S):
         for line in block.splitlines():
-            line = re.split(r"\s{2,}#", line)[0].strip()
+            line = re.split(r"\s{2,}#", line)[0].strip().removeprefix(".venv/bin/")
             if line.startswith("gapmap "):
                 found.add(line)
     for code in re.findall(r"`([^`\n]+)`", README):
@@ -60,6 +60,17 @@ CASES: dict[str, list[list[str]]] = {
     "gapmap render ... --boundaries FILE --code-field FIELD": [
         ["render", "--indicator", "respondents", "--out", "b.png", "--boundaries", BUC, "--code-field", "gss_cd"]
     ],
+    "gapmap render ... --shape hex": [
+        ["render", "--indicator", "services_0_2_definitely", "--shape", "hex", "--out", "hex.svg"],
+        ["render", "--indicator", "teams", "--level", "region", "--shape", "hex", "--format", "html", "--out", "hex.html"],
+        ["render", "--all", "--out-dir", "hexes", "--level", "nation", "--shape", "hex", "--format", "pdf"],
+    ],
+    "gapmap render --level la --shape hex --indicator children_0_2_no_team --size social": [
+        ["render", "--level", "la", "--shape", "hex", "--indicator", "children_0_2_no_team", "--size", "social"]
+    ],
+    "gapmap render --level nhs --shape hex --indicator children_0_2_no_team --size social": [
+        ["render", "--level", "nhs", "--shape", "hex", "--indicator", "children_0_2_no_team", "--size", "social"]
+    ],
     "gapmap render --indicator ID [--level L] [--size a4-portrait|a4-landscape|social|square] [--title TEXT] [--subtitle TEXT] --out FILE.png": [
         ["render", "--indicator", "children_0_2_no_team", "--level", "nhs", "--size", "social", "--title",
          "Most babies live where no team serves", "--subtitle", "Share of children aged 0-2, by NHS area", "--out", "s.png"],
@@ -75,6 +86,22 @@ CASES: dict[str, list[list[str]]] = {
         ["profile", "--area", "KY1", "--level", "nhs", "--size", "social", "--out", "fife.png"],
     ],
     "gapmap indicators --help": [["indicators", "--help"]],
+    "gapmap render --indicator children_0_2_no_team --level nhs --size social --out gaps.png": [
+        ["render", "--indicator", "children_0_2_no_team", "--level", "nhs", "--size", "social", "--out", "gaps.png"]
+    ],
+    "gapmap chart --indicator children_0_2_no_team --level nhs --size square --out ranked.png": [
+        ["chart", "--indicator", "children_0_2_no_team", "--level", "nhs", "--size", "square", "--out", "ranked.png"]
+    ],
+    'gapmap profile --area "Bristol" --size a4-portrait --out bristol.pdf': [
+        ["profile", "--area", "Bristol", "--size", "a4-portrait", "--out", "bristol.pdf"]
+    ],
+    "gapmap teams import data/teams_template.csv --dry-run": [
+        ["teams", "import", str(ROOT / "data" / "teams_template.csv"), "--dry-run"]
+    ],
+    "gapmap validate my_survey.csv": [["validate", FORMS]],
+    "gapmap indicators --survey my_survey.csv --out indicators.csv": [
+        ["indicators", "--survey", FORMS, "--out", "indicators.csv"]
+    ],
     "gapmap validate FILE": [["validate", FORMS]],
     "gapmap coverage [--level L] [--known-by YEAR] [--top N] [--out FILE.csv]": [
         ["coverage"],

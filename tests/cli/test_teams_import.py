@@ -41,7 +41,7 @@ def test_teams_without_evidence_year_are_known_by_this_year(db: str, tmp_path: P
     assert main(["teams", "import", str(f)]) == 0
     err = capsys.readouterr().err
     assert (
-        f"note: 2 team(s) had no evidence_year: set to their established year (1) or this year, {THIS_YEAR} (1)."
+        f"note: 2 teams had no evidence_year: set to their established year (1) or this year, {THIS_YEAR} (1)."
         in err
     )
     known = Store(Settings(database_url=db)).list_teams(known_by=THIS_YEAR)
@@ -71,7 +71,7 @@ def test_dry_run_writes_nothing(db: str, tmp_path: Path, capsys, monkeypatch, sk
     out, err = capsys.readouterr()
     assert code == (0 if skip_invalid else 1)
     assert "did you swap latitude and longitude?" in err and "value '" in err  # problems with their values
-    assert "row(s) would be added:" in out and "nothing was written" in out
+    assert "would be added:" in out and "nothing was written" in out
     assert _state(db) == before
     assert not rejects.exists() and not list(tmp_path.glob("*rejects*"))
 
@@ -88,7 +88,7 @@ def test_dry_run_shows_what_the_import_then_adds(db: str, tmp_path: Path, capsys
     f.write_text("name,latitude,longitude\nPreview Team,53.48,-2.24\n", encoding="utf-8")
     assert main(["teams", "import", str(f), "--dry-run"]) == 0
     out, err = capsys.readouterr()
-    assert "1 row(s) would be added:" in out and "Preview Team" in out and "would add 1 team(s)" in out
+    assert "1 row would be added:" in out and "Preview Team" in out and "would add 1 team" in out
     assert "had no evidence_year" in err
     assert main(["teams", "import", str(f)]) == 0
     capsys.readouterr()
@@ -104,4 +104,4 @@ def test_template_has_every_accepted_column_and_imports_cleanly(db: str, capsys)
     assert len(rows) == 2 and "(delete this row)" in rows[1][0]
     assert main(["teams", "import", str(TEMPLATE), "--dry-run"]) == 0
     out, err = capsys.readouterr()
-    assert "problem" not in err and "would add 1 team(s); nothing was written" in out
+    assert "problem" not in err and "would add 1 team; nothing was written" in out

@@ -198,7 +198,7 @@ def test_validated_answers_are_the_same_whichever_reader_read_the_file(tmp_path:
     assert (
         a.frame.equals(b.frame) and a.notes == b.notes and a.items == b.items and a.synthetic == b.synthetic
     )
-    assert any("Ignored 1 column(s) that are not survey questions: Timestamp." in n for n in a.notes)
+    assert any("Ignored 1 column that is not survey questions: Timestamp." in n for n in a.notes)
 
 
 def test_problems_beyond_row_100000_carry_their_exact_row(tmp_path: Path):

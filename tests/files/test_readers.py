@@ -148,7 +148,7 @@ def test_a_file_mixing_utf8_and_windows_1252_names_the_windows_1252_line(tmp_pat
         + "Wales,Caf\xe9 manager,2\n".encode("cp1252")
     )
     (msg,) = problems(p)
-    assert msg.startswith("row 4: Expected UTF-8 text like the rest of mixed.csv (2 other line(s)")
+    assert msg.startswith("row 4: Expected UTF-8 text like the rest of mixed.csv (2 other lines")
     assert "byte 0xe9 ('é') at position 10" in msg
 
 

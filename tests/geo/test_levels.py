@@ -135,7 +135,7 @@ def test_region_answers_at_la_level_say_why_they_cannot_be_placed(sample, settin
     t = indicator_table("services_0_2_definitely", sample, settings, level="la")
     assert t.unplaced == 283
     assert "280 answered with a nation or English region" in t.unplaced_note
-    assert "choose Region" in t.unplaced_note
+    assert "choose nations and regions" in t.unplaced_note
     spec = map_spec(t, settings)
     assert "could not be placed in a local authority" in spec.base_note
     assert "could not be placed" in spec.alt_text

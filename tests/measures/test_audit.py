@@ -258,7 +258,7 @@ def test_audit_command(tmp_path: Path, capsys):
     path = _mechanism_b(tmp_path)
     assert main(["audit-disclosure", "--survey", str(path), "--min-base", "5", "--min-base", "10"]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "minimum base(s) 5, 10 (each alone, and all combined)" in out
+    assert "minimum bases 5, 10 (each alone, and all combined)" in out
     assert "Exactly derivable: 0. Too narrow (within the protection interval): 0." in out
     assert main(["audit-disclosure", "--survey", str(path), "--min-base", "4"]) == 1
     assert "Expected minimum bases of at least 5; found 4" in capsys.readouterr().err

@@ -30,7 +30,7 @@ def test_svg_has_real_text_legend_attribution_and_synthetic_label(spec, tmp_path
     assert "<text" in svg  # svg.fonttype none: words, not glyph paths
     text = alt.read_text(encoding="utf-8")
     assert alt.name == "m.svg.alt.txt"
-    assert "Synthetic sample" in text and "4 area(s) suppressed" in text and "Highest:" in text
+    assert "Synthetic sample" in text and "4 areas suppressed" in text and "Highest:" in text
 
 
 def test_png_is_300_dpi_and_pdf_is_a_pdf(spec, tmp_path: Path):

@@ -114,3 +114,26 @@ def test_assets_install_from_packages(tmp_path: Path):
 def test_view_from_query(query, expected):
     assert state.View.from_query(query) == expected
     assert state.View.from_query(expected.to_query()) == expected
+
+
+def test_no_data_areas_are_dotted_in_the_browser_map_and_its_legend():
+    # Scotland's boards without a sourced status: no value, a 'no data' legend entry with the dotted swatch, and
+    # the dotted fill flag in the browser's style; boards with a status and areas outside Scotland are not dotted.
+    from gapmap.measures.compute import indicator_table
+    from gapmap.present.mapspec import map_spec
+
+    spec = map_spec(indicator_table("scotland_infant_mh", level="nhs"))
+    payload = web.style_payload(spec)
+    no_value = dict(zip(spec.areas["area_code"], spec.areas["no_value"], strict=True))
+    dotted = {code for code, s in payload["areas"].items() if s[3]}
+    from gapmap.present.classify import (
+        is_no_data,
+    )  # 'no data', and a layer's 'not confirmed' (as static maps)
+
+    assert dotted and dotted == {c for c, e in no_value.items() if e and is_no_data(e)}
+    assert {c for c, e in no_value.items() if e.lower().startswith("no data")} < dotted
+    assert not dotted & {c for c, e in no_value.items() if e == "not applicable"}
+    legend = payload["legend"]
+    no_data_row = legend[legend.index("No data") - 200 : legend.index("No data")]
+    assert f"url(#{web.DOTS_ID})" in no_data_row
+    assert f'id="{web.DOTS_ID}"' in web.HTML

@@ -170,7 +170,7 @@ def test_duplicate_question_columns_and_empty_rows():
         validate.validate(table([{"where_do_you_work": "Wales", "Where do you work?": "Wales"}]))
     assert "found it twice" in exc.value.issues[0].message
     r = validate.validate(table([{"where_do_you_work": "Wales"}, {"where_do_you_work": ""}]))
-    assert len(r.frame) == 1 and any("Skipped 1 empty row(s): 3" in n for n in r.notes)
+    assert len(r.frame) == 1 and any("Skipped 1 empty row: 3" in n for n in r.notes)
 
 
 def test_undecodable_and_unknown_files(tmp_path: Path):

@@ -226,7 +226,7 @@ def test_parallel_first_imports_seed_once(tmp_path: Path):
     summaries = [results.get(timeout=300) for _ in procs]
     for proc in procs:
         proc.join(timeout=60)
-    assert all(s.startswith("added 1 team(s)") for s in summaries), summaries
+    assert all(s.startswith("added 1 team") for s in summaries), summaries
     store = Store(Settings(database_url=url))
     history = store.history()
     assert (history["kind"] == "seed").sum() == 1 and (history["kind"] == "import").sum() == 8

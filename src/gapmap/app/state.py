@@ -36,6 +36,7 @@ class View:
     tiles: bool = False
     colour_by: str = "value"  # 'value' or 'comparison' (with the UK)
     comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
+    shape: str = "map"  # 'map' (real boundaries) or 'hex' (each area one hexagon of the same size)
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
@@ -69,6 +70,7 @@ class View:
             comparison=query.get("comparison", d.comparison)
             if query.get("comparison") in COMPARISON_LEVELS
             else d.comparison,
+            shape=query.get("shape", d.shape) if query.get("shape") in SHAPES else d.shape,
         )
 
     def to_query(self) -> dict[str, str]:
@@ -89,7 +91,8 @@ class View:
         return self.level or default_level(self.indicator)
 
     def computed(self) -> View:
-        """The part of the view its numbers depend on (a cache key): not the area zoomed to or the background.
+        """The part of the view its numbers and shapes depend on (a cache key): not the area zoomed to or the
+        background.
 
         >>> View(area="Fife", tiles=True, level="nhs").computed() == View()
         True
@@ -106,6 +109,7 @@ class View:
 
 
 COLOUR_BY = {"value": "value", "comparison": "compared with UK"}
+SHAPES = {"map": "Map", "hex": "Hex"}  # the Map / Hex switch: real boundaries, or equal hexagons
 COMPARISON_LEVELS = {"95": 0.95, "99.8": 0.998}  # percent in the URL -> Settings.comparison_level
 
 
@@ -257,7 +261,12 @@ def digest(data: bytes | memoryview) -> str:
 def about_markdown(root: Path) -> str:
     """The 'About the data' text: the bundled READMEs, as written."""
     parts = []
-    for rel in ("data/README.md", "data/sample_survey.md", "boundaries/SOURCES.md"):
+    for rel in (
+        "data/README.md",
+        "data/sample_survey.md",
+        "boundaries/SOURCES.md",
+        "boundaries/hex/README.md",
+    ):
         path = root / rel
         if path.exists():
             parts.append(path.read_text(encoding="utf-8"))

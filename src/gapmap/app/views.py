@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from gapmap.geo import levels
+from gapmap.geo import hexes, levels
 from gapmap.measures import comparison
-from gapmap.measures.compute import all_indicators, indicator_table
+from gapmap.measures.compute import all_indicators, has_values, indicator_table, working_level
 from gapmap.measures.indicators import IndicatorTable
+from gapmap.present.describe import empty_view
 from gapmap.present.mapspec import MapSpec, label_for, map_spec
 from gapmap.present.tables import export_frame, ranked, tidy_frames
 from gapmap.settings import Settings
@@ -58,15 +59,21 @@ def team_layer(settings: Settings, known_by: int | None = None, store: Store | N
 
 @dataclass(frozen=True)
 class LevelShapes:
-    """A level's browser boundaries, and the same as the JSON the map ships once per level."""
+    """A level's browser boundaries (or hexagons), and the same as the JSON the map ships once per level;
+    ``outlines`` is the JSON of the regions or nations drawn over hexagons ('' for a geographic map)."""
 
     boundaries: gpd.GeoDataFrame
     geojson: str
+    outlines: str = ""
 
 
-def level_shapes(settings: Settings, level: str) -> LevelShapes:
-    from gapmap.render import web
+def level_shapes(settings: Settings, level: str, shape: str = "map") -> LevelShapes:
+    from gapmap.render import hexmap, web
 
+    if shape == "hex":
+        hexagons = hexes.layout(level, settings.boundaries_dir)
+        lines = hexmap.outlines_geojson(hexes.outlines(level, settings.boundaries_dir))
+        return LevelShapes(hexagons, web.areas_geojson(hexagons), lines)
     boundaries = levels.web_boundaries(settings.level_path(level))
     return LevelShapes(boundaries, web.areas_geojson(boundaries))
 
@@ -79,18 +86,37 @@ class MapView:
     spec: MapSpec
     ranked: Ranked
     areas_display: pd.DataFrame
+    # A survey view with no value to show: the sentence the page opens with, and the level that works (if any).
+    empty: str = ""
+    working_level: str | None = None
 
     def file_name(self, fmt: str, known_by: int | None = None, kind: str = "") -> str:
-        """The name of a download of this view, as the CLI names the same file."""
-        return download_name(self.table, fmt, known_by, kind)
+        """The name of a download of this view, as the CLI names the same file (a hex map's images say 'hex')."""
+        drawn = not kind and fmt in ("png", "svg", "pdf", "html")
+        return download_name(self.table, fmt, known_by, kind, self.spec.shape if drawn else "map")
 
     @property
     def hidden_note(self) -> str:
-        """'Not charted: North East (fewer than 10 responses); …' ('' when every area is charted)."""
-        if self.ranked.hidden.empty:
+        """'Not charted (fewer than 10 responses): North East, Wales.' by reason, a long list cut at ten names with
+        how many more ('' when every area is charted); the table below the map lists every area."""
+        hidden = self.ranked.hidden
+        if hidden.empty:
             return ""
-        parts = [f"{r['area_name']} ({r['reason']})" for _, r in self.ranked.hidden.iterrows()]
-        return "Not charted: " + "; ".join(parts) + "."
+        parts = []
+        for reason, names in hidden.groupby("reason", sort=False)["area_name"]:
+            listed = names.tolist()
+            if str(reason).startswith(
+                "not applicable"
+            ):  # outside the layer's population: a count says enough
+                parts.append(f"({reason}): {len(listed):,} {'area' if len(listed) == 1 else 'areas'}")
+                continue
+            more = (
+                f" and {len(listed) - 10:,} more (every area is in the table below)"
+                if len(listed) > 12
+                else ""
+            )
+            parts.append(f"({reason}): {', '.join(listed[:10] if more else listed)}{more}")
+        return "Not charted " + "; not charted ".join(parts) + "."
 
     def colours(self) -> dict[str, str]:
         """Each area's map colour, by code (the ranked chart uses them where nothing is compared)."""
@@ -120,27 +146,62 @@ def map_view(
         view.indicator, responses, s, view.age, view.profession or None, known_by, store, level
     )
     teams = teams or team_layer(s, known_by, store)
-    shapes = shapes or level_shapes(s, level)
-    spec = map_spec(table, s, shapes.boundaries, teams.points, teams.note, view.colour_by)
-    return MapView(table, spec, ranked(table), areas_display(table))
+    shapes = shapes or level_shapes(s, level, view.shape)
+    spec = map_spec(
+        table,
+        s,
+        shapes.boundaries,
+        teams.points,
+        teams.note,
+        view.colour_by,
+        view.shape,
+        _counts(view, s, store),
+    )
+    empty, working = "", None
+    if table.indicator.from_survey and not has_values(table):
+        working = working_level(view.indicator, responses, s, view.age, view.profession or None, level)
+        empty = empty_view(table, working)
+    r = ranked(table)
+    return MapView(table, spec, r, areas_display(table, chart_order(r)), empty, working)
 
 
-def print_spec(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer) -> MapSpec:
-    """The same map with full-detail boundaries, for PNG/SVG/PDF files (made only when asked for)."""
+def chart_order(r: Ranked) -> list[str]:
+    """Area codes in the order the ranked chart lists them: the charted areas, those with no value, the rest."""
+    return [*r.shown["area_code"], *r.no_value["area_code"], *r.hidden["area_code"]]
+
+
+def _counts(view: View, settings: Settings, store: Store | None) -> dict[str, int] | None:
+    """Known teams per area, which a hex map shows instead of team points (None for a geographic map)."""
+    if view.shape != "hex":
+        return None
+    from gapmap.measures.coverage import teams_per_area
+
+    return teams_per_area(settings, view.level_or_default, view.known_by or None, store)
+
+
+def print_spec(
+    view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, store: Store | None = None
+) -> MapSpec:
+    """The same map with full-detail boundaries (or the hexagons), for PNG/SVG/PDF files (made only when asked)."""
     s = settings_for(view, settings)
-    return map_spec(table, s, None, teams.points, teams.note, view.colour_by)
+    counts = _counts(view, s, store)
+    return map_spec(table, s, None, teams.points, teams.note, view.colour_by, view.shape, counts)
 
 
-def areas_display(table: IndicatorTable) -> pd.DataFrame:
+def areas_display(table: IndicatorTable, order: list[str] | None = None) -> pd.DataFrame:
     """The table of areas as the page shows it: the area, n and the comparison first, then value and interval.
 
-    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England.
+    The benchmark row (the UK, or the nation a one-nation layer covers) comes first, as Fingertips lists England,
+    then the areas in ``order`` (the ranked chart's, by area code), any others after them in code order.
     Values are formatted as on the map; the CSV download has the figures to four decimal places.
     """
     ind = table.indicator
     f = export_frame(table, decimals=None)
     uk = f["area_code"] == table.population.code
-    f = pd.concat([f.loc[uk], f.loc[~uk]], ignore_index=True)
+    rank = {code: i for i, code in enumerate(order or [])}
+    rest = f.loc[~uk].assign(_rank=f.loc[~uk, "area_code"].map(rank).fillna(len(rank)))
+    rest = rest.sort_values("_rank", kind="stable").drop(columns="_rank")
+    f = pd.concat([f.loc[uk], rest], ignore_index=True)
     values = [label_for(table, r).replace("\n", " ") for _, r in f.iterrows()]
     if not ind.from_survey:
         counted = "Teams" if ind.kind in ("team_count", "team_rate") else "Children counted"
@@ -216,7 +277,9 @@ def _image_bytes(write: Callable[[Path], object], name: str) -> bytes:
         return image.read_bytes()
 
 
-def download_name(table: IndicatorTable, fmt: str, known_by: int | None = None, kind: str = "") -> str:
+def download_name(
+    table: IndicatorTable, fmt: str, known_by: int | None = None, kind: str = "", shape: str = "map"
+) -> str:
     """A download's file name: the name ``gapmap render`` (``kind`` '') or ``gapmap chart`` (``kind`` 'ranked')
     gives the same file.
 
@@ -226,7 +289,7 @@ def download_name(table: IndicatorTable, fmt: str, known_by: int | None = None, 
     """
     from gapmap.render.names import export_name
 
-    return export_name(table, fmt, None, known_by, kind)
+    return export_name(table, fmt, None, known_by, kind, shape)
 
 
 def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamLayer, fmt: str) -> bytes:
@@ -239,7 +302,7 @@ def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamL
     data = download_name(table, "csv", known_by)
     return _image_bytes(
         lambda path: exports.write_map(table, spec, path, fmt, csv_name=data),
-        download_name(table, fmt, known_by),
+        download_name(table, fmt, known_by, shape=view.shape),
     )
 
 
@@ -284,4 +347,19 @@ def profile_file(
     return _image_bytes(
         lambda path: exports.write_profile(profile, tables, path, fmt, csv_name=data),
         profile_download_name(profile, fmt),
+    )
+
+
+def teams_preview(records: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a teams file about to be imported, under names a reader knows (not the file's column names)."""
+    from gapmap.teams.layer import BASIS_TEXT
+
+    return pd.DataFrame(
+        {
+            "Row": records["row"],
+            "Team": records["name"],
+            "Located by": records["location_basis"].map(BASIS_TEXT).fillna(records["location_basis"]),
+            "Region": records["region"],
+            "Evidence year": records["evidence_year"],
+        }
     )

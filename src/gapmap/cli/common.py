@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, TextIO
 from gapmap import safetext
 from gapmap.files import io, output
 from gapmap.geo.levels import LEVELS
+from gapmap.problems import InputError, Issue
 from gapmap.settings import Settings, from_env
 from gapmap.survey.validate import Responses, load_survey
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from gapmap.measures.indicators import IndicatorTable
 
 
 Named = tuple[str, "str | Path | None"]
@@ -82,6 +85,17 @@ def read_boundaries(args: argparse.Namespace, settings: Settings) -> gpd.GeoData
     return None
 
 
+def team_counts(args: argparse.Namespace, settings: Settings, level: str | None) -> dict[str, int] | None:
+    """Known teams per area, which a hex map shows instead of team points (None with --no-teams or a
+    geographic map)."""
+    if getattr(args, "shape", "map") != "hex" or getattr(args, "no_teams", False):
+        return None
+    from gapmap.geo.levels import get_level
+    from gapmap.measures.coverage import teams_per_area
+
+    return teams_per_area(settings, get_level(level).id, getattr(args, "known_by", None))
+
+
 def team_points(args: argparse.Namespace, settings: Settings) -> tuple[gpd.GeoDataFrame | None, str]:
     if getattr(args, "no_teams", False):
         return None, ""
@@ -109,3 +123,41 @@ def say(*parts: object, file: TextIO | None = None) -> None:
     """Print a line with any control characters in it (from a file name, a heading, a cell) shown as ``[U+001B]``
     rather than acting on the terminal (:func:`gapmap.safetext.terminal`)."""
     print(safetext.terminal(" ".join(str(p) for p in parts)), file=file or sys.stdout)
+
+
+ALLOW_EMPTY_HELP = (
+    "draw a survey map or chart even when no area has a value to show (all suppressed or empty)"
+)
+
+
+def refuse_empty(
+    tables: Iterable[IndicatorTable],
+    args: argparse.Namespace,
+    responses: Responses | None,
+    settings: Settings,
+) -> None:
+    """Exit 1 (InputError) before anything is written when a survey view has no value to show, naming the level
+    that works, unless ``--allow-empty`` was given: an all-grey map posted as it is would say nothing true."""
+    if getattr(args, "allow_empty", False):
+        return
+    from gapmap.measures.compute import has_values, working_level
+    from gapmap.present.describe import empty_view
+
+    issues = []
+    for table in tables:
+        if not table.indicator.from_survey or has_values(table):
+            continue
+        working = working_level(
+            table.indicator.id, responses, settings, table.age_group, table.profession, table.level
+        )
+        fix = f" Fix: add --level {working}, or" if working else " Fix:"
+        issues.append(
+            Issue(
+                None,
+                "--indicator",
+                table.indicator.id,
+                empty_view(table, working) + fix + " give --allow-empty to draw it anyway.",
+            )
+        )
+    if issues:
+        raise InputError(issues)

@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gapmap.cli.common import check_outputs, export_outputs, read_responses, say, survey_inputs
+from gapmap.cli.common import (
+    ALLOW_EMPTY_HELP,
+    check_outputs,
+    export_outputs,
+    read_responses,
+    refuse_empty,
+    say,
+    survey_inputs,
+)
 from gapmap.files import output
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.compute import all_indicators, indicator_table
@@ -41,6 +49,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     fmt = exports.fmt_of(args.out or "x.png", args.format)
     out = Path(args.out) if args.out else Path(export_name(table, fmt, args.size, args.known_by, "ranked"))
     check_outputs(survey_inputs(args, settings), export_outputs("--out", out))
+    refuse_empty([table], args, responses, settings)
     _report(exports.write_chart(table, out, fmt, args.size, args.title, args.subtitle, settings.palette))
     return 0
 
@@ -89,6 +98,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--indicator", required=True, choices=list(INDICATORS), metavar="ID", help="indicator id")
     p.add_argument("--level", choices=list(LEVELS), default=None, help="geography (default region)")
+    p.add_argument("--allow-empty", action="store_true", help=ALLOW_EMPTY_HELP)
     _common(p)
     p.set_defaults(func=cmd_chart)
 

@@ -9,18 +9,22 @@ from pathlib import Path
 
 from gapmap.cli.codes import EXIT_OK
 from gapmap.cli.common import (
+    ALLOW_EMPTY_HELP,
     check_outputs,
     export_outputs,
     read_boundaries,
     read_responses,
+    refuse_empty,
     say,
     settings_for,
     survey_inputs,
     survey_opts,
+    team_counts,
     team_points,
     write_text_out,
 )
 from gapmap.files import io, output
+from gapmap.geo.hexes import SHAPES
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.indicators import INDICATORS, IndicatorTable
 from gapmap.present.mapspec import MapSpec, map_spec
@@ -29,6 +33,7 @@ from gapmap.problems import InputError, Issue
 from gapmap.render import RENDERERS, exports, render_map
 from gapmap.render.names import export_name
 from gapmap.render.sizes import SIZES
+from gapmap.safetext import count
 from gapmap.settings import from_env, settings_help
 from gapmap.survey.validate import load_survey
 
@@ -45,7 +50,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         say(f"unavailable: {miss}", file=sys.stderr)
     frame = tidy_frames(result.tables)
     if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
-        say(f"wrote {args.out}: {len(frame)} rows, {len(result.tables)} indicator(s)")
+        say(f"wrote {args.out}: {count(len(frame), 'row')}, {count(len(result.tables), 'indicator')}")
     return EXIT_OK
 
 
@@ -60,7 +65,20 @@ def cmd_render(args: argparse.Namespace) -> int:
     survey_drawn = chosen is None or chosen.from_survey
     responses = read_responses(args, settings) if args.all or survey_drawn or args.survey else None
     boundaries = read_boundaries(args, settings)
-    teams, teams_note = team_points(args, settings)
+    if args.shape == "hex" and boundaries is not None:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--shape",
+                    "hex",
+                    "Expected --boundaries or --shape hex, not both: a hex map draws the bundled hex layout. "
+                    "Fix: leave one of them out.",
+                )
+            ]
+        )
+    teams, teams_note = team_points(args, settings) if args.shape == "map" else (None, "")
+    counts = team_counts(args, settings, args.level)
     if args.all:
         if not args.out_dir:
             raise InputError([Issue(None, "--out-dir", None, "Expected --out-dir DIR with --all.")])
@@ -87,24 +105,30 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
         fmt = args.format or "png"  # the README's `render --all --out-dir maps` gives no --format
         known_by = getattr(args, "known_by", None)
-        paths = [Path(args.out_dir) / export_name(table, fmt, args.size, known_by) for table in result.tables]
+        paths = [
+            Path(args.out_dir) / export_name(table, fmt, args.size, known_by, shape=args.shape)
+            for table in result.tables
+        ]
         check_outputs(
             survey_inputs(args, settings), [o for p in paths for o in export_outputs("--out-dir", p)]
         )
+        refuse_empty(result.tables, args, responses, settings)
         for table, path in zip(result.tables, paths, strict=True):
-            spec = map_spec(table, settings, boundaries, teams, teams_note)
+            spec = map_spec(
+                table, settings, boundaries, teams, teams_note, shape=args.shape, team_counts=counts
+            )
             _write_map(args, table, spec, path, fmt)
         for miss in result.unavailable:
             say(f"unavailable: {miss}", file=sys.stderr)
         return EXIT_OK
-    if not args.indicator or not args.out:
+    if not args.indicator:
         raise InputError(
             [
                 Issue(
                     None,
-                    "--indicator/--out",
+                    "--indicator",
                     None,
-                    "Expected --indicator ID and --out FILE (or --all --out-dir DIR).",
+                    "Expected --indicator ID (or --all --out-dir DIR).",
                 )
             ]
         )
@@ -117,9 +141,16 @@ def cmd_render(args: argparse.Namespace) -> int:
         getattr(args, "known_by", None),
         level=args.level,
     )
-    spec = map_spec(table, settings, boundaries, teams, teams_note)
-    fmt = args.format or Path(args.out).suffix.lstrip(".") or "png"
-    _write_map(args, table, spec, Path(args.out), fmt)
+    refuse_empty([table], args, responses, settings)
+    spec = map_spec(table, settings, boundaries, teams, teams_note, shape=args.shape, team_counts=counts)
+    if args.out:
+        out = Path(args.out)
+        fmt = args.format or out.suffix.lstrip(".") or "png"
+    else:  # a name saying what the map shows, in this folder (as `gapmap chart` names its files)
+        fmt = args.format or "png"
+        out = Path(export_name(table, fmt, args.size, getattr(args, "known_by", None), shape=args.shape))
+        check_outputs(survey_inputs(args, settings), export_outputs("--out", out))
+    _write_map(args, table, spec, out, fmt)
     return EXIT_OK
 
 
@@ -161,12 +192,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     survey_opts(p)
     p.add_argument("--indicator", help=f"one of {', '.join(INDICATORS)}")
     p.add_argument("--format", choices=sorted(RENDERERS), help="file format (default: from --out, or png)")
-    p.add_argument("--out", help="file to write")
+    p.add_argument("--out", help="file to write (default: a name saying what it shows, in this folder)")
+    p.add_argument(
+        "--shape",
+        choices=list(SHAPES),
+        default="map",
+        help="map: real boundaries (default); hex: each area one hexagon of the same size",
+    )
     p.add_argument("--all", action="store_true", help="draw every indicator into --out-dir")
     p.add_argument("--out-dir", help="folder for --all")
     p.add_argument("--boundaries", help="another boundary file (GeoJSON, GeoPackage, shapefile)")
     p.add_argument("--code-field", default="code", help="area-code field of --boundaries (default code)")
     p.add_argument("--no-teams", action="store_true", help="leave the parent-infant team points off")
+    p.add_argument("--allow-empty", action="store_true", help=ALLOW_EMPTY_HELP)
     p.add_argument("--known-by", type=int, help="only teams with evidence by this year")
     p.add_argument("--size", choices=list(SIZES), default=None, help="export size (default a4-portrait)")
     p.add_argument("--title", help="headline to print instead of the indicator's title")

@@ -9,6 +9,7 @@ from pathlib import Path
 from gapmap.cli.common import check_outputs, database_file, say, write_text_out
 from gapmap.files import io, output
 from gapmap.problems import InputError, Issue
+from gapmap.safetext import count
 from gapmap.settings import from_env
 from gapmap.teams.store import Store, bundled_keys, preview
 
@@ -50,7 +51,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note in result.notes:
         say(f"note: {note}", file=sys.stderr)
     if result.issues:
-        say(f"{len(result.issues)} problem(s) in rejected rows:", file=sys.stderr)
+        say(f"{count(len(result.issues), 'problem')} in rejected rows:", file=sys.stderr)
         for issue in result.issues:
             say(f"  - {issue.format()}", file=sys.stderr)
     say(result.summary())
@@ -71,12 +72,15 @@ def _dry_run(args: argparse.Namespace) -> int:
     for note in checked.notes:
         say(f"note: {note}", file=sys.stderr)
     if checked.issues:
-        say(f"{len(checked.issues)} problem(s) in {len(checked.rejected)} row(s):", file=sys.stderr)
+        say(
+            f"{count(len(checked.issues), 'problem')} in {count(len(checked.rejected), 'row')}:",
+            file=sys.stderr,
+        )
         for issue in checked.issues:
             say(f"  - {issue.format(with_value=True)}", file=sys.stderr)
     records = checked.records
     if len(records):
-        say(f"{len(records)} row(s) would be added:")
+        say(f"{count(len(records), 'row')} would be added:")
         shown = records[["row", "name", "location_basis", "region", "evidence_year"]]
         sys.stdout.write(io.csv_text(shown))
     refused = bool(checked.issues) and not args.skip_invalid
@@ -84,8 +88,8 @@ def _dry_run(args: argparse.Namespace) -> int:
         "would refuse the file (fix the problems, or use --skip-invalid)"
         if refused
         else (
-            f"would add {len(records)} team(s)"
-            + (f" and reject {len(checked.rejected)} row(s)" if checked.rejected else "")
+            f"would add {count(len(records), 'team')}"
+            + (f" and reject {count(len(checked.rejected), 'row')}" if checked.rejected else "")
         )
     )
     say(f"dry run: {would}; nothing was written.")
@@ -105,7 +109,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         text = io.csv_text(frame)
     if write_text_out(args.out or output.STDOUT, text):
-        say(f"wrote {args.out}: {len(frame)} team(s)")
+        say(f"wrote {args.out}: {count(len(frame), 'team')}")
     return 0
 
 
@@ -142,7 +146,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     args.batch = _whole_number(args.batch, "batch")
     n = _store(args).undo(args.batch, by=args.by or "")
-    say(f"undid batch {args.batch}: {n} team(s) removed from the map (kept in history).")
+    say(f"undid batch {args.batch}: {count(n, 'team')} removed from the map (kept in history).")
     return 0
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gapmap.problems import InputError, Issue
+from gapmap.safetext import count
 from gapmap.settings import Settings
 
 MAX_LISTED = 100  # a broken file can have a problem on every row; list this many, then say how many more
@@ -147,14 +148,16 @@ def check_one_encoding(data: bytes, name: str) -> None:
                 number,
                 None,
                 short(line.decode("cp1252", errors="replace").strip()),
-                f"Expected UTF-8 text like the rest of {name} ({utf8_lines:,} other line(s) with accented letters "
+                f"Expected UTF-8 text like the rest of {name} ({count(utf8_lines, 'other line')} with accented letters "
                 f"are UTF-8); this line has byte 0x{line[at]:02x} ('{char}') at position {at + 1}, which is "
                 "Windows-1252. Fix: retype that line's accented letters in the UTF-8 file, or save the whole file "
                 "again from one program as 'CSV UTF-8'.",
             )
         )
     if len(bad) > MAX_LISTED:
-        issues.append(Issue(None, None, name, f"… and {len(bad) - MAX_LISTED:,} more line(s) like these."))
+        issues.append(
+            Issue(None, None, name, f"… and {count(len(bad) - MAX_LISTED, 'more line')} like these.")
+        )
     raise InputError(issues)
 
 

@@ -73,7 +73,7 @@ def find_area(text: str, level: str, settings: Settings | None = None) -> FoundA
     if own:
         return FoundArea(
             [own],
-            f"{what}: {lv.label.lower() if not lv.label.startswith('NHS') else lv.label} {t.names[own]}.",
+            f"{what}: {lv.word} {t.names[own]}.",
         )
     members = t.members(code, lv.id)
     if members:

@@ -32,6 +32,20 @@ class Level:
     answer_hint: str
     noun: str
 
+    @property
+    def word(self) -> str:
+        """The level's name inside a sentence: "local authority", but "NHS area".
+
+        >>> [lv.word for lv in LEVELS.values()]
+        ['nation', 'region', 'NHS area', 'local authority']
+        """
+        return self.label if self.label[:3].isupper() else self.label.lower()
+
+    @property
+    def menu(self) -> str:
+        """The level in a menu of levels: "Local authorities", "NHS areas"."""
+        return self.noun[0].upper() + self.noun[1:]
+
     def print_path(self, boundaries_dir: Path) -> Path:
         return boundaries_dir / "levels" / f"{self.id}.geojson"
 

@@ -87,3 +87,35 @@ def all_indicators(
         except Unavailable as exc:
             missing.append(str(exc))
     return AllIndicators(tables, missing)
+
+
+def has_values(table: IndicatorTable) -> bool:
+    """Whether any area of the table (not its benchmark row) has a value that may be shown."""
+    shown = table.areas.loc[~table.areas["suppressed"].astype(bool)]
+    return bool(shown["value"].notna().any())
+
+
+def working_level(
+    indicator_id: str,
+    responses: Responses | None,
+    settings: Settings,
+    age_group: str | None = None,
+    profession: str | None = None,
+    level: str | None = None,
+) -> str | None:
+    """The finest level coarser than ``level`` at which a survey indicator has a value to show (None if none).
+
+    For a view that shows nothing: the bundled sample was answered by nation and region, so its local
+    authorities are all empty, and the regions work.
+
+    >>> working_level("sufficient_provision", None, from_env(), level="la")
+    'region'
+    """
+    from gapmap.geo.levels import LEVELS, get_level
+
+    order = list(LEVELS)  # coarsest first
+    here = order.index(get_level(level).id)
+    for lv in reversed(order[:here]):
+        if has_values(indicator_table(indicator_id, responses, settings, age_group, profession, level=lv)):
+            return lv
+    return None

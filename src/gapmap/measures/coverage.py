@@ -118,6 +118,22 @@ def _table(
     )
 
 
+def teams_per_area(
+    settings: Settings, level: str, known_by: int | None = None, store: Store | None = None
+) -> dict[str, int]:
+    """Known teams serving each area of a level (a team serving any of its local authorities counts once): what
+    a hex map shows instead of team points.
+
+    >>> import tempfile, os
+    >>> s = Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+    >>> counts = teams_per_area(s, "nation")
+    >>> sorted(counts) == ["E92000001", "N92000002", "S92000003", "W92000004"], counts["E92000001"] > 0
+    (True, True)
+    """
+    frame = compute("teams", settings, known_by, store, level).areas
+    return {str(c): int(k) for c, k in zip(frame["area_code"], frame["k"], strict=True)}
+
+
 def coverage_frame(
     settings: Settings, level: str, known_by: int | None = None, store: Store | None = None
 ) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from gapmap.geo import areas
 from gapmap.measures import audit, cube, disclosure, published
 from gapmap.measures.indicators import INDICATORS
 from gapmap.measures.survey_indicators import cube_of
+from gapmap.safetext import count
 from gapmap.settings import MIN_BASE_FLOOR, Settings
 from gapmap.survey.questions import AGE_GROUP_BY_ID
 from gapmap.survey.validate import Responses
@@ -72,10 +73,10 @@ class Report:
     def text(self) -> str:
         together = " (each alone, and all combined)" if len(self.bases) > 1 else ""
         lines = [
-            f"{self.source}: {len(self.items)} question item(s), minimum base(s) "
+            f"{self.source}: {count(len(self.items), 'question item')}, minimum {'base' if len(self.bases) == 1 else 'bases'} "
             f"{_ranges(self.bases)}{together}, every level, profession and age group.",
-            f"Tables change at base(s) {_ranges(self.changes)}; each distinct set audited.",
-            f"{self.patterns} suppression pattern(s) audited, {self.bounds} hidden value(s) bounded.",
+            f"Tables change at {'base' if len(self.changes) == 1 else 'bases'} {_ranges(self.changes)}; each distinct set audited.",
+            f"{count(self.patterns, 'suppression pattern')} audited, {count(self.bounds, 'hidden value')} bounded.",
             f"Exactly derivable: {self.derivable}. Too narrow (within the protection interval): {self.narrow}.",
             "Minimum bases nest (a higher base hides all a lower one hides): "
             + ("yes." if self.nested else "NO: combining downloads at two bases shows more than either."),
@@ -110,7 +111,7 @@ def run(
     >>> report.clean, report.derivable, report.narrow, report.bases
     (True, 0, 0, [10])
     >>> print(report.text().splitlines()[0])
-    sample_survey.csv: 23 question item(s), minimum base(s) 10, every level, profession and age group.
+    sample_survey.csv: 23 question items, minimum base 10, every level, profession and age group.
     """
     wanted = sorted(set(bases or range(MIN_BASE_FLOOR, MAX_BASE + 1)))
     report = Report(responses.source)

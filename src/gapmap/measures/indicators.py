@@ -57,6 +57,7 @@ class Indicator:
     published_uk: float | None = None  # the report's UK figure (proportion or mean), for checks and captions
     published_ref: str = ""
     polarity: str = ""  # 'higher_better', 'lower_better' or '' (no judgement): see gapmap.measures.comparison
+    short: str = ""  # the title in a menu (the app's sidebar is about 30 characters wide); the title if empty
 
     @property
     def unit(self) -> str:
@@ -85,6 +86,12 @@ class Indicator:
     @property
     def from_survey(self) -> bool:
         return not (self.from_teams or self.from_provision)
+
+    @property
+    def is_total(self) -> bool:
+        """Whether the benchmark row is the sum of the areas (a count of teams or of respondents), not a level
+        an area could reach: charts then state it rather than draw it as a line that would squeeze every bar."""
+        return self.kind in ("team_count", "count")
 
     def title_for(self, age_group: str | None = None) -> str:
         """The title, naming the chosen age group where the question is asked per age group.
@@ -136,7 +143,14 @@ def _ind(*args: object, **kw: object) -> Indicator:
 INDICATORS: dict[str, Indicator] = {
     i.id: i
     for i in (
-        _ind("respondents", "Survey respondents", "where_do_you_work", "count", published_ref="Table 1"),
+        _ind(
+            "respondents",
+            "Survey respondents",
+            "where_do_you_work",
+            "count",
+            published_ref="Table 1",
+            short="Survey respondents",
+        ),
         _ind(
             "services_0_2_definitely",
             "Services that can definitely work with babies and toddlers (0-2)",
@@ -147,6 +161,7 @@ INDICATORS: dict[str, Indicator] = {
             0.36,
             "Chart 5; executive summary",
             polarity="higher_better",
+            short="Can definitely work with 0-2s",
         ),
         _ind(
             "referrals_age_2_or_under",
@@ -158,6 +173,7 @@ INDICATORS: dict[str, Indicator] = {
             0.52,
             "Table 4 (cumulative 52.3%)",
             polarity="higher_better",
+            short="Referrals at age 2 or under",
         ),
         _ind(
             "specialist_team_yes",
@@ -169,6 +185,7 @@ INDICATORS: dict[str, Indicator] = {
             0.30,
             "Service provision text (84, 30%)",
             polarity="higher_better",
+            short="Specialist 0-2 team in CYPMHS",
         ),
         _ind(
             "specialist_team_any",
@@ -180,6 +197,7 @@ INDICATORS: dict[str, Indicator] = {
             0.57,
             "Service provision text (30% + 27%)",
             polarity="higher_better",
+            short="Specialist 0-2 team or staff",
         ),
         _ind(
             "sufficient_provision",
@@ -196,6 +214,7 @@ INDICATORS: dict[str, Indicator] = {
             0.09,
             "Service provision text (25, 9%)",
             polarity="higher_better",
+            short="Sufficient provision for 0-2s",
         ),
         _ind(
             "no_prequal_teaching_0_2",
@@ -207,6 +226,7 @@ INDICATORS: dict[str, Indicator] = {
             0.26,
             "Chart 2; text (74, 26%)",
             polarity="lower_better",
+            short="No 0-2 teaching pre-qualifying",
         ),
         _ind(
             "no_supervised_experience_0_2",
@@ -218,6 +238,7 @@ INDICATORS: dict[str, Indicator] = {
             0.48,
             "Chart 3; text (136, 48%)",
             polarity="lower_better",
+            short="No supervised 0-2 experience",
         ),
         _ind(
             "understanding_mean",
@@ -227,9 +248,15 @@ INDICATORS: dict[str, Indicator] = {
             published_uk=3.27,
             published_ref="Executive summary (3.27/5)",
             polarity="higher_better",
+            short="Infant MH understanding (1-5)",
         ),
         _ind(
-            "teams", "Specialised parent-infant relationship teams", "", "team_count", published_ref="teams"
+            "teams",
+            "Specialised parent-infant relationship teams",
+            "",
+            "team_count",
+            published_ref="teams",
+            short="Parent-infant teams",
         ),
         _ind(
             "teams_per_10k_age_0_2",
@@ -238,6 +265,7 @@ INDICATORS: dict[str, Indicator] = {
             "team_rate",
             published_ref="teams; ONS mid-2019 population",
             polarity="higher_better",
+            short="Teams per 10,000 aged 0-2",
         ),
         _ind(
             "children_0_2_no_team",
@@ -246,6 +274,7 @@ INDICATORS: dict[str, Indicator] = {
             "coverage",
             published_ref="teams; ONS mid-2019 population",
             polarity="lower_better",
+            short="Children 0-2, no known team",
         ),
         _ind(
             "start_for_life",
@@ -253,6 +282,7 @@ INDICATORS: dict[str, Indicator] = {
             "",
             "programme",
             published_ref="DfE/DHSC Family Hubs and Start for Life",
+            short="Start for Life areas",
         ),
         _ind(
             "scotland_infant_mh",
@@ -260,6 +290,7 @@ INDICATORS: dict[str, Indicator] = {
             "",
             "status",
             published_ref="Scottish health boards' public pages",
+            short="Scottish boards' infant MH",
         ),
         _ind(
             "confidence_mean",
@@ -269,6 +300,7 @@ INDICATORS: dict[str, Indicator] = {
             published_uk=2.98,
             published_ref="Executive summary (2.98/5)",
             polarity="higher_better",
+            short="Confidence with babies (1-5)",
         ),
     )
 }

@@ -133,7 +133,7 @@ def unplaced_note(responses: Responses, level: str, frame: pd.DataFrame | None =
     advice = ""
     if coarse:
         finest = max(coarse, key=lambda lv: t.rank[str(lv)])
-        advice = f" The survey asked for {levels.get_level(str(finest)).answer_hint}: choose {levels.get_level(str(finest)).label} to map these answers."
+        advice = f" The survey asked for {levels.get_level(str(finest)).answer_hint}: choose {levels.get_level(str(finest)).noun} to map these answers."
     total = len(frame)
     level_label = levels.get_level(level).label
     article = "an" if level_label.lower().startswith(("a", "e", "i", "o", "u", "nhs")) else "a"

@@ -49,6 +49,13 @@ PROVISION_ATTRIBUTION = (
 )
 
 
+HEX_ATTRIBUTION = (
+    "Hex layouts: Open Innovations (MIT licence, boundaries/hex/LICENSE-open-innovations-hexmaps.txt); Welsh, "
+    "Scottish and NI NHS areas placed by gapmap (boundaries/hex/README.md)."
+)
+HEX_SHORT = "Hex layouts: Open Innovations (MIT); NHS areas outside England placed by gapmap."
+
+
 POPULATION_ATTRIBUTION = (
     "Population aged 0-2: ONS mid-2019 estimates (with NRS and NISRA), Open Government Licence v3.0."
 )

@@ -71,6 +71,9 @@ class SpineRow:
     x: float | None  # the area's value on the scale (-1..1); None when suppressed or missing
     spread: tuple[float, float, float, float] | None  # min, lower quartile, upper quartile, max on the scale
     colour: str
+    short: str = (
+        ""  # the indicator's short name, for a row too narrow for the whole title (never cut mid-word)
+    )
 
 
 @dataclass
@@ -227,7 +230,9 @@ def ranked_spec(
                 classify.NO_DATA_HATCH,
             )
         )
-    values = [b.value for b in bars] + [b.hi for b in bars if not math.isnan(b.hi)] + [r.uk_value]
+    # A total (the UK's 36 teams) is stated, not drawn: on the axis it would squeeze every bar to a sliver.
+    line_value = math.nan if ind.is_total else r.uk_value
+    values = [b.value for b in bars] + [b.hi for b in bars if not math.isnan(b.hi)] + [line_value]
     finite = [v for v in values if not math.isnan(v)]
     if style == "dot":
         xlim = (1.0, 5.0)
@@ -252,7 +257,15 @@ def ranked_spec(
     notes.append((f"{'Question' if ind.from_survey else 'Measure'}: {what}", True))
     if not pd.isna(r.uk_value):
         uk_text = _with_interval(table, r.uk_value, r.uk_lo, r.uk_hi)
-        notes.append((f"{bench}: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
+        if ind.is_total:
+            notes.append(
+                (
+                    f"{bench} total: {uk_text} (the sum of the areas, so not drawn as a line on the scale).",
+                    False,
+                )
+            )
+        else:
+            notes.append((f"{bench}: {uk_text}, n = {_n_text(uk['n'])} {ind.n_meaning}.", False))
     if any(words) and by_value:
         notes.append(
             (
@@ -299,7 +312,10 @@ def ranked_spec(
         notes.append((f"Full data and notes: {csv_name}", False))
     full, short = source_lines([ind], table.synthetic, table.source, table.supplied_by)
     order = "best first" if ind.polarity else "highest first"
-    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}, with the {bench} value."
+    with_bench = (
+        f" ({bench} total {_fmt(table, r.uk_value)})" if ind.is_total else f", with the {bench} value"
+    )
+    default_sub = f"{level.noun[0].upper() + level.noun[1:]}, {order}{with_bench}."
     return RankedSpec(
         title=table.title if title is None else safetext.visible(title),
         subtitle=default_sub if subtitle is None else safetext.visible(subtitle),
@@ -308,7 +324,7 @@ def ranked_spec(
         style=style,
         xlim=xlim,
         ticks=ticks,
-        uk_value=r.uk_value,
+        uk_value=line_value,
         uk_label=f"{bench} {_fmt(table, r.uk_value)}",
         value_header=f"Value ({at} interval)" if survey_interval else "Value",
         n_header=f"n ({ind.n_meaning})",
@@ -398,6 +414,7 @@ def spine_spec(
                 x=x,
                 spread=spread,
                 colour=comparison.COLOURS[word],
+                short=(ind.short + mark) if ind.short else "",
             )
         )
     at = comparison.level_label(profile.comparison_level)

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from gapmap.geo import levels
 from gapmap.measures import comparison
 from gapmap.measures.indicators import IndicatorTable, format_value
+from gapmap.safetext import count
 
 if TYPE_CHECKING:
     from gapmap.present.tables import Profile, Ranked
@@ -152,13 +154,15 @@ def alt_text(table: IndicatorTable, subtitle: str, teams_count: int | None = Non
     if hidden:
         names = hidden if len(hidden) <= 20 else [*hidden[:20], f"and {len(hidden) - 20} more"]
         parts.append(
-            f"{len(hidden)} area(s) suppressed (fewer than {table.min_base} responses, or to stop a hidden "
+            f"{count(len(hidden), 'area')} suppressed (fewer than {table.min_base} responses, or to stop a hidden "
             f"value being worked out by subtraction), shown grey: {', '.join(names)}."
         )
     elif ind.from_survey and ind.kind != "count":
         parts.append("No area with responses is suppressed.")
     if empty and ind.from_survey:
-        parts.append(f"{len(empty)} area(s) have no responses, shown grey.")
+        parts.append(
+            f"{count(len(empty), 'area')} {'has' if len(empty) == 1 else 'have'} no responses, shown grey."
+        )
     if teams_count is not None:
         parts.append(f"{teams_count} parent-infant team locations are marked.")
     return " ".join(parts)
@@ -211,7 +215,7 @@ def ranked_alt_text(r: Ranked) -> str:
         reasons = r.hidden["reason"].value_counts()
         parts.append(
             "Not charted: "
-            + "; ".join(f"{count} area(s), {reason}" for reason, count in reasons.items())
+            + "; ".join(f"{count(n, 'area')}, {reason}" for reason, n in reasons.items())
             + "."
         )
     return " ".join(parts)
@@ -246,3 +250,24 @@ def profile_alt_text(profile: Profile) -> str:
         )
         parts.append(f"{rec.title}: {format_value(ind, rec.value)} ({bench}; {word}).")
     return " ".join(parts)
+
+
+def empty_view(table: IndicatorTable, working: str | None) -> str:
+    """The one sentence a view with no value to show opens with, naming the level that works (or that none does).
+
+    >>> from gapmap.measures.compute import indicator_table
+    >>> empty_view(indicator_table("sufficient_provision", level="la"), "region")[:80]
+    'No local authority has a value to show for sufficient local provision for babies'
+    """
+    lv = levels.get_level(table.level)
+    what = table.title[0].lower() + table.title[1:]
+    why = (
+        f"every one has fewer than {table.min_base} responses, or is hidden to stop a hidden value being worked "
+        "out by subtraction"
+    )
+    if working is None:
+        return f"No {lv.word} has a value to show for {what}: {why}, and no coarser level has one either."
+    return (
+        f"No {lv.word} has a value to show for {what}: {why}. "
+        f"Choose {levels.get_level(working).noun} to see these answers."
+    )

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from gapmap import safetext
-from gapmap.geo import levels
+from gapmap.geo import hexes, levels
 from gapmap.measures import comparison
 from gapmap.measures.indicators import IndicatorTable, format_value
-from gapmap.present import classify, describe
+from gapmap.present import chartspec, classify, describe
 from gapmap.present.attribution import (
     BOUNDARY_ATTRIBUTION,
+    HEX_ATTRIBUTION,
     POPULATION_ATTRIBUTION,
     PROVISION_ATTRIBUTION,
     SYNTHETIC_NOTE,
@@ -36,6 +37,13 @@ class MapSpec:
     no_value, geometry (WGS84). ``label`` is the value and interval as shown ('' when suppressed or without a
     value); ``no_value`` says why an unsuppressed area has none ('No data …', 'Not applicable …' or '').
     ``teams`` columns: name, provider, area_served, location_basis, evidence_year, source_url, exact, geometry.
+
+    A hex map (``shape`` 'hex') draws each area as one hexagon of the same size: ``areas`` geometry is then in the
+    plain plane of :mod:`gapmap.geo.hexes` (crs None), with columns ``short`` (a short name, '' if none),
+    ``hex_label`` (what the hexagon is labelled with: its short name, else ``label``) and
+    ``teams_here`` (known teams serving the area) and ``ringed`` (whether the hexagon is ringed to say a team
+    serves it: local authorities and NHS areas); it has no team points, and ``outlines`` holds the regions or
+    nations drawn over the hexagons.
     """
 
     title: str
@@ -51,6 +59,21 @@ class MapSpec:
     teams: gpd.GeoDataFrame | None = None
     teams_note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    shape: str = "map"
+    outlines: gpd.GeoDataFrame | None = None
+
+    @property
+    def is_hex(self) -> bool:
+        return self.shape == "hex"
+
+
+HEX_ALT = (
+    "Hex map: each area is drawn as one hexagon of the same size, placed roughly where it lies; the shapes and "
+    "sizes are not the areas' real ones."
+)
+HEX_TEAMS_NOTE = (
+    "Team points are not drawn on a hex map: a ring marks each area that at least one known team serves."
+)
 
 
 COLOUR_BY = ("value", "comparison")
@@ -63,11 +86,15 @@ def map_spec(
     teams: gpd.GeoDataFrame | None = None,
     teams_note: str = "",
     colour_by: str = "value",
+    shape: str = "map",
+    team_counts: dict[str, int] | None = None,
 ) -> MapSpec:
     """The plain description of the map of one indicator table, ready for any renderer.
 
     ``colour_by='comparison'`` colours areas by how they compare with the UK (better/similar/worse, or
-    higher/similar/lower for indicators with no polarity) instead of by value.
+    higher/similar/lower for indicators with no polarity) instead of by value. ``shape='hex'`` draws each area as
+    one equal hexagon (``boundaries`` then defaults to the level's hex layout); ``team_counts`` (area code ->
+    known teams serving it) replaces the team points there.
     """
     if colour_by not in COLOUR_BY:
         raise InputError(
@@ -81,7 +108,10 @@ def map_spec(
             ]
         )
     settings = settings or from_env()
-    if boundaries is None:
+    shape = hexes.check_shape(shape)
+    if boundaries is None and shape == "hex":
+        boundaries = hexes.layout(table.level, settings.boundaries_dir)
+    elif boundaries is None:
         boundaries = levels.load_boundaries(settings.level_path(table.level))
     ind = table.indicator
     geo = join(table, boundaries)
@@ -108,6 +138,28 @@ def map_spec(
     else:
         geo["colour"], legend = classify.value_colours(table, geo, settings.palette)
     geo["label"] = [label_for(table, row) for _, row in geo.iterrows()]
+    outlines = None
+    hex_key = ""
+    if shape == "hex":
+        counts = team_counts or {}
+        geo["teams_here"] = [int(counts.get(str(c), 0)) for c in geo["area_code"]]
+        geo["ringed"] = (geo["teams_here"] > 0) & (table.level in hexes.RINGED_LEVELS)
+        if "short" not in geo:
+            geo["short"] = ""
+        # A hexagon is labelled with its short name where the layout has one (which hexagon is which is what a
+        # hex map hides; the colour gives the value), else with its value as on a geographic map.
+        geo["hex_label"] = [
+            str(short) or str(label) for short, label in zip(geo["short"], geo["label"], strict=True)
+        ]
+        outlines = hexes.outlines(table.level, settings.boundaries_dir)
+        named = sorted(
+            (str(short), chartspec.short_name(str(name)))
+            for short, name in zip(geo["short"], geo["area_name"], strict=True)
+            if short
+        )
+        hex_key = "; ".join(f"{short} {name}" for short, name in named)  # what each short name stands for
+        teams_note = HEX_TEAMS_NOTE if team_counts is not None and table.level in hexes.RINGED_LEVELS else ""
+        teams = None
     uk = table.uk
     subtitle = ind.subtitle(table.age_group)
     # File-supplied text is shown as data: a right-to-left override would otherwise reorder the note on screen.
@@ -142,7 +194,9 @@ def map_spec(
     if table.synthetic and ind.from_survey:
         footer.append(SYNTHETIC_NOTE)
     footer.append(BOUNDARY_ATTRIBUTION + " Areas are best-fit unions of local authorities (May 2024).")
-    if ind.from_teams or (teams is not None and len(teams)):
+    if shape == "hex":
+        footer.append(HEX_ATTRIBUTION)
+    if ind.from_teams or (teams is not None and len(teams)) or team_counts is not None:
         footer.append(TEAMS_ATTRIBUTION)
     if ind.kind in ("team_rate", "coverage", "programme", "status"):
         footer.append(POPULATION_ATTRIBUTION)
@@ -156,6 +210,12 @@ def map_spec(
             f" Coloured by comparison with the {table.population.label} value: the area's "
             f"{comparison.level_label(table.comparison_level)} interval above, overlapping or below it."
         )
+    alt = describe.alt_text(table, subtitle, None if teams is None else len(teams))
+    if shape == "hex":
+        alt = f"{HEX_ALT} {alt}"
+        if team_counts is not None and table.level in hexes.RINGED_LEVELS:
+            served = int(geo["ringed"].sum())
+            alt += f" {served} of {len(geo)} hexagons are ringed: at least one known team serves the area."
     return MapSpec(
         title=table.title,
         subtitle=subtitle,
@@ -165,7 +225,7 @@ def map_spec(
         base_note=base_note,
         uk_note=uk_note,
         footer=footer,
-        alt_text=describe.alt_text(table, subtitle, None if teams is None else len(teams)),
+        alt_text=alt,
         synthetic=table.synthetic,
         teams=teams,
         teams_note=teams_note,
@@ -176,7 +236,10 @@ def map_spec(
             "colour_by": colour_by,
             "comparison_level": comparison.level_label(table.comparison_level),
             "benchmark": table.population.label,
+            "hex_key": hex_key,
         },
+        shape=shape,
+        outlines=outlines,
     )
 
 

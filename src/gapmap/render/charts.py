@@ -75,10 +75,13 @@ def _one_line(
     return Fitted(line, size, w, h, weight)
 
 
-def _cell_width(page: Page, texts: list[str], head: str, pt: float) -> float:
+def _cell_width(page: Page, texts: list[str], head: str, pt: float, wraps: bool = True) -> float:
     """A column's width: its widest cell, where a cell may break before a bracket ("69%" over "(Scotland)",
-    "hidden" over "(protects a neighbour)"), so one long note does not squeeze the spine beside it."""
-    pieces = [head] + [piece for t in texts for piece in t.replace(" (", "\n(").split("\n")]
+    "hidden" over "(protects a neighbour)") if rows are tall enough for two lines (``wraps``), so one long note
+    does not squeeze the spine beside it; otherwise the whole cell on one line."""
+    pieces = [head] + [
+        piece for t in texts for piece in (t.replace(" (", "\n(").split("\n") if wraps else [t])
+    ]
     return max(page.line_width(piece, pt) for piece in pieces)
 
 
@@ -108,7 +111,8 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
             Swatch(label, colour, hatch=NO_DATA_HATCH if label in spec.hatched else "")
             for label, colour in spec.legend
         ]
-        entries.append(Swatch(f"{spec.benchmark} value", INK, marker="|"))
+        if not math.isnan(spec.uk_value):  # a total is stated in the subtitle, with no line to explain
+            entries.append(Swatch(f"{spec.benchmark} value", INK, marker="|"))
         if any(not math.isnan(b.lo) for b in spec.bars):
             entries.append(Swatch("Interval", INK, marker="-"))
         top -= legend_row(page, entries, m, top, w - 2 * m, sz.body_pt) + gap
@@ -173,6 +177,9 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
                     va="center",
                     ha="center",
                     color="#555555",
+                    # on a white band, so the reference line and grid it crosses do not run through the words
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.1},
+                    zorder=5,
                 )
                 row += 1
             cy = rows_top - (row + 0.5) * pitch
@@ -291,11 +298,12 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
         strip = pt * 1.6 / 72
         rows_top = top - strip
         pitch = min((rows_top - bottom - notes_h) / n_rows, pt * 3.4 / 72)
+        wraps = pitch >= 2.4 * pt / 72  # rows tall enough for a cell to take two lines
         cols = [
-            _cell_width(page, [r.value_text for r in spec.rows], heads[1], pt),
-            _cell_width(page, [r.n_text for r in spec.rows], heads[2], pt),
-            _cell_width(page, [r.uk_text for r in spec.rows], heads[3], pt),
-            _cell_width(page, [r.range_text for r in spec.rows], heads[4], pt),
+            _cell_width(page, [r.value_text for r in spec.rows], heads[1], pt, wraps),
+            _cell_width(page, [r.n_text for r in spec.rows], heads[2], pt, wraps),
+            _cell_width(page, [r.uk_text for r in spec.rows], heads[3], pt, wraps),
+            _cell_width(page, [r.range_text for r in spec.rows], heads[4], pt, wraps),
         ]
         pad = 0.12
         spine_w = 0.3 * (w - 2 * m)
@@ -321,13 +329,20 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
         if left is not None and right is not None:
             page.place(left, spine_x0, head_y, va="bottom", color="#555555")
             page.place(right, spine_x0 + spine_w, head_y, va="bottom", ha="right", color="#555555")
-        # One type size for the whole title column: the largest at which every title fits its row.
-        title_pt = min(
-            (_one_line(page, r.title, title_w, pt, sz.min_pt, pitch).pt for r in spec.rows), default=pt
-        )
+
+        # Each title whole, wrapped to its row; where it cannot fit even so, the indicator's short name (the CSV and
+        # alt text keep the whole title), never a title cut mid-word. One type size for the column: the largest
+        # at which every title fits its row.
+        def fits(text: str) -> bool:
+            return page.fit(text, title_w, sz.min_pt, sz.min_pt, max_height=pitch) is not None
+
+        titles = [r.title if fits(r.title) or not r.short else r.short for r in spec.rows]
+        title_pt = min((_one_line(page, t, title_w, pt, sz.min_pt, pitch).pt for t in titles), default=pt)
         for i, r in enumerate(spec.rows):
             cy = rows_top - (i + 0.5) * pitch
-            page.place(_one_line(page, r.title, title_w, title_pt, sz.min_pt, pitch), xs[0], cy, va="center")
+            page.place(
+                _one_line(page, titles[i], title_w, title_pt, sz.min_pt, pitch), xs[0], cy, va="center"
+            )
             for x, text, width in zip(
                 xs[1:], (r.value_text, r.n_text, r.uk_text, r.range_text), cols, strict=True
             ):

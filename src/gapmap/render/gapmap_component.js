@@ -15,8 +15,11 @@
     try {
       if (a.base_key !== baseKey) {
         if (map) map.remove();  // another level, teams list or background: a new map in the same frame
-        map = L.map("map_div", {center: [55, -3.2], zoom: 5, zoomSnap: 0.25, maxZoom: 13, minZoom: 4});
         var base = a.base;
+        // A hex map is drawn on a plain plane, so every hexagon is the same size on screen.
+        map = base.crs === "simple"
+          ? L.map("map_div", {crs: L.CRS.Simple, center: [0, 0], zoom: 3, zoomSnap: 0.25, maxZoom: 7, minZoom: 0})
+          : L.map("map_div", {center: [55, -3.2], zoom: 5, zoomSnap: 0.25, maxZoom: 13, minZoom: 4});
         base.geojson = JSON.parse(base.geojson);
         gapmapBase(map, base);
         baseKey = a.base_key;

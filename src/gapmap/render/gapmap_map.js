@@ -3,10 +3,12 @@
  * gapmapBase(map, base) draws a level's areas once (grey until styled), fitted to the frame, and the layers every
  * indicator shares: team points (clustered only where they would overlap), the optional background tiles and the
  * layer control. base = {geojson, teams: [{lat, lon, exact, popup, tip}], teams_layer, tiles: {url, attribution,
- * name} or null}.
+ * name} or null; for a hex map also crs: "simple" (the map is made with L.CRS.Simple, see gapmap_component.js)
+ * and outlines: the regions or nations drawn over the hexagons}.
  * gapmapApply(map, style) colours them for one indicator: fills, hatching for suppressed areas, tooltips, the
  * legend (in its own column beside the map, never over it), the source line and the areas to focus on (style.focus:
- * outlined, fitted once without animation, their popup, style.popup, placed clear of them).
+ * outlined, fitted once without animation, their popup, style.popup, placed clear of them). On a hex map an area
+ * whose style says so (style.areas[code][4]) gets a ring inside its hexagon: a known team serves it.
  * gapmapClear(map) undoes gapmapApply, so the next indicator starts clean. Every text arrives escaped.
  */
 (function () {
@@ -32,8 +34,20 @@
   var TIP = 20, GAP = 10;  // px: a popup's tip (leaflet.css), and the gap between a popup beside an area and the area
   var BASE = {fillColor: "#eeeeee", fillOpacity: 1, color: "#404040", weight: 0.8, opacity: 1};
 
+  // A hex map is a plain plane (one unit a hexagon's radius): the area found is zoomed to at most this.
+  var HEX_FOCUS_ZOOM = 4.5;  // a hexagon about 39 px across, its neighbours in view around it
+  var RING = 0.77;  // a ring's corners lie this share of the way from the hexagon's centre to its corners
+
   window.gapmapBase = function (map, base) {
-    var layer = window.gapmapInit(map, base.geojson, {});
+    var hex = base.crs === "simple";
+    var layer = window.gapmapInit(map, base.geojson, hex ? {focusZoom: HEX_FOCUS_ZOOM, hex: true} : {});
+    if (base.outlines) {  // white under black, over the hexagons; never in the way of the pointer
+      var lines = typeof base.outlines === "string" ? JSON.parse(base.outlines) : base.outlines;
+      var line = function (colour, weight) {
+        return L.geoJSON(lines, {interactive: false, style: {color: colour, weight: weight, opacity: 1, fill: false}});
+      };
+      map.gapmap.outlines = L.featureGroup([line("#ffffff", 3.5), line("#111111", 1.6)]).addTo(map);
+    }
     var overlays = {};
     if (base.tiles) {
       overlays[base.tiles.name] = L.tileLayer(base.tiles.url, {attribution: base.tiles.attribution, maxZoom: 19})
@@ -77,7 +91,7 @@
       },
     }).addTo(map);
     var g = map.gapmap = {areas: layer, byCode: byCode, options: options, focus: null, popup: null, outline: null,
-      moved: false};
+      moved: false, rings: null};
     window.gapmapMap = map;  // for tests and scripts: the map and its areas layer
     if (map.attributionControl) {
       map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>');
@@ -106,7 +120,7 @@
       return;
     }
     var place = g.popup && g.popup.isOpen() ? popupPlace(map, bounds, g.popup) : null;
-    map.fitBounds(bounds, L.extend({maxZoom: FOCUS_ZOOM, animate: false},
+    map.fitBounds(bounds, L.extend({maxZoom: g.options.focusZoom || FOCUS_ZOOM, animate: false},
       place ? place.fit : {padding: [FOCUS_PAD, FOCUS_PAD]}));
     if (place) {
       g.popup.options.offset = place.offset;
@@ -149,24 +163,41 @@
     };
     var zoom = function (o) {
       var pad = L.point(o.fit.paddingTopLeft).add(o.fit.paddingBottomRight);
-      return Math.min(map.getBoundsZoom(bounds, false, pad), FOCUS_ZOOM);
+      return Math.min(map.getBoundsZoom(bounds, false, pad), map.gapmap.options.focusZoom || FOCUS_ZOOM);
     };
     return zoom(beside) > zoom(above) ? beside : above;
+  }
+
+  // A ring inside a hexagon: its corners moved towards its centre (non-interactive, so hovering still finds
+  // the hexagon underneath).
+  function ring(l) {
+    var c = l.getBounds().getCenter(), pts = l.getLatLngs()[0];
+    return L.polygon(pts.map(function (p) {
+      return [c.lat + RING * (p.lat - c.lat), c.lng + RING * (p.lng - c.lng)];
+    }), {interactive: false, fill: false, color: "#b2182b", weight: 2, opacity: 1, className: "gapmap-ring"});
   }
 
   window.gapmapApply = function (map, d) {
     var g = map.gapmap;
     window.gapmapClear(map);
     g.style = d;
+    var rings = [];
     g.areas.eachLayer(function (l) {
       var s = d.areas[l.feature.properties.area_code];
       if (!s) return;
       l.setStyle({fillColor: s[0], fillOpacity: s[1] ? 1 : 0.85});
       if (s[1] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-suppressed");
+      else if (s[3] && l.getElement()) L.DomUtil.addClass(l.getElement(), "gapmap-nodata");
       l.bindTooltip(s[2], {sticky: true, direction: "auto", className: "gapmap-tip", opacity: 0.96});
+      if (s[4] && g.options.hex) rings.push(ring(l));
     });
+    if (rings.length) g.rings = L.featureGroup(rings).addTo(map);
+    if (g.outlines) g.outlines.bringToFront();
     var legend = document.querySelector(".gapmap-legend");
-    if (legend) legend.innerHTML = d.legend;
+    if (legend) {
+      legend.innerHTML = d.legend;
+      moreCue(legend);
+    }
     if (d.attribution) map.attributionControl.addAttribution(d.attribution);
     var focus = (d.focus || []).map(function (c) { return g.byCode[c]; }).filter(Boolean);
     var before = (g.focus || []).length;
@@ -182,18 +213,40 @@
     }
   };
 
+  // A legend taller than its column says so at its foot ("More below"), until it has been scrolled to the end:
+  // the sources at its end would otherwise be cut mid-line with no sign that the column scrolls.
+  function moreCue(legend) {
+    var cue = document.createElement("div");
+    cue.className = "more";
+    cue.textContent = "More below \u25BC (scroll)";
+    legend.appendChild(cue);
+    function update() {
+      var hidden = legend.scrollHeight - legend.clientHeight - legend.scrollTop > cue.offsetHeight + 2;
+      cue.style.display = hidden ? "" : "none";
+    }
+    legend.onscroll = update;
+    cue.style.display = "none";
+    update();
+    if (!legend.gapmapCue) window.addEventListener("resize", function () { legend.gapmapCue(); });
+    legend.gapmapCue = update;
+  }
+
   window.gapmapClear = function (map) {
     var g = map.gapmap, d = g.style;
     if (!d) return;
     g.areas.eachLayer(function (l) {
       l.unbindTooltip();
       l.setStyle(BASE);
-      if (l.getElement()) L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+      if (l.getElement()) {
+        L.DomUtil.removeClass(l.getElement(), "gapmap-suppressed");
+        L.DomUtil.removeClass(l.getElement(), "gapmap-nodata");
+      }
     });
     if (d.attribution) map.attributionControl.removeAttribution(d.attribution);
     if (g.popup) map.closePopup(g.popup);
     if (g.outline) g.outline.remove();
-    g.popup = g.outline = null;
+    if (g.rings) g.rings.remove();
+    g.popup = g.outline = g.rings = null;
     var legend = document.querySelector(".gapmap-legend");
     if (legend) legend.innerHTML = "";
     g.style = null;

@@ -46,14 +46,17 @@ def name_parts(
     known_by: int | None = None,
     size: str | None = None,
     kind: str = "",
+    shape: str = "map",
 ) -> list[str]:
-    """The dot-separated parts of an export name, defaults left out."""
+    """The dot-separated parts of an export name, defaults left out (a hex map: ``hex`` after the level)."""
     parts = [first]
     if kind:
         parts.append(kind)
     if age_group and age_group != default_age_group:
         parts.append(f"age-{slug(age_group)}")
     parts.append(level)
+    if shape != "map":
+        parts.append(shape)
     if profession:
         parts.append(f"prof-{slug(profession)}")
     if min_base is not None and min_base != _default_min_base():
@@ -66,9 +69,15 @@ def name_parts(
 
 
 def export_name(
-    table: IndicatorTable, fmt: str, size: str | None = None, known_by: int | None = None, kind: str = ""
+    table: IndicatorTable,
+    fmt: str,
+    size: str | None = None,
+    known_by: int | None = None,
+    kind: str = "",
+    shape: str = "map",
 ) -> str:
-    """The file name of an export of one indicator table: map (``kind`` ''), or ``ranked`` chart.
+    """The file name of an export of one indicator table: map (``kind`` ''; ``shape`` 'hex' for a hex map), or
+    ``ranked`` chart.
 
     >>> from gapmap.measures.compute import indicator_table
     >>> from gapmap.settings import from_env
@@ -78,6 +87,8 @@ def export_name(
     'services_0_2_definitely.age-12-16.region.prof-psychiatrist.min5.social.png'
     >>> export_name(indicator_table("children_0_2_no_team", level="nhs"), "csv")
     'children_0_2_no_team.nhs.csv'
+    >>> export_name(indicator_table("children_0_2_no_team", level="la"), "png", "social", shape="hex")
+    'children_0_2_no_team.la.hex.social.png'
     """
     ind = table.indicator
     default_age = (ind.age_group or "0-2") if ind.per_age_group else None
@@ -91,6 +102,7 @@ def export_name(
         known_by,
         size,
         kind,
+        shape,
     )
     return ".".join([*parts, fmt.lower().lstrip(".")])
 

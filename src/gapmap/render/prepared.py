@@ -49,8 +49,11 @@ def fingerprint(geoms: gpd.GeoSeries) -> str:
 
 
 def to_bng(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
-    """The geometries in British National Grid (reprojected once per process per boundary set)."""
+    """The geometries in British National Grid (reprojected once per process per boundary set); geometries in a
+    plain plane (no CRS: the hexagons of a hex map) are drawn as they are."""
     key = ("bng", fingerprint(geoms))
+    if geoms.crs is None:
+        return geoms.reset_index(drop=True)
     out: gpd.GeoSeries = _memo(key, lambda: geoms.to_crs(BNG).reset_index(drop=True))
     return out
 

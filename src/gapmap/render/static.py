@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from gapmap import safetext
 from gapmap.files import output
-from gapmap.present.attribution import BANNER
+from gapmap.present.attribution import BANNER, HEX_SHORT
 from gapmap.present.classify import NO_DATA_HATCH, SUPPRESSED_COLOUR, is_no_data
 from gapmap.present.mapspec import MapSpec
+from gapmap.render import hexmap, prepared
 from gapmap.render import labels as labelling
-from gapmap.render import prepared
 from gapmap.render.layout import (
     Box,
     Fitted,
@@ -46,6 +46,7 @@ SHORT_SOURCES = {
     "Teams:": "Teams: gapmap teams database; Parent-Infant Foundation counts; postcodes ONS NSPL (OGL v3.0).",
     "Population aged 0-2:": "Population: ONS mid-2019 (OGL v3.0).",
     "Provision:": "Provision: DfE/DHSC; Scottish health boards (OGL v3.0).",
+    "Hex layouts:": HEX_SHORT,
 }
 
 
@@ -78,7 +79,7 @@ def source_text(spec: MapSpec, compact: bool) -> str:
 
 
 def _swatches(spec: MapSpec, has_exact: bool, has_centre: bool) -> list[Swatch]:
-    out = [
+    out = hexmap.swatches(spec, TEAM_COLOUR) + [
         Swatch(label, colour, hatch=NO_DATA_HATCH) if is_no_data(label) else Swatch(label, colour)
         for label, colour in spec.legend
     ]
@@ -123,7 +124,9 @@ def _notes(
         who = re.search(r"Respondents: .* only\.", spec.base_note)
         if who:  # a profession filter changes what every value means: never left off
             notes.append((who.group(0), False))
-        if survey and spec.suppressed_label:
+        if spec.extra.get("hex_key"):
+            notes.append(("Hexagons are labelled with short names, listed on the A4 exports.", True))
+        elif survey and spec.suppressed_label:
             notes.append(("Labels show values; 95% intervals and n for every area are in the data.", True))
         if spec.teams_note:
             notes.append((_sentences(spec.teams_note, 1), True))
@@ -135,6 +138,8 @@ def _notes(
         notes.append((spec.base_note, False))
         if spec.teams_note:
             notes.append((spec.teams_note, True))
+        if spec.extra.get("hex_key"):
+            notes.append((f"Short names on the hexagons: {spec.extra['hex_key']}.", True))
     if csv_name:
         notes.append((f"Full data and notes: {csv_name}", False))
     return [(_keep_together(text), optional) for text, optional in notes if text]
@@ -254,12 +259,16 @@ def map_figure(
             "///",
         )
         obstacles, has_exact, has_centre = _teams(ax, spec, page, sz)
-        framed = areas
-        if sz.compact:
+        if spec.is_hex:
+            hexmap.overlays(ax, spec, tolerance, TEAM_COLOUR)
+        framed = areas.assign(label=areas["hex_label"]) if spec.is_hex else areas
+        if sz.compact and not spec.is_hex:  # a hexagon's label is its short name and value, both kept
             framed = framed.assign(
                 label=[_compact_label(t, s) for t, s in zip(framed["label"], suppressed, strict=True)]
             )
         pt = sz.label_pt - (1.0 if many and not sz.compact else 0.0)
+        if spec.is_hex and many:  # short names in small hexagons: the smallest type that reads, no smaller
+            pt = max(sz.min_pt, sz.label_pt - 2.5)
         placed = labelling.place_labels(page, ax, framed, pt, obstacles)
         # Beside the map: (landscape: the title and subtitle,) legend, notes.
         cx0 = box.x1 + (0.3 if not sz.compact else 0.2)

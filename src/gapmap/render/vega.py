@@ -117,7 +117,7 @@ def ranked_chart(
             "type": "nominal",
             "title": "As on the map",
             "scale": {"domain": [lbl for lbl, _ in used], "range": [c for _, c in used]},
-            "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 160, "titleLimit": 320},
+            "legend": _legend([lbl for lbl, _ in used]),
         }
     elif compared:
         words = [w for w in comparison.WORDS[ind.polarity] if (ranked.shown["comparison"] == w).any()]
@@ -129,7 +129,7 @@ def ranked_chart(
                 "domain": [comparison.label(w, bench) for w in words],
                 "range": [comparison.COLOURS[w] for w in words],
             },
-            "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 160, "titleLimit": 320},
+            "legend": _legend([comparison.label(w, bench) for w in words]),
         }
     else:
         colour = {"field": "colour", "type": "nominal", "scale": None, "legend": None}
@@ -163,7 +163,22 @@ def ranked_chart(
                 },
             }
         )
-    uk = _num(ranked.uk_value)
+    if len(ranked.no_value):  # a row with no bar says why in words at the axis, so it never reads as 0
+        layers.append(
+            {
+                "transform": [{"filter": "!isValid(datum.value)"}],
+                "mark": {"type": "text", "align": "left", "dx": 3, "color": "#444444", "fontStyle": "italic"},
+                "encoding": {
+                    "y": y,
+                    "x": {"datum": 0, "type": "quantitative"},
+                    "text": {"field": "shown"},
+                    "tooltip": tooltip,
+                },
+            }
+        )
+    uk = None if ind.is_total else _num(ranked.uk_value)  # a total is stated in the title, not drawn
+    if ind.is_total and _num(ranked.uk_value) is not None:
+        x_axis["title"] += f" · {bench} total {format_value(ind, float(ranked.uk_value))}"
     if uk is not None:
         layers.append(
             {
@@ -181,6 +196,24 @@ def ranked_chart(
         "height": {"step": ROW_PX},
         "layer": layers,
         "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 11, "titleFontSize": 11}},
+    }
+
+
+# About how wide the chart's column is at 1366×768 (px), and a legend label's width per character at 11 px type.
+NARROW_PX, CHAR_PX = 380, 6.2
+
+
+def _legend(labels: list[str]) -> dict[str, Any]:
+    """The colour legend above the bars: in a row when its entries fit the narrow column, else one per line, so no
+    entry runs past the chart's right edge (long category names, e.g. Scottish boards' service status)."""
+    row_px = sum(24 + CHAR_PX * len(label) for label in labels)
+    across = row_px <= NARROW_PX
+    return {
+        "orient": "top",
+        "direction": "horizontal" if across else "vertical",
+        **({} if across else {"columns": 1}),
+        "labelLimit": NARROW_PX - 30,
+        "titleLimit": NARROW_PX,
     }
 
 

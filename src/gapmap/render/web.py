@@ -18,14 +18,16 @@ import pandas as pd
 
 from gapmap import safetext
 from gapmap.measures import comparison
+from gapmap.present.classify import is_no_data
 from gapmap.present.mapspec import MapSpec
-from gapmap.render import assets
+from gapmap.render import assets, hexmap
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
 
 HATCH_ID = "gapmap-hatch"
+DOTS_ID = "gapmap-dots"  # no data: dotted, as on static maps (classify.NO_DATA_HATCH), never a value's colour
 TEAM_COLOUR = "#b2182b"
 LEGEND_WIDTH = 184  # px: the legend's column beside the map
 TEAMS_LAYER = "Parent-infant teams"
@@ -160,7 +162,10 @@ CSS = f"""
  .gapmap-legend .note {{ color: #333; margin-top: 5px; }}
  .gapmap-legend .sources {{ color: #555; margin-top: 6px; font-size: 10px; }}
  .gapmap-legend .sources p {{ margin: 2px 0; }}
+ .gapmap-legend .more {{ position: sticky; bottom: -6px; margin: 4px -6px -6px; padding: 3px 6px; background: #f0f0f0;
+   border-top: 1px solid #ccc; color: #222; font-weight: bold; text-align: center; }}
  .gapmap-suppressed {{ fill: url(#{HATCH_ID}) !important; fill-opacity: 1 !important; }}
+ .gapmap-nodata {{ fill: url(#{DOTS_ID}) !important; fill-opacity: 1 !important; }}
  .gapmap-tip {{ width: max-content; max-width: 230px; white-space: normal; font: 12px/1.35 system-ui, sans-serif; }}
  .marker-cluster.gapmap-cluster {{ background: rgba(178,24,43,0.88); border: 1.5px solid #ffffff;
    border-radius: 50%; color: #ffffff; font: bold 10px system-ui, sans-serif; text-align: center; }}
@@ -169,10 +174,14 @@ CSS = f"""
  .gapmap-popup-beside .leaflet-popup-tip-container {{ display: none; }}
 </style>"""
 
+
 HTML = f"""
 <svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
  <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">
   <rect width="8" height="8" fill="#bdbdbd"/><line x1="0" y1="0" x2="0" y2="8" stroke="#6e6e6e" stroke-width="3"/>
+ </pattern>
+ <pattern id="{DOTS_ID}" patternUnits="userSpaceOnUse" width="6" height="6">
+  <rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.1" fill="#555555"/>
  </pattern></defs></svg>
 <div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
 
@@ -191,8 +200,14 @@ ASSET_NAMES = (
 )
 
 
-def base_data(geojson: str, teams: list[dict[str, Any]], tiles: bool = False) -> dict[str, Any]:
-    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``)."""
+def base_data(
+    geojson: str, teams: list[dict[str, Any]], tiles: bool = False, outlines: str = ""
+) -> dict[str, Any]:
+    """What every indicator of a level shares, as the browser runtime takes it (``gapmapBase``). A hex map (with
+    ``outlines``, :func:`gapmap.render.hexmap.outlines_geojson`) is drawn on a plain plane (``L.CRS.Simple``): every
+    hexagon the same size on screen, no team points, no background tiles."""
+    if outlines:
+        return base_data(geojson, []) | {"crs": "simple", "outlines": outlines}
     return {"geojson": geojson, "teams": teams, "teams_layer": TEAMS_LAYER, "tiles": TILES if tiles else None}
 
 
@@ -202,6 +217,7 @@ def base_map(
     tiles: bool = False,
     inline_assets: bool = False,
     title: str = "",
+    outlines: str = "",
 ) -> folium.Map:
     """The part of the map shared by every indicator of a level: area shapes, team points, controls.
 
@@ -211,9 +227,13 @@ def base_map(
     from branca.element import Element
 
     base_cls, _ = _element_classes()
-    m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
-    # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
-    m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
+    if outlines:  # a hex map: a plain plane, one unit a hexagon's radius (gapmap_map.js fits it to the frame)
+        m = folium.Map(location=[0.0, 0.0], zoom_start=3, tiles=None, crs="Simple")
+        m.options.update(hexmap.ZOOMS)
+    else:
+        m = folium.Map(location=[55.0, -3.2], zoom_start=5, tiles=None)
+        # Without tiles Leaflet has no maxZoom (clustering needs one); quarter zoom steps let the UK fill the frame.
+        m.options.update({"maxZoom": 13, "minZoom": 4, "zoomSnap": 0.25})
     root: Any = m.get_root()
     if inline_assets:
         m.default_js, m.default_css = [], []
@@ -229,7 +249,7 @@ def base_map(
         m.default_css = [(n, assets.url(n)) for n in ASSET_NAMES if n.endswith(".css")]
     root.header.add_child(Element(CSS), name="gapmap_style")
     root.html.add_child(Element(HTML), name="gapmap_legend")
-    base = base_data("__GEOJSON__", teams, tiles)
+    base = base_data("__GEOJSON__", teams, tiles, outlines)
     base_cls(
         script_json(base).replace('"__GEOJSON__"', geojson), RUNTIME_JS.read_text(encoding="utf-8")
     ).add_to(m)
@@ -299,6 +319,9 @@ def _tooltips(spec: MapSpec) -> list[str]:
         else:
             lines.append("No value")
         lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
+        if "teams_here" in row.index:  # a hex map shows each area's count of teams instead of their points
+            count = int(row["teams_here"])
+            lines.append(f"Known teams in this area: {count:,}")
         if row.get("comparison", ""):
             lines.append(esc(_comparison_sentence(str(row["comparison"]), spec)))
         out.append("<br>".join(lines))
@@ -309,8 +332,15 @@ def _legend_html(spec: MapSpec) -> str:
     def row(swatch: str, label: str) -> str:
         return f'<div class="row">{swatch}<span>{esc(label)}</span></div>'
 
+    dots = (
+        f'<svg class="sw" width="16" height="12"><rect width="16" height="12" fill="url(#{DOTS_ID})" '
+        'stroke="#404040"/></svg>'
+    )
     rows = "".join(
-        row(f'<span class="sw" style="background:{esc(c)}"></span>', label) for label, c in spec.legend
+        row(dots, label)
+        if is_no_data(label)
+        else row(f'<span class="sw" style="background:{esc(c)}"></span>', label)
+        for label, c in spec.legend
     )
     if spec.suppressed_label:
         rows += row(
@@ -318,15 +348,20 @@ def _legend_html(spec: MapSpec) -> str:
             'stroke="#404040"/></svg>',
             spec.suppressed_label,
         )
-    if spec.teams is not None and len(spec.teams):
+    # Each kind of team point the map draws, and only those, as the static legends do.
+    exact = spec.teams["exact"].astype(bool) if spec.teams is not None and len(spec.teams) else None
+    if exact is not None and exact.any():
         rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="{TEAM_COLOUR}"/></svg>',
             "Team: postcode or exact location",
-        ) + row(
+        )
+    if exact is not None and (~exact).any():
+        rows += row(
             f'<svg class="sw" width="16" height="12"><circle cx="8" cy="6" r="4" fill="white" '
             f'stroke="{TEAM_COLOUR}" stroke-width="1.5" stroke-dasharray="2,1.5"/></svg>',
             "Team: centre of area served or postcode district",
         )
+    rows += "".join(row(svg, label) for svg, label in hexmap.legend_svgs(spec, TEAM_COLOUR))
     synthetic = (
         '<div class="synthetic">SYNTHETIC SAMPLE: not real survey answers</div>' if spec.synthetic else ""
     )
@@ -341,6 +376,8 @@ def _legend_html(spec: MapSpec) -> str:
 def _attribution(spec: MapSpec) -> str:
     """The short source line Leaflet shows in the corner (the full sources are in the legend column)."""
     parts = [ATTRIBUTION]
+    if spec.is_hex:
+        parts.append(hexmap.ATTRIBUTION)
     if spec.synthetic:
         parts.append("Survey: SYNTHETIC sample")
     elif _n_meaning(spec) == "respondents":
@@ -351,12 +388,17 @@ def _attribution(spec: MapSpec) -> str:
 
 
 def style_payload(spec: MapSpec, focus: list[str] | None = None) -> dict[str, Any]:
-    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip], legend, source line, focus."""
+    """What the overlay hands the browser: per area [fill colour, suppressed, tooltip, no data, ringed], legend,
+    source line, focus."""
     a = spec.areas
     tips = _tooltips(spec)
-    styles = {
-        str(code): [str(colour), bool(sup), tip]
-        for code, colour, sup, tip in zip(a["area_code"], a["colour"], a["suppressed"], tips, strict=True)
+    no_data = [is_no_data(str(e)) if e else False for e in a.get("no_value", pd.Series([""] * len(a)))]
+    ringed = a["ringed"].astype(bool) if "ringed" in a else pd.Series(False, index=a.index)
+    styles = {  # ringed: a hex map's mark of an area a known team serves
+        str(code): [str(colour), bool(sup), tip, nd, bool(ring)]
+        for code, colour, sup, tip, nd, ring in zip(
+            a["area_code"], a["colour"], a["suppressed"], tips, no_data, ringed, strict=True
+        )
     }
     payload: dict[str, Any] = {
         "areas": styles,
@@ -384,7 +426,9 @@ def build(
 ) -> folium.Map:
     """A folium map of the spec: base and overlay together. JS/CSS come from the app's own static files (or
     inline, for a file). ``focus`` (area codes) zooms to those areas and, for one area, opens its values."""
-    m = base_map(areas_geojson(spec.areas), team_records(spec.teams), tiles, inline_assets, spec.title)
+    lines = hexmap.outlines_geojson(spec.outlines) if spec.is_hex and spec.outlines is not None else ""
+    shapes = areas_geojson(spec.areas), team_records(spec.teams), tiles and not spec.is_hex
+    m = base_map(*shapes, inline_assets, spec.title, lines)
     overlay(spec, focus).add_to(m)
     return m
 

@@ -14,6 +14,7 @@ from gapmap.files.io import Table
 from gapmap.files.readers import row_ranges
 from gapmap.geo import areas
 from gapmap.problems import InputError, Issue
+from gapmap.safetext import count
 from gapmap.settings import Settings, from_env
 from gapmap.survey.questions import (
     QUESTION_BY_ID,
@@ -247,7 +248,9 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         else:
             columns[key] = header
     if ignored:
-        notes.append(f"Ignored {len(ignored)} column(s) that are not survey questions: {', '.join(ignored)}.")
+        notes.append(
+            f"Ignored {count(len(ignored), 'column')} that {'is' if len(ignored) == 1 else 'are'} not survey questions: {', '.join(ignored)}."
+        )
     if AREA_ITEM not in columns:
         problems.append(
             Issue(
@@ -277,7 +280,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
                 None,
                 table.name,
                 f"Expected at least one respondent; {table.name} has a header but no answers"
-                + (f" ({len(empty_rows)} blank row(s))" if empty_rows else "")
+                + (f" ({count(len(empty_rows), 'blank row')})" if empty_rows else "")
                 + ". Fix: export the survey responses again, not just the questions.",
             )
         )
@@ -336,12 +339,12 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         if k not in (AREA_ITEM, "profession"):
             out[k] = parsed[k]
     if empty_rows:
-        notes.append(f"Skipped {len(empty_rows)} empty row(s): {row_ranges(empty_rows)}.")
+        notes.append(f"Skipped {count(len(empty_rows), 'empty row')}: {row_ranges(empty_rows)}.")
     result = _frame(out)
     result = pd.concat([result, placement(result["area_code"])], axis=1)
     no_area = int((area == "").sum())
     if no_area:
-        notes.append(f"{no_area} respondent(s) gave no area: counted in the UK figures only.")
+        notes.append(f"{count(no_area, 'respondent')} gave no area: counted in the UK figures only.")
     if synthetic is None:
         mark = next((h for h in frame.columns if norm(h) == SYNTHETIC_COLUMN), None)
         if mark is not None and len(frame):

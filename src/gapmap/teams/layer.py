@@ -12,6 +12,7 @@ import pandas as pd
 
 from gapmap.files import io
 from gapmap.geo import areas
+from gapmap.safetext import count
 from gapmap.settings import Settings
 from gapmap.teams.validate import EXACT_BASIS
 
@@ -63,7 +64,7 @@ def teams_statement(store: Store, settings: Settings) -> str:
     pub = published_count(settings)
     if pub:
         text += f"; the Parent-Infant Foundation counted {pub[0]} in {pub[1]}"
-    return text + ". Import the full list via CSV."
+    return text + "."
 
 
 def team_points(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -107,14 +108,14 @@ def for_map(
     if known_by is not None:
         undated = int(store.list_teams()["evidence_year"].isna().sum())
         note += f" Showing teams with evidence by {known_by} and open that year"
-        note += f" ({undated} undated team(s) left out)." if undated else "."
+        note += f" ({count(undated, 'undated team')} left out)." if undated else "."
     centre = int((~points["exact"]).sum())
     if centre:
         note += (
             f" {centre} of {len(points)} points stand for the centre of the area served or postcode district."
         )
     if unlocated:
-        note += f" {unlocated} team(s) without a location are listed, not mapped."
+        note += f" {count(unlocated, 'team')} without a location {'is' if unlocated == 1 else 'are'} listed, not mapped."
     return points, note
 
 

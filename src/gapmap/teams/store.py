@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from gapmap.files import io, output
 from gapmap.problems import InputError, Issue
+from gapmap.safetext import count
 from gapmap.settings import Settings
 from gapmap.teams import validate
 
@@ -172,11 +173,11 @@ class ImportResult:
     rejects_path: Path | None = None
 
     def summary(self) -> str:
-        text = f"added {self.added} team(s)"
+        text = f"added {count(self.added, 'team')}"
         if self.batch_id is not None:
             text += f" in batch {self.batch_id}"
         if self.rejected:
-            text += f"; rejected {self.rejected} row(s)"
+            text += f"; rejected {count(self.rejected, 'row')}"
             if self.rejects_path:
                 text += f", written with reasons to {self.rejects_path}"
         return text + "."

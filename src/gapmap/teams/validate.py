@@ -17,7 +17,7 @@ from gapmap.files.io import Table
 from gapmap.files.readers import row_ranges
 from gapmap.geo import areas, geocode
 from gapmap.problems import InputError, Issue
-from gapmap.safetext import norm
+from gapmap.safetext import count, norm
 from gapmap.settings import Settings
 from gapmap.teams import rules as rules
 
@@ -189,7 +189,9 @@ def check(
         _default_evidence_year(records, import_year, notes)
     unlocated = int(records["latitude"].isna().sum())
     if unlocated:
-        notes.append(f"{unlocated} team(s) have no location: listed, not mapped.")
+        notes.append(
+            f"{count(unlocated, 'team')} {'has' if unlocated == 1 else 'have'} no location: listed, not mapped."
+        )
     return Checked(
         records=records,
         issues=issues,
@@ -209,7 +211,7 @@ def _default_evidence_year(records: pd.DataFrame, import_year: int, notes: list[
     records.loc[blank, "evidence_year"] = records["established"][blank].fillna(import_year)
     k = int(from_established.sum())
     notes.append(
-        f"{int(blank.sum())} team(s) had no evidence_year: set to their established year ({k}) "
+        f"{count(int(blank.sum()), 'team')} had no evidence_year: set to their established year ({k}) "
         f"or this year, {import_year} ({int(blank.sum()) - k})."
     )
 
@@ -245,9 +247,11 @@ def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
         )
     known = (*COLUMNS, *EXTRA)
     unknown = [c for c, h in zip(table.frame.columns, headings, strict=True) if h not in known]
-    notes = [f"Ignored column(s): {', '.join(unknown)}."] if unknown else []
+    notes = (
+        [f"Ignored {'column' if len(unknown) == 1 else 'columns'}: {', '.join(unknown)}."] if unknown else []
+    )
     if table.blank_rows:
-        notes.append(f"Skipped {len(table.blank_rows)} blank row(s): {row_ranges(table.blank_rows)}.")
+        notes.append(f"Skipped {count(len(table.blank_rows), 'blank row')}: {row_ranges(table.blank_rows)}.")
     position = {h: i for i, h in enumerate(headings) if h in known}  # a heading given twice: the last one
     index = pd.Index(np.asarray(table.row_numbers(), dtype=np.int64), name="row")
     blank = np.full(len(index), "", dtype=object)
@@ -268,7 +272,9 @@ def _cells(table: Table) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     if not keep.any():
         # A whole-file problem, like a missing name column: an empty batch would record an import of nothing.
         blanks = (
-            f" ({len(table.blank_rows) + len(index)} blank row(s))" if table.blank_rows or len(index) else ""
+            f" ({count(len(table.blank_rows) + len(index), 'blank row')})"
+            if table.blank_rows or len(index)
+            else ""
         )
         raise InputError(
             [

@@ -46,6 +46,17 @@ CSS = """<style>
 </style>"""
 
 
+# Counts in the page's tables with thousands separators ("48,298"), still sorted as numbers when a column is clicked.
+# Years and row numbers are labels, not counts: no comma.
+NUMBER_COLUMNS = {
+    **{
+        c: st.column_config.NumberColumn(format="localized")
+        for c in ("n", "Children aged 0-2", "Children counted")
+    },
+    **{c: st.column_config.NumberColumn(format="%d") for c in ("Row", "Evidence year")},
+}
+
+
 def page_style() -> None:
     """Tighter spacing, so the headline, map and chart fit a 1366×768 screen without scrolling."""
     st.html(CSS)
@@ -126,8 +137,8 @@ def team_layer(known_by: int, teams_version: str, url: str) -> views.TeamLayer:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def level_shapes(level: str) -> views.LevelShapes:
-    return views.level_shapes(settings(), level)
+def level_shapes(level: str, shape: str = "map") -> views.LevelShapes:
+    return views.level_shapes(settings(), level, shape)
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
@@ -138,7 +149,7 @@ def map_view(data_key: str, view: state.View, _responses: Any, teams_version: st
         _responses,
         settings(),
         get_store(url),
-        level_shapes(view.level_or_default),
+        level_shapes(view.level_or_default, view.shape),
         team_layer(view.known_by, teams_version, url),
     )
 

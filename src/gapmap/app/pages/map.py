@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -49,7 +50,7 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Indicator",
             ids,
             index=ids.index(view.indicator),
-            format_func=lambda i: INDICATORS[i].title,
+            format_func=lambda i: INDICATORS[i].short or INDICATORS[i].title,
             key="indicator",
             on_change=_indicator_changed,
         )
@@ -80,9 +81,19 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             "Areas",
             levels,
             index=levels.index(view.level_or_default),
-            format_func=lambda lv: f"{LEVELS[lv].label} ({LEVELS[lv].noun})",
+            format_func=lambda lv: LEVELS[lv].menu,
             key="level",
             help="Every level is built from local authorities; NHS areas and regions are best-fit unions of them.",
+        )
+        shape = st.radio(
+            "Draw areas as",
+            list(state.SHAPES),
+            index=list(state.SHAPES).index(view.shape),
+            format_func=state.SHAPES.__getitem__,
+            horizontal=True,
+            key="shape",
+            help="Map: the areas' real boundaries. Hex: each area one hexagon of the same size, placed roughly "
+            "where it lies, so small city areas are as easy to see and hover as large rural ones.",
         )
         area = st.text_input(
             "Find my area",
@@ -130,12 +141,19 @@ def controls(view: state.View, where: Any) -> dict[str, Any]:
             format_func=lambda y: "Any year" if y == 0 else f"{y} (evidence by then)",
             key="known_by",
         )
-        tiles = st.toggle("OpenStreetMap background (needs internet)", value=view.tiles, key="tiles")
+        tiles = st.toggle(
+            "OpenStreetMap background (needs internet)",
+            value=view.tiles,
+            key="tiles",
+            disabled=shape == "hex",
+            help="Not on a hex map: its hexagons are not drawn where the areas lie.",
+        )
     return {
         "indicator": indicator,
         "colour_by": colour_by,
         "comparison": comparison,
         "level": level,
+        "shape": shape,
         "area": area,
         "age": age,
         "source": source,
@@ -154,6 +172,7 @@ def from_view(view: state.View) -> dict[str, Any]:
         "colour_by": view.colour_by,
         "comparison": view.comparison,
         "level": view.level_or_default,
+        "shape": view.shape,
         "area": view.area,
         "age": view.age,
         "source": view.source,
@@ -227,6 +246,7 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             c["tiles"],
             c["colour_by"],
             c["comparison"],
+            c["shape"],
         )
         if new_view.to_query() != dict(st.query_params):
             st.query_params.from_dict(new_view.to_query())
@@ -246,6 +266,12 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             "areas are chance only.",
             icon="⚠️",
         )
+    if mv.empty:  # says so first, above the map, with the level that works as a link
+        link = ""
+        if mv.working_level:
+            query = new_view.to_query() | {"level": mv.working_level}
+            link = f" [Show {LEVELS[mv.working_level].noun}](?{urlencode(query)})"
+        st.info(safetext.markdown(mv.empty) + link, icon="ℹ️")
     if found.message:  # quotes what the user typed: text, not Markdown
         (st.success if found.codes else st.warning)(safetext.markdown(found.message))
 
@@ -263,6 +289,11 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
     if first_run and not drawn and common.real_server():
         with right:
             st.caption("The ranked chart follows once the map is drawn.")
+        return
+    if mv.empty:  # nothing to rank: the sentence above the map says why and where to look instead
+        with right:
+            st.caption("No area of this level has a value to chart: see the note above the map.")
+        below_the_map(mv, new_view, responses, data_key, version, url, found.codes)
         return
     with right, st.container(height=MAP_HEIGHT, border=False, key="ranked"):
         from gapmap.render import vega
@@ -282,12 +313,12 @@ def draw_map(mv: Any, view: state.View, focus: list[str], version: str, url: str
 
     True once the browser has drawn it in this session (the component says so once, after its first drawing)."""
     level = view.level_or_default
-    shapes = common.level_shapes(level)
+    shapes = common.level_shapes(level, view.shape)
     teams = common.team_layer(view.known_by, version, url)
     style = common.map_style(f"{data_key}|{view.computed()}|{version}", mv, tuple(focus))
     drawn = _map_component(
-        base=web.base_data(shapes.geojson, teams.records, view.tiles),
-        base_key=f"{level}|{view.known_by}|{version}|{view.tiles}",
+        base=web.base_data(shapes.geojson, teams.records, view.tiles, shapes.outlines),
+        base_key=f"{level}|{view.shape}|{view.known_by}|{version}|{view.tiles}",
         style=style,
         style_key=state.digest(style.encode()),
         height=MAP_HEIGHT,
@@ -318,7 +349,8 @@ def below_the_map(
         )
 
     st.subheader("Areas")
-    st.dataframe(mv.areas_display, hide_index=True, width="stretch")
+    st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
+    st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
     known_by = view.known_by or None
     # Downloads do not rerun the page (on_click="ignore"): Streamlit drops a file it has not yet sent when a rerun
     # starts, which left the button spinning (seen in the browser tests), and nothing on the page changes anyway.

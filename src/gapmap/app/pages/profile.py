@@ -27,7 +27,7 @@ def _choose_area(view: state.View) -> tuple[str, str]:
             "Areas",
             levels,
             index=levels.index(given_level) if given_level in levels else 1,
-            format_func=lambda lv: f"{LEVELS[lv].label} ({LEVELS[lv].noun})",
+            format_func=lambda lv: LEVELS[lv].menu,
             key="profile_level",
         )
         text = st.text_input(
@@ -85,7 +85,7 @@ def page() -> None:
     url = common.settings().teams_db_url
     pview = state.View(comparison=comparison).computed()
     prof = common.profile("sample", code, pview, common.sample_responses(), version, url)
-    st.subheader(f"{prof.area_name} ({LEVELS[prof.level].label.lower()}, {prof.area_code})")
+    st.subheader(f"{prof.area_name} ({LEVELS[prof.level].word}, {prof.area_code})")
     if prof.synthetic:
         st.warning(
             "**Synthetic sample**: survey rows come from generated answers that match the report's UK figures; "

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from gapmap import safetext
-from gapmap.app import state
+from gapmap.app import state, views
 from gapmap.app.pages import common
 from gapmap.present import tables
 from gapmap.problems import InputError, format_issues
@@ -99,7 +99,7 @@ def _import(store: Store) -> None:
     done = st.session_state.get("teams_imported") == chosen
     if done:
         st.info("This file has been imported. Choose another file to import more.")
-    st.write(f"{len(checked.records)} row(s) ready, {len(checked.rejected)} with problems.")
+    st.write(f"{safetext.count(len(checked.records), 'row')} ready, {len(checked.rejected):,} with problems.")
     if checked.issues:
         st.code(format_issues(checked.issues, with_values=True), language=None, wrap_lines=True)
     for note in checked.notes:
@@ -108,12 +108,13 @@ def _import(store: Store) -> None:
         return
     if len(checked.records):
         st.dataframe(
-            checked.records[["row", "name", "location_basis", "region", "evidence_year"]], hide_index=True
+            views.teams_preview(checked.records), hide_index=True, column_config=common.NUMBER_COLUMNS
         )
     label = (
         "Imported"
         if done
-        else f"Add {len(checked.records)} team(s)" + (" and skip the rest" if checked.issues else "")
+        else f"Add {safetext.count(len(checked.records), 'team')}"
+        + (" and skip the rest" if checked.issues else "")
     )
     if st.button(label, type="primary", key="confirm_import", disabled=done or not len(checked.records)):
         try:
@@ -135,7 +136,7 @@ def _undo(store: Store, h: pd.DataFrame) -> None:
     def describe(b: int) -> str:
         r = rows[int(b)]
         return safetext.visible(
-            f"batch {b}: {r['kind']} of {int(r['rows_added'])} team(s), {r['created_at']}"
+            f"batch {b}: {r['kind']} of {safetext.count(int(r['rows_added']), 'team')}, {r['created_at']}"
             + (f", {r['file_name']}" if r["file_name"] else "")
         )
 
@@ -146,7 +147,7 @@ def _undo(store: Store, h: pd.DataFrame) -> None:
     if batch is None:
         return
     sure = st.checkbox(
-        f"Yes, take the {int(rows[int(batch)]['rows_added'])} team(s) of {describe(batch)} off the map",
+        f"Yes, take the {safetext.count(int(rows[int(batch)]['rows_added']), 'team')} of {describe(batch)} off the map",
         key="undo_sure",
     )
     if st.button("Undo this batch", key="undo", disabled=not sure):
@@ -157,7 +158,7 @@ def _undo(store: Store, h: pd.DataFrame) -> None:
             return
         # The undone batch leaves the choices; the next undo starts from nothing chosen and unconfirmed.
         st.session_state["teams_reset_undo"] = True
-        _done(f"Undid batch {batch}: {n} team(s) removed from the map (kept in history).")
+        _done(f"Undid batch {batch}: {safetext.count(n, 'team')} removed from the map (kept in history).")
 
 
 def page() -> None:
