@@ -38,6 +38,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     "render": ("bench_render", "static map render (PNG)"),
     "app": ("bench_app", "browser: first visit to the app"),
     "load": ("bench_load", "browser: many sessions at once, with imports running"),
+    "atlas": ("bench_atlas", "the static atlas (`gapmap atlas build`): time and size"),
 }
 SMOKE_ROWS = 1_000
 DEFAULT_ROWS = 100_000  # for a module that names no size of its own

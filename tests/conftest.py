@@ -32,3 +32,20 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def sample(settings):
     return load_survey(settings=settings)
+
+
+@pytest.fixture(scope="session")
+def atlas_site(tmp_path_factory) -> Path:
+    """The atlas of the bundled data, built once per test session by the command itself (about a minute)."""
+    from gapmap.cli.main import main
+
+    out = tmp_path_factory.mktemp("atlas") / "site"
+    db = tmp_path_factory.mktemp("atlas-db") / "teams.db"
+    old = os.environ.get("GAPMAP_DATABASE_URL")
+    os.environ["GAPMAP_DATABASE_URL"] = f"sqlite:///{db}"  # a fresh store seeded from data/teams.csv
+    try:
+        assert main(["atlas", "build", str(out)]) == 0
+    finally:
+        if old is not None:
+            os.environ["GAPMAP_DATABASE_URL"] = old
+    return out

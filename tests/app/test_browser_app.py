@@ -169,7 +169,7 @@ def test_area_profile_page(server, page):
     page.get_by_text("London (region, E12000007)").wait_for(timeout=120_000)
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=60_000)
     bs.settle(page)
-    assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
+    assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the spine chart, and over the years
     table = page.locator('[data-testid="stDataFrame"] table').first.inner_text()
     assert "Sufficient local provision" in table and "synthetic sample" in table
     assert "Similar to the UK" in table or "Better than the UK" in table or "Worse than the UK" in table

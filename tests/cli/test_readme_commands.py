@@ -19,6 +19,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 FORMS = str(DATA / "google_forms_excel_cp1252.csv")
 MESSY = str(DATA / "messy_teams.csv")
 BUC = str(ROOT / "boundaries" / "uk_regions_nations_buc.geojson")
+WAVE1 = "2021=" + str(ROOT / "data" / "sample_survey.csv")
+WAVE2 = "2024=" + str(ROOT / "data" / "sample_survey_wave2.csv")
 
 
 def readme_commands() -> set[str]:
@@ -127,9 +129,29 @@ CASES: dict[str, list[list[str]]] = {
         ["teams", "list", "--format", "geojson", "--out", "teams.geojson", "--known-by", "2021"],
         ["teams", "list", "--format", "csv", "--out", "teams.csv"],
     ],
+    "gapmap trend": [["trend", "--indicator", "teams", "--out", "t.png"]],
+    "gapmap change": [["change", "--survey", WAVE1, "--survey", WAVE2, "--out", "c.csv"]],
+    "gapmap trend --indicator ID [--level L] [--area NAME_OR_CODE] [--from YEAR] [--to YEAR] [--size S] [--format png|svg|pdf] [--out FILE.png]": [
+        ["trend", "--indicator", "teams"],
+        ["trend", "--indicator", "children_0_2_no_team", "--level", "la", "--area", "Cardiff", "--size", "social",
+         "--format", "pdf", "--out", "cardiff.pdf"],
+        ["trend", "--indicator", "teams_per_10k_age_0_2", "--level", "nhs", "--area", "KY1", "--from", "2010",
+         "--to", "2025", "--size", "square", "--out", "fife.svg"],
+    ],
+    "gapmap change --survey 2021=data/sample_survey.csv --survey 2024=data/sample_survey_wave2.csv [--level L] [--indicator ID] [--since W] [--to W] [--comparison-level 0.998] [--out FILE.csv]": [
+        ["change", "--survey", WAVE1, "--survey", WAVE2],
+        ["change", "--survey", WAVE1, "--survey", WAVE2, "--level", "nation", "--indicator", "sufficient_provision",
+         "--since", "2021", "--to", "2024", "--comparison-level", "0.998", "--out", "change.csv"],
+    ],
+    "gapmap audit-disclosure --survey 2021=A.csv --survey 2024=B.csv [--min-base N]": [
+        ["audit-disclosure", "--survey", WAVE1, "--survey", WAVE2, "--min-base", "10"],
+    ],
     "gapmap teams remove ID": [["teams", "remove", "{team}"]],
     "gapmap teams history": [["teams", "history"]],
     "gapmap teams undo BATCH": [["teams", "undo", "{batch}"]],
+    "gapmap atlas build site/": [["atlas", "build", "site/"]],
+    # Serving runs until Ctrl-C: tests/cli/test_atlas.py starts it for real and fetches a page from it.
+    "gapmap atlas serve site/": [["atlas", "serve", "--help"]],
 }  # fmt: skip
 
 

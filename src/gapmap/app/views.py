@@ -25,7 +25,7 @@ import pandas as pd
 from gapmap.geo import hexes, levels
 from gapmap.measures import comparison
 from gapmap.measures.compute import all_indicators, has_values, indicator_table, working_level
-from gapmap.measures.indicators import IndicatorTable
+from gapmap.measures.indicators import IndicatorTable, format_value
 from gapmap.present.describe import empty_view
 from gapmap.present.mapspec import MapSpec, label_for, map_spec
 from gapmap.present.tables import export_frame, ranked, tidy_frames
@@ -348,6 +348,81 @@ def profile_file(
         lambda path: exports.write_profile(profile, tables, path, fmt, csv_name=data),
         profile_download_name(profile, fmt),
     )
+
+
+def trend_view(
+    indicator: str, level: str, area_code: str, settings: Settings, store: Store | None = None
+) -> Any:
+    """The trend spec of a teams indicator for one area (or the UK) against its parent and the UK, as
+    ``gapmap trend`` draws it.
+
+    >>> import os, tempfile
+    >>> s = Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
+    >>> [line.label for line in trend_view("teams", "nation", "W92000004", s).lines]
+    ['Wales', 'UK']
+    """
+    from gapmap.measures.trend import coverage_by_year
+    from gapmap.present.trendspec import trend_spec
+
+    uk = area_code in ("", "K02000001")
+    trend = coverage_by_year(indicator, settings, level, store, area_code=None if uk else area_code)
+    return trend_spec(trend, "K02000001" if uk else area_code, boundaries_dir=settings.boundaries_dir)
+
+
+CHANGE_DISPLAY = {  # change-table column -> the app's heading
+    "area_name": "Area",
+    "n_from": "n (from)",
+    "value_from": "From",
+    "n_to": "n (to)",
+    "value_to": "To",
+    "change": "Change",
+    "change_interval": "95% interval",
+    "change_flag": "Flag",
+    "suppressed_reason": "Suppressed",
+}
+
+
+def change_view(
+    first: Responses,
+    second: Responses,
+    labels: tuple[str, str],
+    indicator: str,
+    view: View,
+    settings: Settings,
+) -> tuple[Any, pd.DataFrame]:
+    """The change in a survey indicator from ``first`` to ``second`` for the view's level (its minimum base and
+    comparison level), and the table the app shows (values and intervals as text; the CSV keeps the numbers).
+
+    >>> from gapmap.app.state import View
+    >>> from gapmap.survey.validate import load_survey
+    >>> s = Settings()
+    >>> t, shown = change_view(load_survey(), load_survey("data/sample_survey_wave2.csv"), ("2021", "2024"),
+    ...                        "sufficient_provision", View(level="nation"), s)
+    >>> shown.iloc[-1][["Area", "Change", "Flag"]].tolist()
+    ['United Kingdom', '+13.2 points', 'better']
+    """
+    from gapmap.measures import waves
+    from gapmap.measures.indicators import INDICATORS
+
+    both = waves.Waves({labels[0]: first, labels[1]: second})
+    table = waves.change_table(both, indicator, settings_for(view, settings), view.level_or_default)
+    ind = INDICATORS[indicator]
+
+    def diff(v: object) -> str:
+        if pd.isna(v):  # type: ignore[call-overload]
+            return ""
+        x = float(v)  # type: ignore[arg-type]
+        return f"{100 * x:+.1f} points" if ind.kind == "proportion" else f"{x:+.2f}"
+
+    f = table.frame.copy()
+    f["value_from"] = [format_value(ind, v) for v in f["value_from"]]
+    f["value_to"] = [format_value(ind, v) for v in f["value_to"]]
+    f["change_interval"] = [
+        f"{diff(lo)} to {diff(hi)}" if not pd.isna(lo) else ""
+        for lo, hi in zip(f["change_lower"], f["change_upper"], strict=True)
+    ]
+    f["change"] = [diff(v) for v in f["change"]]
+    return table, f[list(CHANGE_DISPLAY)].rename(columns=CHANGE_DISPLAY)
 
 
 def teams_preview(records: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from gapmap.cli.codes import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from gapmap.cli import areas, audit, exports, survey, teams
+    from gapmap.cli import areas, atlas, audit, exports, survey, teams, trend, waves
 
     parser = argparse.ArgumentParser(
         prog="gapmap",
@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     areas.add_parsers(sub)
     exports.add_parsers(sub)
     audit.add_parsers(sub)
+    atlas.add_parsers(sub)
+    trend.add_parsers(sub)
+    waves.add_parsers(sub)
     return parser
 
 

@@ -65,7 +65,18 @@ def compute_many(
 
     store = store or Store(settings)
     frame = store.list_teams(known_by=known_by)
-    served = layer.served_las(frame, settings)
+    return tables_for(indicator_ids, settings, layer.served_las(frame, settings), known_by, level)
+
+
+def tables_for(
+    indicator_ids: list[str],
+    settings: Settings,
+    served: list[set[str]],
+    known_by: int | None = None,
+    level: str | None = None,
+) -> list[IndicatorTable]:
+    """:func:`compute_many` for teams already placed: the local authorities each team serves (``gapmap trend``
+    places every team once and counts each year's teams from it)."""
     la = _la_frame(settings, served)
     return [_table(i, settings, known_by, level, served, la) for i in indicator_ids]
 

@@ -94,3 +94,55 @@ def compare(lo: float, hi: float, benchmark: float) -> str:
     if hi < benchmark:
         return "lower"
     return "similar"
+
+
+def newcombe_difference(
+    k_from: int, n_from: int, k_to: int, n_to: int, confidence: float = 0.95
+) -> tuple[float, float, float]:
+    """The change in a proportion from one sample to another (``to`` minus ``from``) and its interval by
+    Newcombe's hybrid score method (his method 10: from each proportion's Wilson interval, no continuity
+    correction), as statsmodels' ``confint_proportions_2indep(method="newcomb")``.
+
+    >>> d, lo, hi = newcombe_difference(148, 283, 200, 300)
+    >>> round(d, 4), round(lo, 4), round(hi, 4)
+    (0.1437, 0.064, 0.221)
+    """
+    if n_from <= 0 or n_to <= 0:
+        return (math.nan, math.nan, math.nan)
+    p1, p2 = k_from / n_from, k_to / n_to
+    l1, u1 = wilson(k_from, n_from, confidence)
+    l2, u2 = wilson(k_to, n_to, confidence)
+    d = p2 - p1
+    return (d, d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2), d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2))
+
+
+def welch_difference(
+    n_from: int,
+    sum_from: float,
+    sq_from: float,
+    n_to: int,
+    sum_to: float,
+    sq_to: float,
+    confidence: float = 0.95,
+) -> tuple[float, float, float]:
+    """The change in a mean (``to`` minus ``from``) and its Welch interval (unequal variances, Welch-Satterthwaite
+    degrees of freedom), from each sample's n, sum and sum of squares; no interval with fewer than two in either.
+
+    >>> d, lo, hi = welch_difference(5, 15.0, 55.0, 4, 16.0, 74.0)  # [1, 2, 3, 4, 5] to [2, 3, 5, 6]
+    >>> round(d, 4), round(lo, 4), round(hi, 4)
+    (1.0, -1.8201, 3.8201)
+    """
+    if n_from <= 0 or n_to <= 0:
+        return (math.nan, math.nan, math.nan)
+    m1, m2 = sum_from / n_from, sum_to / n_to
+    d = m2 - m1
+    if n_from < 2 or n_to < 2:
+        return (d, math.nan, math.nan)
+    v1 = max(0.0, (sq_from - n_from * m1 * m1) / (n_from - 1)) / n_from
+    v2 = max(0.0, (sq_to - n_to * m2 * m2) / (n_to - 1)) / n_to
+    se = math.sqrt(v1 + v2)
+    if se == 0:
+        return (d, d, d)
+    df = (v1 + v2) ** 2 / (v1 * v1 / (n_from - 1) + v2 * v2 / (n_to - 1))
+    half = float(stdtrit(df, 0.5 + confidence / 2)) * se
+    return (d, d - half, d + half)

@@ -1,5 +1,5 @@
 """Tables built from indicator tables for people to read and download: the one tidy CSV shape, areas ranked for a
-bar chart, and one area's profile across every indicator.
+bar chart (one area's profile is in :mod:`gapmap.present.profile`).
 
 >>> from gapmap.measures.compute import indicator_table
 >>> t = indicator_table("children_0_2_no_team", level="nation")
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from gapmap.geo import areas
 from gapmap.measures.indicators import IndicatorTable
 
+# The profile moved to present.profile; these names stay importable from here.
+from gapmap.present.profile import PROFILE_COLUMNS, Profile, area_profile, profile_from  # noqa: F401
+
 if TYPE_CHECKING:
-    from gapmap.settings import Settings
-    from gapmap.survey.validate import Responses
-    from gapmap.teams.store import Store
+    from gapmap.measures.trend import CoverageTrend
 
 # Every download (app and CLI) has these columns, in this order. The README's data dictionary documents each one
 # (a test checks it does).
@@ -163,6 +163,19 @@ def tidy_frame(table: IndicatorTable, generated_at: str | None = None) -> pd.Dat
     return tidy_frames([table], generated_at)
 
 
+TREND_COLUMNS = ["period", *TIDY_COLUMNS, "basis"]
+
+
+def trend_frame(trend: CoverageTrend) -> pd.DataFrame:
+    """Every area of a trend's level (and the UK) in every year: the tidy columns, ``period`` (the year) first and
+    ``basis`` (what a year's count is of) last, oldest year first."""
+    stamp = now_stamp()
+    frames = [
+        tidy_frame(t, stamp).assign(period=year) for year, t in zip(trend.years, trend.tables, strict=True)
+    ]
+    return pd.concat(frames, ignore_index=True).assign(basis=trend.basis)[TREND_COLUMNS]
+
+
 @dataclass(frozen=True)
 class Ranked:
     """Areas with a value, best first (highest first without a polarity), and those left out with the reason. The
@@ -231,129 +244,6 @@ def ranked(table: IndicatorTable) -> Ranked:
         float(uk["lo"]),
         float(uk["hi"]),
         empty.reset_index(drop=True),
-    )
-
-
-PROFILE_COLUMNS = [
-    "indicator",
-    "title",
-    "unit",
-    "value",
-    "lo",
-    "hi",
-    "n",
-    "n_meaning",
-    "uk_value",
-    "benchmark",
-    "comparison",
-    "polarity",
-    "suppressed",
-    "suppressed_reason",
-    "synthetic",
-    "area_min",
-    "area_q25",
-    "area_q75",
-    "area_max",
-    "areas_shown",
-    "category",
-]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Every indicator for one area against the UK, with the spread of the level's areas for a spine chart."""
-
-    area_code: str
-    area_name: str
-    level: str
-    frame: pd.DataFrame  # PROFILE_COLUMNS, one row per indicator available
-    comparison_level: float
-    unavailable: list[str]
-    survey_file: str = ""  # the survey file's name, and who gave it ('' for the bundled sample)
-    supplied_by: str = ""
-
-    @property
-    def synthetic(self) -> bool:
-        return bool(self.frame["synthetic"].any())
-
-
-def area_profile(
-    settings: Settings,
-    area_code: str,
-    responses: Responses | None = None,
-    age_group: str | None = None,
-    profession: str | None = None,
-    known_by: int | None = None,
-    store: Store | None = None,
-) -> Profile:
-    """Every indicator for one area (at the area's own level) beside the UK value and the level's spread.
-
-    >>> from gapmap.settings import Settings
-    >>> p = area_profile(Settings(), "E12000007")  # London
-    >>> p.area_name, p.level, "children_0_2_no_team" in set(p.frame["indicator"])
-    ('London', 'region', True)
-    """
-    from gapmap.measures.compute import all_indicators
-    from gapmap.survey.validate import load_survey
-
-    t = areas.table(settings.boundaries_dir)
-    level = t.level_of(area_code)
-    if not level:
-        raise KeyError(f"no area with code {area_code!r}")
-    responses = responses if responses is not None else load_survey(settings=settings)
-    every = all_indicators(
-        responses,
-        settings,
-        age_group=age_group,
-        profession=profession,
-        known_by=known_by,
-        store=store,
-        level=level,
-    )
-    rows = []
-    for table in every.tables:
-        ind = table.indicator
-        if ind.kind == "count" or table.frame["value"].isna().all():
-            continue  # respondents per area is a base, not an indicator to compare
-        row = table.areas.loc[table.areas["area_code"] == area_code].iloc[0]
-        if not table.population.covers(area_code):
-            continue  # does not apply here (a Scottish layer for London)
-        shown = table.areas.loc[~table.areas["suppressed"], "value"].dropna().astype(float)
-        q = shown.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(shown) else [np.nan] * 4
-        rows.append(
-            {
-                "indicator": ind.id,
-                "title": table.title,
-                "unit": ind.unit,
-                "value": row["value"],
-                "lo": row["lo"],
-                "hi": row["hi"],
-                "n": int(row["n"]),
-                "n_meaning": ind.n_meaning,
-                "uk_value": float(table.benchmark["value"]),
-                "benchmark": table.population.label,
-                "comparison": row["comparison"],
-                "polarity": ind.polarity,
-                "suppressed": bool(row["suppressed"]),
-                "suppressed_reason": row["suppressed_reason"],
-                "synthetic": table.synthetic,
-                "area_min": q[0],
-                "area_q25": q[1],
-                "area_q75": q[2],
-                "area_max": q[3],
-                "areas_shown": len(shown),
-                "category": str(row["category"]),
-            }
-        )
-    return Profile(
-        area_code,
-        t.names.get(area_code, area_code),
-        level,
-        pd.DataFrame(rows, columns=PROFILE_COLUMNS),
-        settings.comparison_level,
-        every.unavailable,
-        responses.source,
-        responses.supplied_by,
     )
 
 

@@ -20,6 +20,7 @@ from gapmap.present.tables import TIDY_COLUMNS, tidy_frame
 from gapmap.problems import InputError, Issue
 
 if TYPE_CHECKING:
+    from gapmap.measures.trend import CoverageTrend
     from gapmap.present.mapspec import MapSpec
     from gapmap.present.tables import Profile
     from gapmap.render.layout import Laid
@@ -97,9 +98,16 @@ def map_rows(table: IndicatorTable, spec: MapSpec) -> pd.DataFrame:
     return tidy.loc[tidy["area_code"].isin(drawn)].reset_index(drop=True)
 
 
-def write_all(image: Path, draw: Callable[[Path], object], alt_text: str, rows: pd.DataFrame) -> Written:
-    """Write the image (``draw(tmp_path)``), ``<image>.alt.txt`` and the CSV beside it: each is complete in a
-    temporary file before any replaces its target, and a failure leaves none of them changed."""
+def write_all(
+    image: Path,
+    draw: Callable[[Path], object],
+    alt_text: str,
+    rows: pd.DataFrame,
+    columns: list[str] | None = None,
+) -> Written:
+    """Write the image (``draw(tmp_path)``), ``<image>.alt.txt`` and the CSV beside it (``columns``, the tidy
+    ones by default): each is complete in a temporary file before any replaces its target, and a failure leaves
+    none of them changed."""
     _, alt, data = (p for _, p in companions(image))
     for target in (image, alt, data):  # refuse a folder or FIFO before drawing, not half-way through
         output.target(target)
@@ -107,7 +115,7 @@ def write_all(image: Path, draw: Callable[[Path], object], alt_text: str, rows: 
     try:
         pending.append(output.prepare(image, draw))
         pending.append(output.prepare(alt, lambda tmp: tmp.write_text(alt_text + "\n", encoding="utf-8")))
-        text = io.csv_text(rows[TIDY_COLUMNS])
+        text = io.csv_text(rows[columns or TIDY_COLUMNS])
         pending.append(output.prepare(data, lambda tmp: tmp.write_bytes(text.encode("utf-8"))))
     except BaseException:
         for p in pending:
@@ -264,6 +272,33 @@ def write_profile(
     frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=TIDY_COLUMNS)
     try:
         return write_all(image, _save(laid, fmt), spec.alt_text, frame)
+    finally:
+        release(laid)
+
+
+def write_trend(
+    trend: CoverageTrend,
+    area_code: str,
+    path: str | Path,
+    fmt: str | None = None,
+    size: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    csv_name: str | None = None,
+) -> Written:
+    """The trend chart of one area against its parent and the UK, with its alt text and a CSV of every area of
+    the level in every year (the tidy columns with ``period`` first); ``csv_name`` as for :func:`write_map`."""
+    from gapmap.present import tables, trendspec
+    from gapmap.render import trend as trend_render
+
+    check_headings(title, subtitle)
+    image = Path(path)
+    fmt = fmt_of(image, fmt)
+    spec = trendspec.trend_spec(trend, area_code, _data_name(image, csv_name), title, subtitle)
+    laid = trend_render.trend_figure(spec, size)
+    try:
+        rows = tables.trend_frame(trend)
+        return write_all(image, _save(laid, fmt), spec.alt_text, rows, tables.TREND_COLUMNS)
     finally:
         release(laid)
 

@@ -125,3 +125,16 @@ def profile_name(
     code = re.sub(r"[^A-Za-z0-9]+", "-", area_code).strip("-") or slug(area_code)
     parts = name_parts("profile", level, age_group, None, profession, min_base, known_by, size)
     return ".".join([parts[0], code, *parts[1:], fmt.lower().lstrip(".")])
+
+
+def trend_name(indicator_id: str, level: str, area_code: str, fmt: str, size: str | None = None) -> str:
+    """The file name of a trend chart: indicator, ``trend``, the area's code (none for the UK), level, size.
+
+    >>> trend_name("teams", "nation", "K02000001", "png"), trend_name("teams", "nhs", "W11000029", "pdf", "social")
+    ('teams.trend.nation.png', 'teams.trend.W11000029.nhs.social.pdf')
+    """
+    parts = name_parts(indicator_id, level, size=size, kind="trend")
+    code = "" if area_code == "K02000001" else re.sub(r"[^A-Za-z0-9]+", "-", area_code).strip("-")
+    if code:
+        parts.insert(2, code)
+    return ".".join([*parts, fmt.lower().lstrip(".")])

@@ -1,6 +1,7 @@
-"""Vega-Lite specifications (plain dicts) of the app's charts: areas ranked against the UK, and an area's spine chart.
+"""Vega-Lite specifications (plain dicts) of the app's charts: areas ranked against the UK, and an area's spine chart
+(an indicator year by year: :mod:`gapmap.render.vega_trend`).
 
-Both are drawn by the Vega library Streamlit ships (no request leaves the machine); this module only lays out
+Each is drawn by the Vega library Streamlit ships (no request leaves the machine); this module only lays out
 numbers that gapmap.present.tables computed: it computes no statistic.
 """
 

@@ -183,7 +183,7 @@ HTML = f"""
  <pattern id="{DOTS_ID}" patternUnits="userSpaceOnUse" width="6" height="6">
   <rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.1" fill="#555555"/>
  </pattern></defs></svg>
-<div class="gapmap-legend" role="region" aria-label="Map legend"></div>"""
+<div class="gapmap-legend" role="region" aria-label="Map legend" tabindex="0"></div>"""
 
 
 TILES = {  # the optional background, for users online: only in maps that ask for it

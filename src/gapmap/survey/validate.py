@@ -23,8 +23,10 @@ from gapmap.survey.questions import (
     column_lookup,
     norm,
 )
+from gapmap.survey.waves import WAVE_COLUMN, latest
 
 SYNTHETIC_COLUMN = "synthetic"
+
 SYNTHETIC_MARK = "synthetic sample"
 AREA_ITEM = "where_do_you_work"
 
@@ -195,7 +197,7 @@ def is_question_column(header: str) -> bool:
     (True, False)
     """
     key = norm(header)
-    return key == SYNTHETIC_COLUMN or key in column_lookup()
+    return key in (SYNTHETIC_COLUMN, WAVE_COLUMN) or key in column_lookup()
 
 
 def _distinct(column: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -229,8 +231,12 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     notes: list[str] = []
     columns: dict[str, str] = {}  # item key -> header
     ignored: list[str] = []
+    wave_header = None
     for header in headings:
         if norm(header) == SYNTHETIC_COLUMN:
+            continue
+        if norm(header) == WAVE_COLUMN:
+            wave_header = header
             continue
         key = lookup.get(norm(header))
         if key is None:
@@ -324,6 +330,7 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
         distinct_meanings = np.empty(len(meanings), dtype=object)
         distinct_meanings[:] = list(meanings)
         coded[key] = (np.asarray(answer_codes)[codes], distinct_meanings)
+    waves = _waves(distinct[wave_header], kept, rows, wave_header, problems) if wave_header else None
     order = {header: i for i, header in enumerate(headings)}
     problems.sort(key=lambda i: (i.row or 0, order.get(i.column or "", 0)))
     if problems:
@@ -338,6 +345,8 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     for k in columns:
         if k not in (AREA_ITEM, "profession"):
             out[k] = parsed[k]
+    if waves is not None:
+        out[WAVE_COLUMN] = waves
     if empty_rows:
         notes.append(f"Skipped {count(len(empty_rows), 'empty row')}: {row_ranges(empty_rows)}.")
     result = _frame(out)
@@ -370,14 +379,40 @@ def validate(table: Table, *, synthetic: bool | None = None) -> Responses:
     return responses
 
 
+def _waves(
+    distinct: tuple[np.ndarray, list[str]],
+    kept: np.ndarray,
+    rows: np.ndarray,
+    header: str,
+    problems: list[Issue],
+) -> np.ndarray:
+    """Each kept row's wave label (trimmed); a blank one is a problem, listed with its row."""
+    codes, values = distinct
+    codes = codes[kept] if len(codes) != int(kept.sum()) else codes
+    labels = np.array([v.strip() for v in values], dtype=object)[codes]
+    for i in np.flatnonzero(labels == "").tolist():
+        problems.append(
+            Issue(
+                int(rows[i]),
+                header,
+                "",
+                "Expected a wave (a year such as 2024, or a label); found a blank cell. Fix: fill in the wave of "
+                "every response, or remove the wave column.",
+            )
+        )
+    return labels
+
+
 def load_survey(
     path: str | Path | None = None,
     data: bytes | None = None,
     settings: Settings | None = None,
     supplied_by: str = "supplied by the user",
+    all_waves: bool = False,
 ) -> Responses:
     """Validated responses from a survey file (the bundled synthetic sample when no path is given). A file other
-    than the bundled sample is marked as ``supplied_by`` the user, so it is credited to its own name.
+    than the bundled sample is marked as ``supplied_by`` the user, so it is credited to its own name. A file of
+    several waves gives its latest wave, unless ``all_waves`` (for :mod:`gapmap.survey.waves` to split).
 
     >>> load_survey().synthetic, load_survey().supplied_by
     (True, '')
@@ -386,6 +421,8 @@ def load_survey(
     src = Path(path) if path else settings.survey_path
     table = io.read_table(src, data, settings, columns=is_question_column, categorical=True)
     responses = validate(table)
+    if not all_waves:
+        responses = latest(responses)
     bundled = data is None and src.resolve() == Path(settings.survey_path).resolve()
     if not bundled:
         responses.supplied_by = supplied_by

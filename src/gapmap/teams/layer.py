@@ -30,15 +30,30 @@ BASIS_TEXT = {
 }
 
 
+def published_counts(settings: Settings) -> pd.DataFrame:
+    """Every dated count of teams the Parent-Infant Foundation published (``data/provision/pif_team_counts.csv``),
+    oldest first, with ``when`` (the date; a bare year reads as 1 January) and ``month_known`` (False for a bare
+    year); an empty frame when the file is not there.
+
+    >>> first = published_counts(Settings()).iloc[0]
+    >>> first["date"], int(first["count"]), first["scope"], bool(first["month_known"])
+    ('2019', 29, 'UK', False)
+    """
+    path = settings.data_dir / "provision" / "pif_team_counts.csv"
+    columns = ["date", "count", "scope", "quote", "source_url", "measure", "when", "month_known"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    counts = io.read_lookup(path)
+    counts["when"] = pd.to_datetime(counts["date"].astype(str), format="mixed", errors="coerce")
+    counts["month_known"] = counts["date"].astype(str).str.len() > 4
+    counts = counts.dropna(subset=["when"]).sort_values(["when", "scope"], kind="stable")
+    return counts.reset_index(drop=True)[columns]
+
+
 def published_count(settings: Settings) -> tuple[int, str] | None:
     """The Parent-Infant Foundation's latest UK count of teams and its month ('December 2025')."""
-    path = settings.data_dir / "provision" / "pif_team_counts.csv"
-    if not path.exists():
-        return None
-    counts = io.read_lookup(path)
-    uk = counts.loc[counts["scope"] == "UK"].copy()
-    uk["when"] = pd.to_datetime(uk["date"].astype(str), format="mixed", errors="coerce")
-    uk = uk.dropna(subset=["when"]).sort_values("when")
+    counts = published_counts(settings)
+    uk = counts.loc[counts["scope"] == "UK"]
     if uk.empty:
         return None
     last = uk.iloc[-1]

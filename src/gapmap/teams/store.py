@@ -452,7 +452,8 @@ class Store:
         self, known_by: int | None = None, include_removed: bool = False, include_closed: bool = False
     ) -> pd.DataFrame:
         """Teams (id, batch_id and every record field) open now, or with ``known_by`` those with evidence by
-        that year and open in it (a team that closed in June 2021 was open in 2021)."""
+        that year and open in it: established by then or with no established year, and not closed before it (a
+        team that closed in June 2021 was open in 2021). ``gapmap trend`` counts each year by this rule."""
         if (
             known_by is not None and not 0 <= known_by <= 9999
         ):  # a year; also keeps SQLite's integers in range
@@ -469,8 +470,10 @@ class Store:
         q = sa.select(team_table).order_by(team_table.c.id)
         if not include_removed:
             q = q.where(team_table.c.removed_at.is_(None))
-        if known_by is not None:
+        if known_by is not None:  # known from evidence dated by then, and established by then (or undated)
+            established = team_table.c.established
             q = q.where(team_table.c.evidence_year <= known_by)
+            q = q.where(established.is_(None) | (established <= known_by))
         if not include_closed:
             closed = team_table.c.closed
             q = q.where(closed.is_(None) if known_by is None else (closed.is_(None) | (closed >= known_by)))

@@ -43,6 +43,12 @@ CSS = """<style>
  [data-testid="stLayoutWrapper"]:has(> .st-key-ranked) {
    height: max(var(--gapmap-map-min), calc(100vh - var(--gapmap-map-offset))) !important; }
  :root { --gapmap-map-min: 420px; --gapmap-map-offset: 318px; }
+ /* Contrast of at least 4.5:1 (WCAG 2.2 AA; axe checks it in tests/app/test_browser_accessibility.py): Streamlit's
+    captions are faded to 60% opacity (3.9:1 on white), links in them lighter still, a disabled control's label #a8a7a5. */
+ [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #555 !important; }
+ [data-testid="stCaptionContainer"] p { color: #555 !important; }
+ [data-testid="stCaptionContainer"] a { color: #0b4f8a !important; }
+ [data-testid="stWidgetLabel"] p { color: #31333f !important; }
 </style>"""
 
 
@@ -115,10 +121,10 @@ def store_and_version() -> tuple[Store, str]:
 
 @st.cache_resource(show_spinner="Reading the survey…", max_entries=8)
 def load_responses(key: str, name: str, _upload: Any | None) -> Any:
-    """The survey responses of the bundled sample (key 'sample') or of an upload (key: the file's SHA-256). The
+    """The survey responses of a bundled file (key 'sample' or 'wave2') or of an upload (key: its SHA-256). The
     upload's bytes are read here, only when not cached, and dropped once parsed."""
-    if _upload is None:
-        return load_survey(None, None)
+    if _upload is None:  # a bundled file: the sample, or the synthetic second wave (key 'wave2')
+        return load_survey(None if key == "sample" else Path(name), None, supplied_by="")
     return load_survey(Path(name), _upload.getvalue(), supplied_by="uploaded by the user")
 
 
@@ -185,6 +191,18 @@ def export_file(
 def profile_file(key: str, fmt: str, _profile: Any, teams_version: str, url: str) -> bytes:
     """The area's spine chart as a PNG/SVG/PDF, as `gapmap profile` makes it."""
     return views.profile_file(_profile, sample_responses(), settings(), get_store(url), fmt)
+
+
+@st.cache_resource(show_spinner="Counting teams year by year…", max_entries=32)
+def trend(indicator: str, level: str, area_code: str, teams_version: int, url: str) -> Any:
+    """A teams indicator year by year for one area (or the UK, ''), against its parent and the UK."""
+    return views.trend_view(indicator, level, area_code, settings(), get_store(url))
+
+
+@st.cache_resource(show_spinner="Comparing the waves…", max_entries=16)
+def change(key: str, view: state.View, _first: Any, _second: Any, labels: tuple[str, str]) -> Any:
+    """The change in the view's survey indicator between two waves (``key``: both files' keys), per view and labels."""
+    return views.change_view(_first, _second, labels, view.indicator, view, settings())
 
 
 @st.cache_resource(show_spinner="Comparing every indicator…", max_entries=32)

@@ -12,7 +12,7 @@ import streamlit.components.v1 as components
 
 from gapmap import safetext
 from gapmap.app import state
-from gapmap.app.pages import common
+from gapmap.app.pages import common, over_time
 from gapmap.files import io, readers
 from gapmap.geo.find import find_area
 from gapmap.geo.levels import LEVELS
@@ -332,6 +332,8 @@ def below_the_map(
     mv: Any, view: state.View, responses: Any, data_key: str, version: str, url: str, focus: list[str]
 ) -> None:
     table, spec = mv.table, mv.spec
+    # The map's text alternative, next to it: what it shows in words, and where every value is.
+    st.caption(safetext.markdown(spec.alt_text) + " Every value is in [the table of areas](#areas) below.")
     st.caption(safetext.markdown(spec.subtitle))
     st.caption(safetext.markdown(spec.uk_note + " " + spec.base_note))  # names the profession chosen
     st.caption(safetext.markdown(spec.teams_note))
@@ -348,7 +350,8 @@ def below_the_map(
             query_params={"area": focus[0], "level": view.level_or_default},
         )
 
-    st.subheader("Areas")
+    over_time.over_the_years(view, focus, version, url, responses, data_key)
+    st.subheader("Areas", anchor="areas")
     st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
     known_by = view.known_by or None

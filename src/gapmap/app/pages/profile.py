@@ -100,6 +100,7 @@ def page() -> None:
     st.dataframe(views.profile_display(prof), hide_index=True, width="stretch")
     for missing in prof.unavailable:
         st.caption(safetext.markdown(f"Not available: {missing}."))
+    _over_the_years(prof.area_code, prof.level, version, url)
 
     def spine(fmt: str) -> Callable[[], bytes]:
         return lambda: common.profile_file(
@@ -126,3 +127,24 @@ def page() -> None:
         help="Every indicator for this area and the UK, in the same columns as every other download.",
         on_click="ignore",
     )
+
+
+def _over_the_years(code: str, level: str, version: int, url: str) -> None:
+    """The area's line of a teams indicator year by year against its parent and the UK."""
+    from gapmap.measures.indicators import INDICATORS
+    from gapmap.measures.trend import trend_indicators
+    from gapmap.render import vega_trend
+
+    st.subheader("Over the years")
+    ids = trend_indicators()
+    chosen = st.selectbox(
+        "Indicator over the years",
+        ids,
+        index=ids.index("children_0_2_no_team") if "children_0_2_no_team" in ids else 0,
+        format_func=lambda i: INDICATORS[i].title,
+        key="profile_trend",
+    )
+    spec = common.trend(chosen, level, code, version, url)
+    st.vega_lite_chart(vega_trend.trend_chart(spec), width="stretch")  # its description is the alt text
+    for note, _ in spec.short_notes:
+        st.caption(safetext.markdown(note))

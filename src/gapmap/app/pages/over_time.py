@@ -1,0 +1,96 @@
+"""The map page's "Over the years" section: a teams indicator year by year (the area found, else the UK, against its
+parent and the UK, the "teams known by" year marked), or for a survey indicator the change since another wave."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from gapmap import safetext
+from gapmap.app import state
+from gapmap.app.pages import common
+from gapmap.files import io, readers
+from gapmap.measures.indicators import INDICATORS
+from gapmap.measures.survey_indicators import Unavailable
+
+
+def over_the_years(
+    view: state.View, focus: list[str], version: int, url: str, responses: Any, data_key: str
+) -> None:
+    """A teams indicator year by year for the area found (else the UK), against its parent and the UK, with the
+    "teams known by" year marked; survey indicators say how waves are compared."""
+    from gapmap.measures.trend import TREND_KINDS
+    from gapmap.render import vega_trend
+
+    ind = INDICATORS[view.indicator]
+    st.subheader("Over the years")
+    if ind.kind not in TREND_KINDS:
+        if ind.kind in ("proportion", "mean"):
+            change_since(view, responses, data_key)
+        return
+    code = focus[0] if len(focus) == 1 else ""
+    spec = common.trend(view.indicator, view.level_or_default, code, version, url)
+    # The chart's description is its alt text (the trend spec's), read by screen readers as its name.
+    st.vega_lite_chart(vega_trend.trend_chart(spec, view.known_by or None), width="stretch")
+    for note, _ in spec.short_notes:
+        st.caption(safetext.markdown(note))
+
+
+def change_since(view: state.View, responses: Any, data_key: str) -> None:
+    """A survey indicator compared with a second wave, area by area: the bundled synthetic second wave or an
+    uploaded one; the change, its 95% interval and a flag only where the interval excludes zero."""
+    st.caption(
+        "One survey wave is mapped. Compare it with a second wave: the change in each area, its 95% interval, and "
+        "a flag only where the interval at the comparison level excludes zero (`gapmap change` does the same)."
+    )
+    choice = st.radio(
+        "Second wave",
+        ["none", "bundled", "upload"],
+        format_func={
+            "none": "None",
+            "bundled": "Bundled synthetic second wave",
+            "upload": "Upload a second wave",
+        }.__getitem__,
+        horizontal=True,
+        key="second_wave",
+    )
+    if choice == "none":
+        return
+    settings = common.settings()
+    if choice == "bundled":
+        second_key = "wave2"
+        second = common.load_responses(second_key, str(settings.data_dir / "sample_survey_wave2.csv"), None)
+        label = "2024 (synthetic)"
+    else:
+        upload = st.file_uploader("Second wave (CSV or XLSX)", type=["csv", "xlsx"], key="wave_upload")
+        label = st.text_input("Its label", value="second wave", max_chars=40, key="wave_label").strip()
+        if upload is None:
+            return
+        readers.check_size(upload.size, upload.name, settings)
+        second_key = state.digest(upload.getbuffer())
+        second = common.load_responses(second_key, upload.name, upload)
+    first_label = "2021" if not responses.supplied_by else "first wave"
+    try:
+        table, shown = common.change(
+            f"{data_key}|{second_key}", view, responses, second, (first_label, label or "second wave")
+        )
+    except Unavailable as exc:
+        st.info(safetext.markdown(f"Not in both waves: {exc}."))
+        return
+    if table.frame["synthetic"].any():
+        st.warning("**Synthetic**: at least one wave is a synthetic sample, not real answers.", icon="⚠️")
+    st.markdown(f"**Change since {safetext.markdown(table.wave_from)}**")
+    st.dataframe(shown, hide_index=True, width="stretch")
+    at = f"{100 * float(table.frame['comparison_level'].iloc[0]):g}%"
+    st.caption(
+        f"Flag at the {at} comparison level: better or worse (by the indicator's polarity) only when the interval "
+        "excludes zero; otherwise no evidence of change. A change is shown only where both waves show the area."
+    )
+    st.download_button(
+        "Download change (CSV)",
+        io.csv_text(table.frame),
+        f"{view.indicator}.change.{view.level_or_default}.csv",
+        "text/csv",
+        on_click="ignore",
+    )

@@ -1,0 +1,98 @@
+"""The trend charts in the app through AppTest: the map page's "Over the years" for the area found (else the UK)
+with the "teams known by" year kept in the link and marked; the profile page's area against its parent and the UK;
+a survey indicator says how waves are compared."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def own_database(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("GAPMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'teams.db'}")
+    monkeypatch.delenv("GAPMAP_EDITOR_PASSWORD", raising=False)
+
+
+def run(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _charts(at: AppTest) -> list[dict]:
+    """Every Vega-Lite chart's spec (AppTest has no element class for them: they come as unknown elements)."""
+    return [json.loads(e.proto.spec) for e in at.main if getattr(e, "type", "") == "vega_lite_chart"]
+
+
+def _trend(at: AppTest) -> dict:
+    found = [c for c in _charts(at) if str(c.get("description", "")).startswith("Line chart of")]
+    assert len(found) == 1
+    return found[0]
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(re.sub(r"\\(.)", r"\1", c.value) for c in at.caption)
+
+
+def test_map_page_charts_the_area_found_against_its_parent_and_the_uk_and_marks_the_known_by_year():
+    at = run({"indicator": "children_0_2_no_team", "level": "la", "area": "Cardiff", "known_by": "2021"})
+    assert not at.exception
+    assert "Over the years" in [h.value for h in at.subheader]
+    chart = _trend(at)
+    lines = {row["line"] for row in chart["layer"][1]["data"]["values"]}
+    assert lines == {"Cardiff", "Cardiff and Vale UHB", "UK"}
+    assert (
+        chart["layer"][0]["mark"]["type"] == "rule" and chart["layer"][0]["data"]["values"][0]["year"] == 2021
+    )
+    assert at.query_params["known_by"] == "2021"  # the control stays in the link
+    assert "teams open that year and known from evidence dated by then" in _captions(at)
+
+
+def test_map_page_draws_the_published_counts_as_points_never_joined_to_the_line():
+    at = run({"indicator": "teams", "level": "nation"})
+    assert not at.exception
+    chart = _trend(at)
+    marks = [
+        layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        for layer in chart["layer"]
+    ]
+    assert marks.count("line") == 1 and "point" in marks
+    points = next(layer for layer in chart["layer"] if layer["mark"]["type"] == "point")["data"]["values"]
+    assert [p["value"] for p in points] == [29, 27, 39, 45, 49, 51]
+    assert "never joined to the database line" in _captions(at)
+
+
+def test_profile_page_charts_the_area_over_the_years():
+    at = run({"page": "profile", "area": "E12000002", "level": "region"})
+    assert not at.exception
+    assert "Over the years" in [h.value for h in at.subheader]
+    lines = {row["line"] for row in _trend(at)["layer"][0]["data"]["values"]}
+    assert lines == {"North West", "England", "UK"}
+
+
+def test_a_survey_indicator_says_how_waves_are_compared():
+    at = run({"indicator": "services_0_2_definitely"})
+    assert not at.exception
+    assert "gapmap change" in _captions(at)
+
+
+def test_a_survey_indicator_compared_with_the_bundled_second_wave_shows_the_change_and_its_flag():
+    at = run({"indicator": "sufficient_provision", "level": "nation"})
+    assert not at.exception
+    at.radio(key="second_wave").set_value("bundled").run()
+    assert not at.exception
+    assert any("Synthetic" in w.value and "at least one wave" in w.value for w in at.warning)
+    shown = next(d.value for d in at.dataframe if "Change" in d.value.columns)
+    uk = shown.loc[shown["Area"] == "United Kingdom"].iloc[0]
+    assert (uk["Change"], uk["Flag"]) == ("+13.2 points", "better")
+    assert "Download change (CSV)" in [b.label for b in at.get("download_button")]

@@ -1,0 +1,179 @@
+"""`gapmap atlas build`: a page for every area of every level, no broken internal link, each local authority's
+coverage as an independent pandas computation from data/teams.csv and the population file finds it, and text
+from data escaped."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ROOT
+
+LEVEL_SIZES = {"uk": 1, "nation": 4, "region": 12, "nhs": 68, "la": 361}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def _parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def test_a_page_for_every_area_of_every_level_and_the_index(atlas_site):
+    assert (atlas_site / "index.html").is_file()
+    areas = pd.read_csv(ROOT / "boundaries" / "areas.csv", dtype=str, keep_default_na=False)
+    expected = {lv: len(areas.loc[areas["level"] == lv]) for lv in ("nation", "region", "nhs", "la")} | {
+        "uk": 1
+    }
+    assert expected == LEVEL_SIZES  # the issue's 446 pages: 1 + 4 + 12 + 68 + 361
+    for level, n in expected.items():
+        pages = sorted((atlas_site / "area" / level).glob("*.html"))
+        assert len(pages) == n, level
+        assert len(list((atlas_site / "embed" / level).glob("*.html"))) == n
+        assert len(list((atlas_site / "csv" / level).glob("*.csv"))) == n
+    assert sum(LEVEL_SIZES.values()) == 446
+    for name in (
+        "sitemap.xml",
+        "ATTRIBUTION.txt",
+        "LICENCE.txt",
+        "data/gapmap-atlas-tidy.csv",
+        "data/la.geojson",
+    ):
+        assert (atlas_site / name).stat().st_size > 0, name
+    sitemap = (atlas_site / "sitemap.xml").read_text()
+    assert sitemap.count("<loc>") == 447
+
+
+def test_no_internal_link_or_source_is_broken_and_nothing_is_fetched_from_elsewhere(atlas_site):
+    pages = sorted(atlas_site.rglob("*.html"))
+    assert len(pages) >= 446 + 446 + 1
+    parsed = {p: _parse(p) for p in pages}
+    broken, external = [], []
+    for page, found in parsed.items():
+        for link in found.links:
+            url = urlparse(link)
+            if url.scheme in ("http", "https") or link.startswith("//"):
+                external.append((page.relative_to(atlas_site), link))
+                continue
+            target = page if not url.path else (page.parent / unquote(url.path)).resolve()
+            if not target.is_file():
+                broken.append((str(page.relative_to(atlas_site)), link))
+            elif url.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if url.fragment not in ids:
+                    broken.append((str(page.relative_to(atlas_site)), link))
+    assert broken == []
+    assert external == []  # no page asks another site for anything
+
+
+def _served_las() -> set[str]:
+    """Which local authorities an open team in data/teams.csv serves, worked out with pandas alone: its area
+    codes, an NHS-area code standing for every local authority in it (boundaries/areas.csv)."""
+    teams = pd.read_csv(ROOT / "data" / "teams.csv", dtype=str, keep_default_na=False)
+    teams = teams.loc[teams["closed"].str.strip() == ""]
+    areas = pd.read_csv(ROOT / "boundaries" / "areas.csv", dtype=str, keep_default_na=False)
+    la = areas.loc[areas["level"] == "la"]
+    served: set[str] = set()
+    for codes in teams["area_codes"]:
+        for code in filter(None, (c.strip() for c in codes.split(";"))):
+            if code in set(la["code"]):
+                served.add(code)
+            for col in ("nhs_code", "region_code", "nation_code"):
+                served |= set(la.loc[la[col] == code, "code"])
+    return served
+
+
+def test_every_local_authoritys_coverage_matches_an_independent_computation(atlas_site):
+    teams = pd.read_csv(ROOT / "data" / "teams.csv", dtype=str, keep_default_na=False)
+    # The check below assumes every open team names its area codes (or has no location at all): say so if not.
+    no_codes = teams.loc[(teams["area_codes"] == "") & (teams["closed"] == "")]
+    assert (no_codes["latitude"] == "").all(), "a team placed by its point: extend this check"
+    pop = pd.read_csv(ROOT / "boundaries" / "population_age0to2_mid2019_lad24.csv", dtype={"LAD24CD": str})
+    served = _served_las()
+    assert 0 < len(served) < len(pop)
+    for code, children in zip(pop["LAD24CD"], pop["pop_age0to2"].astype(int), strict=True):
+        gap = 0 if code in served else children
+        share = round(100 * gap / children) if children else None
+        text = (atlas_site / "area" / "la" / f"{code}.html").read_text(encoding="utf-8")
+        figure = re.search(r"<dt>Living where no known parent-infant team serves</dt><dd>([^<]*)</dd>", text)
+        assert figure is not None, code
+        assert figure.group(1) == f"{gap:,} ({share}%)", code
+        kids = re.search(r"<dt>Children aged 0-2</dt><dd>([^<]*)</dd>", text)
+        assert kids is not None and kids.group(1) == f"{children:,}", code
+
+
+def test_survey_figures_carry_the_synthetic_label_on_every_area_page(atlas_site):
+    for path in (atlas_site / "area" / "region").glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "SYNTHETIC SAMPLE" in text
+        rows = re.findall(
+            r"<tr><th scope=\"row\">Services that can definitely work[^<]*(<span[^>]*>[^<]*</span>)?", text
+        )
+        assert rows and all("synthetic sample" in r for r in rows), path.name
+
+
+@pytest.mark.parametrize("name", ["<script>alert(1)</script>", 'a\u202eb & "c"'])
+def test_names_from_data_are_escaped(name):
+    from gapmap.present.atlas_maps import Ref
+    from gapmap.render import atlas as pages
+
+    html = pages._items([Ref("la", "E06000023", name)])
+    assert "<script>" not in html and "\u202e" not in html
+    assert "&lt;script&gt;" in html or "[U+202E]" in html
+
+
+def test_serve_previews_a_built_atlas_and_refuses_a_folder_without_one(atlas_site, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import ROOT as root
+
+    env = os.environ | {"PYTHONPATH": str(root / "src")}
+    cmd = [sys.executable, "-m", "gapmap.cli", "atlas", "serve", str(atlas_site), "--port", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = re.search(r"http://\S+/", line)
+        assert url is not None, line
+        with urllib.request.urlopen(url.group(0) + f"area/la/{'E06000023'}.html", timeout=30) as r:  # noqa: S310
+            assert "Bristol, City of" in r.read().decode("utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    empty = subprocess.run(
+        [sys.executable, "-m", "gapmap.cli", "atlas", "serve", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert empty.returncode == 2
+    assert "no atlas in" in empty.stderr and "gapmap atlas build" in empty.stderr
+
+
+def test_pages_show_the_hex_map_beside_the_geographic_one(atlas_site):
+    # A map of several areas has its equal-hexagon copy, one path per area, with the page's area outlined.
+    page = (atlas_site / "area" / "la" / "E06000023.html").read_text(encoding="utf-8")
+    hexes = page.split('<div class="hex">', 1)[1].split("</svg>", 1)[0]
+    assert "hex map: one equal hexagon per area" in hexes
+    assert hexes.count('<path class="a') == 3 and 'class="a here" data-code="E06000023"' in hexes
