@@ -194,7 +194,7 @@ def profile_file(key: str, fmt: str, _profile: Any, teams_version: str, url: str
 
 
 @st.cache_resource(show_spinner="Counting teams year by year…", max_entries=32)
-def trend(indicator: str, level: str, area_code: str, teams_version: int, url: str) -> Any:
+def trend(indicator: str, level: str, area_code: str, teams_version: str, url: str) -> Any:
     """A teams indicator year by year for one area (or the UK, ''), against its parent and the UK."""
     return views.trend_view(indicator, level, area_code, settings(), get_store(url))
 
