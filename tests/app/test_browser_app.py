@@ -167,7 +167,9 @@ def test_area_profile_page(server, page):
     url, _ = server
     page.goto(f"{url}/?page=profile&area=E12000007", wait_until="domcontentloaded")
     page.get_by_text("London (region, E12000007)").wait_for(timeout=120_000)
-    page.locator("[data-testid='stVegaLiteChart']").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stVegaLiteChart']").nth(1).wait_for(
+        timeout=120_000
+    )  # the second (over the years) may come later
     bs.settle(page)
     assert page.locator("[data-testid='stVegaLiteChart']").count() == 2  # the spine chart, and over the years
     table = page.locator('[data-testid="stDataFrame"] table').first.inner_text()

@@ -171,6 +171,26 @@ def test_remove_history_undo(db_url):
     assert s.history()["kind"].tolist() == ["seed", "import", "remove", "undo"]
 
 
+def test_version_changes_with_the_open_teams_and_an_undo_brings_it_back(db_url):
+    # The app's caches are keyed on it: an import, a removal and an undo each show at once, and an undone import
+    # finds what was cached before it.
+    s = Store(Settings(database_url=db_url))
+    seeded = s.version()
+    r = s.import_file(MESSY, skip_invalid=True, by="a")
+    imported = s.version()
+    assert imported != seeded
+    s.undo(int(r.batch_id))
+    assert s.version() == seeded
+    r2 = s.import_file(MESSY, skip_invalid=True, by="a")
+    assert s.version() not in (seeded, imported)
+    s.remove(int(s.list_teams().query("batch_id == @r2.batch_id")["id"].iloc[0]), by="b")
+    removed = s.version()
+    assert removed not in (seeded, imported)
+    s.undo(int(r2.batch_id))
+    assert s.version() == seeded  # the same teams are open as before either import
+    assert len(s.list_teams(include_closed=True)) == 38
+
+
 def test_cli_teams_strict_exit_1(tmp_path: Path, capsys):
     url = f"sqlite:///{tmp_path / 't.db'}"
     assert main(["teams", "import", str(MESSY), "--database", url]) == 1

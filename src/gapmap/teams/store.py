@@ -495,6 +495,27 @@ class Store:
             frame[col] = pd.to_numeric(frame[col]).astype("Int64")
         return frame.drop(columns=["dedupe_key"])
 
+    def version(self) -> str:
+        """Which teams are open now, as a short key: their number and the highest id among them.
+
+        Ids only grow, rows are never deleted and a team's row never changes but for its removal, which is final:
+        so two moments with the same key have the same open teams. Every import, removal and undo changes the key,
+        and undoing an import brings back the key from before it, so the app's caches keyed on it stay valid
+        across an import and its undo. One aggregate read, however many teams.
+
+        >>> import tempfile, os
+        >>> s = Store(Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db")))
+        >>> s.version()
+        '38:38'
+        """
+        with self.engine.connect() as conn:
+            n, last = conn.execute(
+                sa.select(sa.func.count(team_table.c.id), sa.func.max(team_table.c.id)).where(
+                    team_table.c.removed_at.is_(None)
+                )
+            ).one()
+        return f"{int(n)}:{int(last or 0)}"
+
     def history(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(batches).order_by(batches.c.id)).mappings().all()

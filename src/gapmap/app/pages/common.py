@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
@@ -108,13 +109,14 @@ def get_store(url: str) -> Store:
     return Store(from_env(), url)
 
 
-def store_and_version() -> tuple[Store, int]:
-    """The teams store and its version (its number of batches: every import, removal and undo adds one).
+def store_and_version() -> tuple[Store, str]:
+    """The teams store and its version (``Store.version``: which teams are open, one small read per run).
 
-    Every cache below that depends on teams is keyed on this version, so an import shows at once.
+    Every cache below that depends on teams is keyed on this version, so an import shows at once; its undo
+    brings the version from before back, and with it what was cached then (nothing is computed again).
     """
     store = get_store(settings().teams_db_url)
-    return store, len(store.history())
+    return store, store.version()
 
 
 @st.cache_resource(show_spinner="Reading the survey…", max_entries=8)
@@ -131,12 +133,12 @@ def sample_responses() -> Any:
 
 
 @st.cache_resource(show_spinner="Counting children where no team is known…", max_entries=16)
-def headline(level: str, known_by: int, teams_version: int, url: str) -> str:
+def headline(level: str, known_by: int, teams_version: str, url: str) -> str:
     return coverage(settings(), level, known_by or None, get_store(url)).headline
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def team_layer(known_by: int, teams_version: int, url: str) -> views.TeamLayer:
+def team_layer(known_by: int, teams_version: str, url: str) -> views.TeamLayer:
     return views.team_layer(settings(), known_by or None, get_store(url))
 
 
@@ -146,7 +148,7 @@ def level_shapes(level: str, shape: str = "map") -> views.LevelShapes:
 
 
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=64)
-def map_view(data_key: str, view: state.View, _responses: Any, teams_version: int, url: str) -> views.MapView:
+def map_view(data_key: str, view: state.View, _responses: Any, teams_version: str, url: str) -> views.MapView:
     """One selection's map page. Keyed on the survey file's hash, the whole view and the teams store's version."""
     return views.map_view(
         view,
@@ -164,6 +166,14 @@ def map_style(key: str, _view: views.MapView, focus: tuple[str, ...]) -> str:
     from gapmap.render import web
 
     return web.script_json(web.style_payload(_view.spec, list(focus)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def teams_table(known_by: int, teams_version: str, url: str) -> pd.DataFrame:
+    """The map page's list of teams as shown (text escaped for Markdown), read once per store version."""
+    frame = get_store(url).list_teams(known_by=known_by or None, include_commissioned=True)  # status says
+    cols = ["name", "status", "provider", "area_served", "location_basis", "region", "evidence_year"]
+    return frame[cols].astype("string").fillna("").map(safetext.markdown)
 
 
 @st.cache_data(show_spinner="Preparing the file…", max_entries=32)
@@ -186,13 +196,13 @@ def export_file(
 
 
 @st.cache_data(show_spinner="Preparing the file…", max_entries=16)
-def profile_file(key: str, fmt: str, _profile: Any, teams_version: int, url: str) -> bytes:
+def profile_file(key: str, fmt: str, _profile: Any, teams_version: str, url: str) -> bytes:
     """The area's spine chart as a PNG/SVG/PDF, as `gapmap profile` makes it."""
     return views.profile_file(_profile, sample_responses(), settings(), get_store(url), fmt)
 
 
 @st.cache_resource(show_spinner="Counting teams year by year…", max_entries=32)
-def trend(indicator: str, level: str, area_code: str, teams_version: int, url: str) -> Any:
+def trend(indicator: str, level: str, area_code: str, teams_version: str, url: str) -> Any:
     """A teams indicator year by year for one area (or the UK, ''), against its parent and the UK."""
     return views.trend_view(indicator, level, area_code, settings(), get_store(url))
 
@@ -205,7 +215,7 @@ def change(key: str, view: state.View, _first: Any, _second: Any, labels: tuple[
 
 @st.cache_resource(show_spinner="Comparing every indicator…", max_entries=32)
 def profile(
-    data_key: str, area_code: str, view: state.View, _responses: Any, teams_version: int, url: str
+    data_key: str, area_code: str, view: state.View, _responses: Any, teams_version: str, url: str
 ) -> Any:
     s = views.settings_for(view, settings())
     return area_profile(

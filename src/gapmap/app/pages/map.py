@@ -334,7 +334,7 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
     below_the_map(mv, new_view, responses, data_key, version, url, found.codes)
 
 
-def draw_map(mv: Any, view: state.View, focus: list[str], version: int, url: str, data_key: str) -> bool:
+def draw_map(mv: Any, view: state.View, focus: list[str], version: str, url: str, data_key: str) -> bool:
     """The map: the level's shapes and the teams are drawn once in the browser; only the styling changes.
 
     True once the browser has drawn it in this session (the component says so once, after its first drawing)."""
@@ -355,7 +355,7 @@ def draw_map(mv: Any, view: state.View, focus: list[str], version: int, url: str
 
 
 def below_the_map(
-    mv: Any, view: state.View, responses: Any, data_key: str, version: int, url: str, focus: list[str]
+    mv: Any, view: state.View, responses: Any, data_key: str, version: str, url: str, focus: list[str]
 ) -> None:
     table, spec = mv.table, mv.spec
     # The map's text alternative, next to it: what it shows in words, and where every value is.
@@ -430,12 +430,7 @@ def below_the_map(
     st.text_area("Alt text (copy for reports and social media)", spec.alt_text, height=150)
 
     with st.expander("Parent-infant teams on the map"):
-        store = common.get_store(url)
-        frame = store.list_teams(known_by=view.known_by or None, include_commissioned=True)
-        cols_t = ["name", "status", "provider", "area_served", "location_basis", "region", "evidence_year"]
-        st.table(
-            frame[cols_t].astype("string").fillna("").map(safetext.markdown)
-        )  # st.table renders Markdown
+        st.table(common.teams_table(view.known_by, version, url))  # st.table renders Markdown: escaped
     # Drawn only when opened: three documents of tables are slow for a browser to lay out on every visit.
     about = st.expander("About the data", key="about", on_change="rerun")
     if about.open:

@@ -16,7 +16,7 @@ from gapmap.measures.survey_indicators import Unavailable
 
 
 def over_the_years(
-    view: state.View, focus: list[str], version: int, url: str, responses: Any, data_key: str
+    view: state.View, focus: list[str], version: str, url: str, responses: Any, data_key: str
 ) -> None:
     """A teams indicator year by year for the area found (else the UK), against its parent and the UK, with the
     "teams known by" year marked; survey indicators say how waves are compared."""

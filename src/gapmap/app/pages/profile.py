@@ -133,7 +133,7 @@ def page() -> None:
     )
 
 
-def _over_the_years(code: str, level: str, version: int, url: str) -> None:
+def _over_the_years(code: str, level: str, version: str, url: str) -> None:
     """The area's line of a teams indicator year by year against its parent and the UK."""
     from gapmap.measures.indicators import INDICATORS
     from gapmap.measures.trend import trend_indicators
