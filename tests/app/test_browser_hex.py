@@ -199,3 +199,15 @@ def test_the_sidebar_switch_redraws_the_same_areas_as_hexagons_and_writes_the_li
             "() => [window.gapmapMap.options.crs === L.CRS.Simple, document.querySelectorAll('path.gapmap-area').length]"
         )
         assert drawn == [True, len(LAS)]
+
+
+def test_the_coverage_legend_has_two_categories_with_their_counts(page):
+    # Coverage by local authority is served or not: two legend entries, each with its areas and children, which
+    # add up to the level's 361 areas (no five shades that cannot occur).
+    import re
+
+    text = bs.map_frame(page).evaluate("() => document.querySelector('.gapmap-legend').innerText")
+    entries = re.findall(r"(Served by a known team|No known team) \(([\d,]+) areas?, ([\d,]+) children", text)
+    assert [e[0] for e in entries] == ["Served by a known team", "No known team"], text
+    assert sum(int(e[1].replace(",", "")) for e in entries) == len(LAS)
+    assert "0–20%" not in text and "80–100%" not in text
