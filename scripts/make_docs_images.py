@@ -30,7 +30,8 @@ def make(out_dir: Path) -> list[Path]:
     from gapmap.measures.compute import indicator_table
     from gapmap.present import chartspec
     from gapmap.present.mapspec import map_spec
-    from gapmap.present.tables import area_profile, ranked
+    from gapmap.present.profile import area_profile
+    from gapmap.present.tables import ranked
     from gapmap.render import charts, static
     from gapmap.render.save import write_figure
     from gapmap.render.sizes import SIZES

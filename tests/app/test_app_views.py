@@ -11,8 +11,8 @@ import pytest
 
 from gapmap.app import state, views
 from gapmap.measures import comparison
+from gapmap.present.profile import area_profile
 from gapmap.present.ranking import ranked
-from gapmap.present.tables import area_profile
 from gapmap.render import render_map, vega, web
 from gapmap.settings import Settings
 

@@ -9,8 +9,9 @@ import pytest
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.nearest import local_view
 from gapmap.present.mapspec import map_spec
+from gapmap.present.profile import area_profile
 from gapmap.present.sentences import coverage_sentence
-from gapmap.present.tables import area_profile, tidy_frame
+from gapmap.present.tables import tidy_frame
 from gapmap.render import web
 from gapmap.settings import Settings
 from gapmap.survey.validate import load_survey

@@ -12,7 +12,8 @@ from gapmap.measures.compute import indicator_table
 from gapmap.present.attribution import SURVEY_SOURCE, SYNTHETIC_NOTE
 from gapmap.present.chartspec import ranked_spec
 from gapmap.present.mapspec import map_spec
-from gapmap.present.tables import area_profile, ranked
+from gapmap.present.profile import area_profile
+from gapmap.present.tables import ranked
 from gapmap.survey.validate import load_survey
 from tests.conftest import DATA
 

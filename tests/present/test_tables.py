@@ -15,7 +15,8 @@ from gapmap.measures import comparison, survey_indicators
 from gapmap.measures.compute import indicator_table
 from gapmap.measures.indicators import INDICATORS
 from gapmap.present.mapspec import map_spec
-from gapmap.present.tables import TIDY_COLUMNS, area_profile, ranked, tidy_frame
+from gapmap.present.profile import area_profile
+from gapmap.present.tables import TIDY_COLUMNS, ranked, tidy_frame
 from gapmap.problems import InputError
 from gapmap.settings import Settings
 from gapmap.survey import validate

@@ -16,7 +16,8 @@ from gapmap.geo.levels import LEVELS
 from gapmap.measures.compute import indicator_table
 from gapmap.measures.indicators import INDICATORS
 from gapmap.present.mapspec import map_spec
-from gapmap.present.tables import area_profile, ranked
+from gapmap.present.profile import area_profile
+from gapmap.present.tables import ranked
 from gapmap.render import exports, names, static
 from gapmap.render.sizes import SIZES
 from gapmap.settings import Settings, from_env

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from gapmap.app.state import View
-    from gapmap.present.tables import Profile, Ranked
+    from gapmap.present.profile import Profile
+    from gapmap.present.tables import Ranked
     from gapmap.survey.validate import Responses
     from gapmap.teams.store import Store
 

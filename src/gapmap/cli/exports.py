@@ -19,8 +19,8 @@ from gapmap.files import output
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.compute import all_indicators, indicator_table
 from gapmap.measures.indicators import INDICATORS
+from gapmap.present.profile import area_profile
 from gapmap.present.ranking import SORTS
-from gapmap.present.tables import area_profile
 from gapmap.render import exports
 from gapmap.render.names import export_name, profile_name
 from gapmap.render.sizes import SIZES

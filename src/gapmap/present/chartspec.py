@@ -19,8 +19,8 @@ from gapmap.measures import comparison, provision
 from gapmap.measures.indicators import INDICATORS, IndicatorTable, format_value
 from gapmap.present import classify
 from gapmap.present.attribution import BANNER, source_lines
+from gapmap.present.profile import Profile
 from gapmap.present.ranking import Ranked, gap_counts, sort_words
-from gapmap.present.tables import Profile
 
 
 @dataclass(frozen=True)
@@ -379,7 +379,7 @@ def spine_spec(
 ) -> SpineSpec:
     """The spine chart of one area's profile.
 
-    >>> from gapmap.present.tables import area_profile
+    >>> from gapmap.present.profile import area_profile
     >>> from gapmap.settings import Settings
     >>> s = spine_spec(area_profile(Settings(), "W92000004"))
     >>> s.title, all(r.x is None or -1 <= r.x <= 1 for r in s.rows)

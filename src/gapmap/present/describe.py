@@ -14,7 +14,8 @@ from gapmap.measures.indicators import IndicatorTable, format_value
 from gapmap.safetext import count
 
 if TYPE_CHECKING:
-    from gapmap.present.tables import Profile, Ranked
+    from gapmap.present.profile import Profile
+    from gapmap.present.tables import Ranked
 
 SYNTHETIC = (
     "Synthetic sample: the answers are generated to match the report's UK figures, so differences between "

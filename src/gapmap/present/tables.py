@@ -16,9 +16,6 @@ import numpy as np
 import pandas as pd
 
 from gapmap.measures.indicators import IndicatorTable
-
-# The profile moved to present.profile; these names stay importable from here.
-from gapmap.present.profile import PROFILE_COLUMNS, Profile, area_profile, profile_from  # noqa: F401
 from gapmap.present.ranking import Ranked as Ranked  # re-exported: ranked lists were first made here
 from gapmap.present.ranking import ranked as ranked
 

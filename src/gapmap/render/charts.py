@@ -268,7 +268,7 @@ def spine_figure(spec: SpineSpec, size: str | None = None) -> Laid:
     as text, and the spine (range, middle half, UK line, the area's marker coloured by its comparison).
 
     >>> from gapmap.present import chartspec
-    >>> from gapmap.present.tables import area_profile
+    >>> from gapmap.present.profile import area_profile
     >>> from gapmap.settings import Settings
     >>> laid = spine_figure(chartspec.spine_spec(area_profile(Settings(), "W92000004")), "social")
     >>> [round(v * laid.fig.dpi) for v in laid.fig.get_size_inches()]

@@ -22,7 +22,7 @@ from gapmap.problems import InputError, Issue
 if TYPE_CHECKING:
     from gapmap.measures.trend import CoverageTrend
     from gapmap.present.mapspec import MapSpec
-    from gapmap.present.tables import Profile
+    from gapmap.present.profile import Profile
     from gapmap.render.layout import Laid
     from gapmap.settings import Settings
 

@@ -18,7 +18,8 @@ from gapmap.present.chartspec import short_name
 from gapmap.present.ranking import gap_counts
 
 if TYPE_CHECKING:
-    from gapmap.present.tables import Profile, Ranked
+    from gapmap.present.profile import Profile
+    from gapmap.present.tables import Ranked
 
 ROW_PX = 19  # height of one area's row in a ranked chart
 INTERVAL_COLOUR = "#333333"

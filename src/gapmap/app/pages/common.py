@@ -22,7 +22,7 @@ from streamlit.runtime.scriptrunner import RerunException, StopException
 from gapmap import safetext
 from gapmap.app import state, views
 from gapmap.measures.coverage import coverage
-from gapmap.present.tables import area_profile
+from gapmap.present.profile import area_profile
 from gapmap.problems import InputError, format_issues
 from gapmap.settings import Settings, from_env
 from gapmap.survey.validate import load_survey
