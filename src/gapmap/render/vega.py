@@ -313,7 +313,7 @@ def spine_chart(profile: Profile) -> dict[str, Any]:
         "type": "nominal",
         "sort": order,
         "title": None,
-        "axis": {"labelLimit": 420, "labelOverlap": False, "labelFlush": False},
+        "axis": {"labelLimit": 480, "labelOverlap": False, "labelFlush": False},
     }
     x = {
         "type": "quantitative",
