@@ -3,6 +3,7 @@ hex map's view (hexagons with our codes, no team points, team counts in tooltips
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,11 @@ def test_hex_view_draws_hexagons_with_team_counts_and_no_team_points(tmp_path: P
     assert len(payload["areas"]) == 361
     tips = {code: s_[2] for code, s_ in payload["areas"].items()}
     assert all("Known teams in this area: " in t for t in tips.values())
-    assert all("<br>Value: 0%<br>" in t or "<br>Value: 100%<br>" in t for t in tips.values())
+    # coverage by LA is two categories: each tooltip says which, with its children
+    assert all(
+        re.search(r"<br>(No known team|Served by a known team): [\d,]+ children<br>", t)
+        for t in tips.values()
+    )
     nhs = views.map_view(state.View(shape="hex"), load_survey(settings=s), s)  # NHS areas: short names
     fife = web.style_payload(nhs.spec)["areas"]["S08000029"][2]
     assert fife.startswith("<b>NHS Fife</b><br>Value: ") and "FIF" not in fife

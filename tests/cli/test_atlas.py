@@ -88,7 +88,8 @@ def _served_las() -> set[str]:
     """Which local authorities an open team in data/teams.csv serves, worked out with pandas alone: its area
     codes, an NHS-area code standing for every local authority in it (boundaries/areas.csv)."""
     teams = pd.read_csv(ROOT / "data" / "teams.csv", dtype=str, keep_default_na=False)
-    teams = teams.loc[teams["closed"].str.strip() == ""]
+    # open: not closed, and not merely commissioned (a contract awarded is not a team known to be operating)
+    teams = teams.loc[(teams["closed"].str.strip() == "") & (teams["status"].str.strip() != "commissioned")]
     areas = pd.read_csv(ROOT / "boundaries" / "areas.csv", dtype=str, keep_default_na=False)
     la = areas.loc[areas["level"] == "la"]
     served: set[str] = set()
