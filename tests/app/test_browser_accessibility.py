@@ -92,7 +92,7 @@ def test_teams_page_has_no_serious_or_critical_violation(server, page):
     assert _serious(page) == []
 
 
-def _tab_to(page: Any, want: Any, limit: int = 80) -> None:
+def _tab_to(page: Any, want: Any, limit: int = 400) -> None:
     """Press Tab until ``want`` (a locator) has the focus; fail if it never does."""
     for _ in range(limit):
         page.keyboard.press("Tab")

@@ -82,7 +82,9 @@ def test_an_area_page_read_with_javascript_off_shows_sentences_table_and_map(bro
         box = svg.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 100
         assert svg.get_attribute("role") == "img"
-        assert page.locator("svg.map path.here").count() == 1  # its own area outlined
+        assert (
+            page.locator("svg.map path.here").count() == 2
+        )  # its own area outlined, on the map and the hex map
         assert page.locator(".alt").first.is_visible()  # the text alternative beside the map
         # Navigation works without a script: the trail up and the area list on the index.
         page.get_by_role("link", name="South West").click()
@@ -107,7 +109,7 @@ def test_the_embed_works_inside_an_iframe_on_a_blank_page_of_another_origin(brow
     with serve(host) as host_url, _page(browser) as page:
         page.goto(host_url)
         frame = page.frame_locator("iframe")
-        svg = frame.locator("svg.map")
+        svg = frame.locator("svg.map").first  # the geographic map (its hex map follows it)
         svg.wait_for()
         box = svg.bounding_box()
         assert box is not None and 100 < box["width"] <= 420  # sized to its container

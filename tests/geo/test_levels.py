@@ -37,7 +37,8 @@ def _las_of(code: str) -> set[str]:
 
 def test_coverage_gap_matches_an_independent_computation(tmp_path: Path):
     teams = pd.read_csv(ROOT / "data" / "teams.csv", dtype=str, keep_default_na=False)
-    open_teams = teams.loc[teams["closed"] == ""]
+    # open: not closed, and not merely commissioned (a contract awarded is not a team known to be operating)
+    open_teams = teams.loc[(teams["closed"] == "") & (teams["status"] != "commissioned")]
     served: set[str] = set()
     for codes in open_teams["area_codes"]:
         for code in filter(None, (c.strip() for c in codes.split(";"))):
