@@ -8,6 +8,8 @@ from pathlib import Path
 
 from gapmap.problems import InputError, Issue
 
+SECOND_WAVE_FILE = "sample_survey_wave2.csv"  # the bundled synthetic second wave
+
 
 def _repo_root() -> Path:
     # An editable install (the README's command) keeps data/ and boundaries/ beside src/.
@@ -126,6 +128,11 @@ class Settings:
     @property
     def survey_path(self) -> Path:
         return self.data_dir / "sample_survey.csv"
+
+    @property
+    def second_wave_path(self) -> Path:
+        """The bundled synthetic second wave (scripts/make_second_wave.py)."""
+        return self.data_dir / SECOND_WAVE_FILE
 
     @property
     def boundaries_path(self) -> Path:

@@ -96,3 +96,73 @@ def test_a_survey_indicator_compared_with_the_bundled_second_wave_shows_the_chan
     uk = shown.loc[shown["Area"] == "United Kingdom"].iloc[0]
     assert (uk["Change"], uk["Flag"]) == ("+13.2 points", "better")
     assert "Download change (CSV)" in [b.label for b in at.get("download_button")]
+
+
+def _change_map_style(at: AppTest) -> dict | None:
+    """The "change since" map component's styling as the page sends it (None when the page draws no such map)."""
+    for e in at.main:
+        if getattr(e, "type", "") == "component_instance" and e.proto.id.endswith("-change_map"):
+            return json.loads(json.loads(e.proto.json_args)["style"])
+    return None
+
+
+def test_the_change_map_colours_each_region_by_its_flag_and_hides_what_either_wave_hides():
+    from gapmap.app.change import change_view
+    from gapmap.app.state import View
+    from gapmap.present.changemap import FLAG_COLOURS
+    from gapmap.settings import Settings
+    from gapmap.survey.validate import load_survey
+
+    at = run({"indicator": "referrals_age_2_or_under"})
+    at.radio(key="second_wave").set_value("bundled").run()
+    assert not at.exception
+    style = _change_map_style(at)
+    assert style is not None
+    table, _ = change_view(
+        load_survey(),
+        load_survey(ROOT / "data" / "sample_survey_wave2.csv"),
+        ("2021", "2024 (synthetic)"),
+        "referrals_age_2_or_under",
+        View(indicator="referrals_age_2_or_under"),
+        Settings(),
+    )
+    areas = table.frame.loc[table.frame["area_code"] != "K02000001"].set_index("area_code")
+    assert set(style["areas"]) == set(areas.index)
+    for code, (colour, hidden, tip, *_rest) in style["areas"].items():
+        row = areas.loc[code]
+        assert bool(hidden) == bool(row["suppressed"])
+        if not hidden:
+            assert colour == FLAG_COLOURS[row["change_flag"]] and row["change_flag"] in tip
+    assert "No evidence of change" in style["legend"]
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Download change map (PNG)", "Download change map (SVG)", "Download change map (PDF)"} <= set(
+        labels
+    )
+
+
+def test_a_level_where_every_area_is_hidden_says_so_instead_of_an_all_grey_change_map():
+    at = run({"indicator": "referrals_age_2_or_under", "level": "nhs"})
+    at.radio(key="second_wave").set_value("bundled").run()
+    assert not at.exception
+    assert _change_map_style(at) is None
+    assert any("No NHS area shows a change" in i.value for i in at.info)
+
+
+def test_the_change_map_file_is_the_clis(tmp_path: Path):
+    from gapmap.app.change import change_file, change_view
+    from gapmap.app.state import View
+    from gapmap.settings import Settings
+    from gapmap.survey.validate import load_survey
+
+    table, _ = change_view(
+        load_survey(),
+        load_survey(ROOT / "data" / "sample_survey_wave2.csv"),
+        ("2021", "2024"),
+        "sufficient_provision",
+        View(),
+        Settings(),
+    )
+    png = change_file(table, View(), Settings(), "png", "sufficient_provision.change.region.csv")
+    assert png[:4] == b"\x89PNG"
+    pdf = change_file(table, View(), Settings(), "pdf", "sufficient_provision.change.region.csv")
+    assert pdf[:4] == b"%PDF"

@@ -227,7 +227,7 @@ def areas_display(table: IndicatorTable, order: list[str] | None = None) -> pd.D
 
 def profile_display(profile: Profile) -> pd.DataFrame:
     """An area's profile as the page's table shows it: indicator, n and comparison first, then value and UK."""
-    from gapmap.measures.indicators import INDICATORS, format_value
+    from gapmap.measures.indicators import INDICATORS
 
     rows = []
     for _, r in profile.frame.iterrows():
@@ -269,7 +269,7 @@ def profile_tidy(
     return frame.loc[keep].reset_index(drop=True)
 
 
-def _image_bytes(write: Callable[[Path], object], name: str) -> bytes:
+def image_bytes(write: Callable[[Path], object], name: str) -> bytes:
     """The image an exports.write_* call makes under its download name, read back (its alt text and CSV are
     offered separately)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -301,7 +301,7 @@ def map_file(view: View, table: IndicatorTable, settings: Settings, teams: TeamL
     spec = print_spec(view, table, settings, teams)
     known_by = view.known_by or None
     data = download_name(table, "csv", known_by)
-    return _image_bytes(
+    return image_bytes(
         lambda path: exports.write_map(table, spec, path, fmt, csv_name=data),
         download_name(table, fmt, known_by, shape=view.shape),
     )
@@ -320,7 +320,7 @@ def chart_file(
     from gapmap.render import exports
 
     data = download_name(table, "csv", known_by)
-    return _image_bytes(
+    return image_bytes(
         lambda path: exports.write_chart(
             table, path, fmt, palette=palette, colour_by=colour_by, csv_name=data, sort=sort
         ),
@@ -346,7 +346,7 @@ def profile_file(
     s = replace(settings, comparison_level=profile.comparison_level).check()
     tables = all_indicators(responses, s, store=store, level=profile.level).tables
     data = profile_download_name(profile, "csv")
-    return _image_bytes(
+    return image_bytes(
         lambda path: exports.write_profile(profile, tables, path, fmt, csv_name=data),
         profile_download_name(profile, fmt),
     )
@@ -369,62 +369,6 @@ def trend_view(
     uk = area_code in ("", "K02000001")
     trend = coverage_by_year(indicator, settings, level, store, area_code=None if uk else area_code)
     return trend_spec(trend, "K02000001" if uk else area_code, boundaries_dir=settings.boundaries_dir)
-
-
-CHANGE_DISPLAY = {  # change-table column -> the app's heading
-    "area_name": "Area",
-    "n_from": "n (from)",
-    "value_from": "From",
-    "n_to": "n (to)",
-    "value_to": "To",
-    "change": "Change",
-    "change_interval": "95% interval",
-    "change_flag": "Flag",
-    "suppressed_reason": "Suppressed",
-}
-
-
-def change_view(
-    first: Responses,
-    second: Responses,
-    labels: tuple[str, str],
-    indicator: str,
-    view: View,
-    settings: Settings,
-) -> tuple[Any, pd.DataFrame]:
-    """The change in a survey indicator from ``first`` to ``second`` for the view's level (its minimum base and
-    comparison level), and the table the app shows (values and intervals as text; the CSV keeps the numbers).
-
-    >>> from gapmap.app.state import View
-    >>> from gapmap.survey.validate import load_survey
-    >>> s = Settings()
-    >>> t, shown = change_view(load_survey(), load_survey("data/sample_survey_wave2.csv"), ("2021", "2024"),
-    ...                        "sufficient_provision", View(level="nation"), s)
-    >>> shown.iloc[-1][["Area", "Change", "Flag"]].tolist()
-    ['United Kingdom', '+13.2 points', 'better']
-    """
-    from gapmap.measures import waves
-    from gapmap.measures.indicators import INDICATORS
-
-    both = waves.Waves({labels[0]: first, labels[1]: second})
-    table = waves.change_table(both, indicator, settings_for(view, settings), view.level_or_default)
-    ind = INDICATORS[indicator]
-
-    def diff(v: object) -> str:
-        if pd.isna(v):  # type: ignore[call-overload]
-            return ""
-        x = float(v)  # type: ignore[arg-type]
-        return f"{100 * x:+.1f} points" if ind.kind == "proportion" else f"{x:+.2f}"
-
-    f = table.frame.copy()
-    f["value_from"] = [format_value(ind, v) for v in f["value_from"]]
-    f["value_to"] = [format_value(ind, v) for v in f["value_to"]]
-    f["change_interval"] = [
-        f"{diff(lo)} to {diff(hi)}" if not pd.isna(lo) else ""
-        for lo, hi in zip(f["change_lower"], f["change_upper"], strict=True)
-    ]
-    f["change"] = [diff(v) for v in f["change"]]
-    return table, f[list(CHANGE_DISPLAY)].rename(columns=CHANGE_DISPLAY)
 
 
 def teams_preview(records: pd.DataFrame) -> pd.DataFrame:

@@ -6,13 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from gapmap.cli.codes import EXIT_OK
-from gapmap.cli.common import check_outputs, say, write_text_out
+from gapmap.cli.codes import EXIT_BAD_INPUT, EXIT_OK
+from gapmap.cli.common import check_outputs, export_outputs, say, write_text_out
 from gapmap.files import io, output
+from gapmap.geo.hexes import SHAPES
 from gapmap.geo.levels import LEVELS
 from gapmap.measures import waves
 from gapmap.measures.indicators import INDICATORS, format_value
-from gapmap.settings import COMPARISON_LEVELS, from_env
+from gapmap.problems import InputError, Issue
+from gapmap.render.sizes import SIZES
+from gapmap.settings import COMPARISON_LEVELS, Settings, from_env
 
 
 def _points(ind_kind: str, v: float) -> str:
@@ -23,7 +26,25 @@ def cmd_change(args: argparse.Namespace) -> int:
     settings = from_env(min_base=args.min_base, comparison_level=args.comparison_level)
     specs = args.survey or []
     inputs = [("survey file", waves.parse_spec(s)[1]) for s in specs]
-    check_outputs(inputs, [("--out", args.out)])
+    if args.map and not args.indicator:
+        raise InputError(
+            [Issue(None, "--map", args.map, "Expected --indicator ID with --map: a map shows one indicator.")]
+        )
+    if args.map and args.out:
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--out",
+                    args.out,
+                    "Expected --map or --out, not both: --map writes its CSV beside it.",
+                )
+            ]
+        )
+    if args.map == output.STDOUT:
+        raise output.refuse_stdout("--map", args.format or "png")
+    outs = [("--out", args.out)] + ([] if not args.map else list(export_outputs("--map", args.map)))
+    check_outputs(inputs, outs)
     loaded = waves.load_waves(specs, settings)
     for note in loaded.notes:
         say(note, file=sys.stderr)
@@ -50,8 +71,24 @@ def cmd_change(args: argparse.Namespace) -> int:
             f"{uk['change_flag']} at {level}",
             file=sys.stderr,
         )
+    if args.map:
+        return _write_map(args, settings, tables[0] if tables else None)
     if write_text_out(args.out or output.STDOUT, io.csv_text(frame)):
         say(f"wrote {args.out}: {len(frame)} rows, {len(tables)} indicator(s), change since {a_label}")
+    return EXIT_OK
+
+
+def _write_map(args: argparse.Namespace, settings: Settings, table: waves.ChangeTable | None) -> int:
+    """The "change since WAVE" map of the one indicator asked for, with its alt text and CSV beside it."""
+    from gapmap.present.changemap import change_map_spec
+    from gapmap.render import exports
+
+    if table is None:  # the indicator's question is not in both waves: said above
+        return EXIT_BAD_INPUT
+    spec = change_map_spec(table, settings, shape=args.shape)
+    fmt = exports.fmt_of(args.map, args.format)
+    written = exports.write_change_map(table, spec, args.map, fmt, args.size, args.title, args.subtitle)
+    say(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
     return EXIT_OK
 
 
@@ -89,4 +126,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="suppress areas with fewer responses in either wave (default 10, at least 5)",
     )
     p.add_argument("--out", help="CSV to write ('-' or none: standard output)")
+    p.add_argument(
+        "--map",
+        help="draw the 'change since' map of --indicator to this PNG, SVG or PDF (alt text and CSV beside it) "
+        "instead of writing the CSV",
+    )
+    p.add_argument(
+        "--size", choices=list(SIZES), default=None, help="--map: export size (default a4-portrait)"
+    )
+    p.add_argument(
+        "--format", choices=["png", "svg", "pdf"], help="--map: file format (default: from its name)"
+    )
+    p.add_argument(
+        "--shape", choices=list(SHAPES), default="map", help="--map: areas as shapes or equal hexagons"
+    )
+    p.add_argument("--title", help="--map: headline to print instead of the default")
+    p.add_argument("--subtitle", help="--map: subtitle to print instead of the default")
     p.set_defaults(func=cmd_change)

@@ -121,7 +121,12 @@ def load_waves(specs: list[str], settings: Settings, supplied_by: str = "supplie
             raise _usage(
                 label, f"Expected each wave once; found '{label}' twice. Fix: give each wave its own label."
             )
-        bundled = Path(path).resolve() == Path(settings.survey_path).resolve()
+        bundled = Path(
+            path
+        ).resolve() in {  # the bundled sample and synthetic second wave name their own source
+            settings.survey_path.resolve(),
+            settings.second_wave_path.resolve(),
+        }
         one = load_survey(path, settings=settings, supplied_by="" if bundled else supplied_by)
         out[label] = replace(one, source=f"{one.source}, wave {label}")
         notes += [f"Wave {label}: {n}" for n in one.notes]

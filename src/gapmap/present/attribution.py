@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gapmap import safetext
+from gapmap.settings import SECOND_WAVE_FILE
 
 if TYPE_CHECKING:
     from gapmap.measures.indicators import Indicator
@@ -23,6 +24,11 @@ SYNTHETIC_NOTE = (
 )
 BANNER = "SYNTHETIC SAMPLE: not real survey answers"
 SURVEY_SHORT = "Survey: Parent-Infant Foundation (2021)."
+SECOND_WAVE_SOURCE = (
+    "Survey: gapmap's synthetic second wave (scripts/make_second_wave.py; data/sample_survey_wave2.md), not a "
+    "real survey."
+)
+SECOND_WAVE_SHORT = "Survey: gapmap's synthetic second wave."
 
 
 def survey_source(data_file: str, supplied_by: str) -> tuple[str, str]:
@@ -31,10 +37,14 @@ def survey_source(data_file: str, supplied_by: str) -> tuple[str, str]:
 
     >>> survey_source("ours.csv", "uploaded by the user")
     ('Survey: ours.csv, uploaded by the user.', 'Survey: ours.csv, uploaded by the user.')
+    >>> survey_source("sample_survey_wave2.csv, wave 2024", "")[1]
+    "Survey: gapmap's synthetic second wave."
     """
     if supplied_by:
         line = f"Survey: {safetext.visible(data_file)}, {supplied_by}."
         return line, line
+    if data_file.startswith(SECOND_WAVE_FILE):  # the bundled second wave is not the report's either
+        return SECOND_WAVE_SOURCE + f" Data file: {safetext.visible(data_file)}.", SECOND_WAVE_SHORT
     return SURVEY_SOURCE + f" Data file: {safetext.visible(data_file)}.", SURVEY_SHORT
 
 

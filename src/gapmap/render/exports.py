@@ -21,6 +21,7 @@ from gapmap.problems import InputError, Issue
 
 if TYPE_CHECKING:
     from gapmap.measures.trend import CoverageTrend
+    from gapmap.measures.waves import ChangeTable
     from gapmap.present.mapspec import MapSpec
     from gapmap.present.profile import Profile
     from gapmap.render.layout import Laid
@@ -196,6 +197,33 @@ def write_map(
     laid = static.map_figure(spec, size, title, subtitle, _data_name(image, csv_name))
     try:
         return write_all(image, _save(laid, fmt), spec.alt_text, map_rows(table, spec))
+    finally:
+        release(laid)
+
+
+def write_change_map(
+    change: ChangeTable,
+    spec: MapSpec,
+    path: str | Path,
+    fmt: str | None = None,
+    size: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    csv_name: str | None = None,
+) -> Written:
+    """The "change since WAVE" map (``spec`` from :func:`gapmap.present.changemap.change_map_spec`) at an export
+    size, with its alt text and the change table's CSV of the areas drawn and the UK; ``csv_name`` as for
+    :func:`write_map`."""
+    from gapmap.measures.waves import CHANGE_COLUMNS
+    from gapmap.present.changemap import rows
+    from gapmap.render import static
+
+    check_headings(title, subtitle)
+    image = Path(path)
+    fmt = fmt_of(image, fmt)
+    laid = static.map_figure(spec, size, title, subtitle, _data_name(image, csv_name))
+    try:
+        return write_all(image, _save(laid, fmt), spec.alt_text, rows(change, spec), CHANGE_COLUMNS)
     finally:
         release(laid)
 

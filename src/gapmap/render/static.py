@@ -133,7 +133,8 @@ def _notes(
         if spec.extra.get("hex_key"):
             notes.append(("Hexagons are labelled with short names, listed on the A4 exports.", True))
         elif survey and spec.suppressed_label:
-            notes.append(("Labels show values; 95% intervals and n for every area are in the data.", True))
+            shown = "changes" if spec.extra.get("colour_by") == "change" else "values"
+            notes.append((f"Labels show {shown}; 95% intervals and n for every area are in the data.", True))
         if spec.teams_note:
             notes.append((_sentences(spec.teams_note, 1), True))
         if question:

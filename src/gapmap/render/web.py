@@ -318,7 +318,9 @@ def _tooltips(spec: MapSpec, local: bool = True) -> list[str]:
     out = []
     for (_, row), reason, cat in zip(a.iterrows(), reasons, categories, strict=True):
         lines = [f"<b>{esc(row['area_name'])}</b>"]
-        if row["suppressed"]:
+        if row["suppressed"] and str(reason).startswith("suppressed in wave"):  # a change map's hidden area
+            lines.append(f"{esc(str(reason).capitalize())}: no change shown")
+        elif row["suppressed"]:
             lines.append(
                 "Suppressed to protect a neighbouring area: no value shown"
                 if reason == "secondary"
@@ -329,11 +331,12 @@ def _tooltips(spec: MapSpec, local: bool = True) -> list[str]:
         elif row.get("binary", ""):  # served or not, and its children (the title says aged 0-2)
             lines.append(f"{esc(row['binary'])}: {int(row['n']):,} children")
         elif str(row["label"]).strip():
-            head = "Value (95% interval)" if survey and "(" in str(row["label"]) else "Value"
+            head = spec.extra.get("value_head") or "Value"  # a change map: "Change since 2021"
+            head += " (95% interval)" if survey and "(" in str(row["label"]) else ""
             lines.append(f"{head}: {esc(str(row['label']).replace(chr(10), ' '))}")
         else:
             lines.append("No value")
-        if not row.get("binary", ""):
+        if not row.get("binary", "") and not spec.extra.get("value_head"):  # a change map gives each wave's n
             lines.append(f"n = {int(row['n']):,}" + (f" {esc(n_meaning)}" if n_meaning else ""))
         if "teams_here" in row.index:  # a hex map shows each area's count of teams instead of their points
             count = int(row["teams_here"])

@@ -20,6 +20,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import RerunException, StopException
 
 from gapmap import safetext
+from gapmap.app import change as change_views
 from gapmap.app import state, views
 from gapmap.measures.coverage import coverage
 from gapmap.present.profile import area_profile
@@ -210,7 +211,28 @@ def trend(indicator: str, level: str, area_code: str, teams_version: str, url: s
 @st.cache_resource(show_spinner="Comparing the waves…", max_entries=16)
 def change(key: str, view: state.View, _first: Any, _second: Any, labels: tuple[str, str]) -> Any:
     """The change in the view's survey indicator between two waves (``key``: both files' keys), per view and labels."""
-    return views.change_view(_first, _second, labels, view.indicator, view, settings())
+    return change_views.change_view(_first, _second, labels, view.indicator, view, settings())
+
+
+@st.cache_resource(show_spinner="Colouring the change map…", max_entries=16)
+def change_style(key: str, _table: Any, view: state.View) -> str:
+    """The change map's styling as the browser takes it, once per change table (``key``) and view."""
+    from gapmap.render import web
+
+    spec = change_views.change_spec(_table, view, settings(), level_shapes(view.level_or_default, view.shape))
+    return web.script_json(web.style_payload(spec, []))
+
+
+@st.cache_data(show_spinner="Preparing the file…", max_entries=16)
+def change_file(key: str, fmt: str, _table: Any, view: state.View, csv_name: str) -> bytes:
+    """The change map as a PNG/SVG/PDF, as `gapmap change --map` makes it, made only when its button is pressed."""
+    return change_views.change_file(_table, view, settings(), fmt, csv_name)
+
+
+@st.cache_resource(show_spinner="Comparing the waves for this area…", max_entries=16)
+def area_changes(key: str, _first: Any, _second: Any, labels: tuple[str, str], code: str, level: str) -> Any:
+    """One area's change in every survey indicator both waves give (``key``: both files' keys)."""
+    return change_views.area_changes(_first, _second, labels, code, level, settings())
 
 
 @st.cache_resource(show_spinner="Comparing every indicator…", max_entries=32)

@@ -34,6 +34,7 @@ _map_component = components.declare_component(
 
 TOP_BARS = 20  # the ranked chart's first view: the top 20 areas, the rest one toggle away
 MAP_HEIGHT = 455  # px: with the headline above it, the map and chart fit a 1366×768 screen
+CHANGE_MAP_HEIGHT = 420  # px: the "change since" map below, with its title and legend in view at 1366×768
 
 
 def _indicator_changed() -> None:
@@ -354,6 +355,21 @@ def draw_map(mv: Any, view: state.View, focus: list[str], version: str, url: str
     return bool(drawn)
 
 
+def draw_change_map(view: state.View, style: str) -> None:
+    """The "change since" map: the same component as the main map, on the view's level, without team points."""
+    level = view.level_or_default
+    shapes = common.level_shapes(level, view.shape)
+    _map_component(
+        base=web.base_data(shapes.geojson, [], view.tiles, shapes.outlines),
+        base_key=f"change|{level}|{view.shape}|{view.tiles}",
+        style=style,
+        style_key=state.digest(style.encode()),
+        height=CHANGE_MAP_HEIGHT,
+        key="change_map",
+        default=False,
+    )
+
+
 def below_the_map(
     mv: Any, view: state.View, responses: Any, data_key: str, version: str, url: str, focus: list[str]
 ) -> None:
@@ -376,7 +392,7 @@ def below_the_map(
             query_params={"area": focus[0], "level": view.level_or_default},
         )
 
-    over_time.over_the_years(view, focus, version, url, responses, data_key)
+    over_time.over_the_years(view, focus, version, url, responses, data_key, draw_change_map)
     st.subheader("Areas", anchor="areas")
     st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
