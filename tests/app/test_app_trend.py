@@ -166,3 +166,16 @@ def test_the_change_map_file_is_the_clis(tmp_path: Path):
     assert png[:4] == b"\x89PNG"
     pdf = change_file(table, View(), Settings(), "pdf", "sufficient_provision.change.region.csv")
     assert pdf[:4] == b"%PDF"
+
+
+def test_the_profile_gives_the_areas_change_in_every_survey_indicator():
+    at = run({"page": "profile", "area": "E12000009", "level": "region"})
+    assert not at.exception
+    at.toggle(key="profile_wave2").set_value(True).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Flag" in d.value.columns)
+    assert len(table) == 9  # every proportion and mean both waves ask
+    shown = table.loc[table["Suppressed"] == ""]
+    assert len(shown) and shown["Change"].str.match(r"^[+-]").all()
+    assert (table.loc[table["Suppressed"] != "", ["Change", "Flag", "2021"]] == "").all().all()
+    assert any("synthetic" in w.value for w in at.warning)

@@ -59,11 +59,11 @@ def legend_label(word: str, level: str) -> str:
     """A legend row: the flag and what decides it.
 
     >>> legend_label("worse", "95%"), legend_label("no evidence of change", "99.8%")
-    ('Worse (the 95% interval of the change excludes zero)', 'No evidence of change (the 99.8% interval includes zero)')
+    ('Worse (95% interval excludes zero)', 'No evidence of change (99.8% interval includes zero)')
     """
     if word == waves.NO_EVIDENCE:
-        return f"No evidence of change (the {level} interval includes zero)"
-    return f"{word.capitalize()} (the {level} interval of the change excludes zero)"
+        return f"No evidence of change ({level} interval includes zero)"
+    return f"{word.capitalize()} ({level} interval excludes zero)"
 
 
 def change_map_spec(
@@ -77,9 +77,9 @@ def change_map_spec(
     >>> w = waves.load_waves(["2021=data/sample_survey.csv", "2024=data/sample_survey_wave2.csv"], Settings())
     >>> spec = change_map_spec(waves.change_table(w, "referrals_age_2_or_under", Settings(), "nation"))
     >>> spec.title
-    'Services that take referrals at age two or under: change from 2021 to 2024'
+    'Local CYPMHS takes referrals at age two or under: change from 2021 to 2024'
     >>> [label for label, _ in spec.legend][0]
-    'Better (the 95% interval of the change excludes zero)'
+    'Better (95% interval excludes zero)'
     """
     settings = settings or from_env()
     ind = change.indicator

@@ -105,6 +105,7 @@ def page() -> None:
     for missing in prof.unavailable:
         st.caption(safetext.markdown(f"Not available: {missing}."))
     _over_the_years(prof.area_code, prof.level, version, url)
+    _change_since(prof.area_code, prof.area_name, prof.level)
 
     def spine(fmt: str) -> Callable[[], bytes]:
         return lambda: common.profile_file(
@@ -152,3 +153,34 @@ def _over_the_years(code: str, level: str, version: str, url: str) -> None:
     st.vega_lite_chart(vega_trend.trend_chart(spec), width="stretch")  # its description is the alt text
     for note, _ in spec.short_notes:
         st.caption(safetext.markdown(note))
+
+
+def _change_since(code: str, name: str, level: str) -> None:
+    """The area's change in every survey indicator since 2021, against the bundled synthetic second wave."""
+    st.subheader("Change since 2021")
+    if not st.toggle("Compare with the bundled synthetic second wave (2024)", key="profile_wave2"):
+        st.caption(
+            "Each survey indicator's change for this area between two waves, with its 95% interval and a flag only "
+            "where the interval excludes zero. The map page compares an uploaded second wave too."
+        )
+        return
+    settings = common.settings()
+    second = common.load_responses("wave2", str(settings.second_wave_path), None)
+    labels = ("2021", "2024 (synthetic)")
+    table = common.area_changes(
+        f"sample|wave2|{level}", common.sample_responses(), second, labels, code, level
+    )
+    st.warning("**Synthetic**: both waves are synthetic samples, not real answers.", icon="⚠️")
+    st.dataframe(table, hide_index=True, width="stretch")
+    hidden = int((table["Suppressed"] != "").sum()) if len(table) else 0
+    st.caption(
+        safetext.markdown(
+            f"{name}: a change is shown only where both waves show the area"
+            + (
+                f"; {hidden} of {len(table)} indicators are hidden here (too few responses in a wave)."
+                if hidden
+                else "."
+            )
+            + " Flags at the 95% level: better or worse only when the interval excludes zero."
+        )
+    )
