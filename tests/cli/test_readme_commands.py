@@ -144,6 +144,12 @@ CASES: dict[str, list[list[str]]] = {
         ["change", "--survey", WAVE1, "--survey", WAVE2, "--level", "nation", "--indicator", "sufficient_provision",
          "--since", "2021", "--to", "2024", "--comparison-level", "0.998", "--out", "change.csv"],
     ],
+    "gapmap change --survey 2021=data/sample_survey.csv --survey 2024=data/sample_survey_wave2.csv --indicator referrals_age_2_or_under --map change.png --size social": [
+        ["change", "--survey", WAVE1, "--survey", WAVE2, "--indicator", "referrals_age_2_or_under", "--map",
+         "change.png", "--size", "social"],
+        ["change", "--survey", WAVE1, "--survey", WAVE2, "--indicator", "sufficient_provision", "--map",
+         "change.pdf", "--shape", "hex", "--title", "Sufficient provision, 2021 to 2024"],
+    ],
     "gapmap audit-disclosure --survey 2021=A.csv --survey 2024=B.csv [--min-base N]": [
         ["audit-disclosure", "--survey", WAVE1, "--survey", WAVE2, "--min-base", "10"],
     ],
