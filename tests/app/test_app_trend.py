@@ -179,3 +179,14 @@ def test_the_profile_gives_the_areas_change_in_every_survey_indicator():
     assert len(shown) and shown["Change"].str.match(r"^[+-]").all()
     assert (table.loc[table["Suppressed"] != "", ["Change", "Flag", "2021"]] == "").all().all()
     assert any("synthetic" in w.value for w in at.warning)
+
+
+def test_the_second_wave_is_kept_in_the_link():
+    at = run({"indicator": "referrals_age_2_or_under", "wave": "bundled"})
+    assert not at.exception
+    assert at.radio(key="second_wave").value == "bundled"
+    assert _change_map_style(at) is not None  # the link opens the comparison without a click
+    at.radio(key="second_wave").set_value("none").run()
+    assert not at.exception and "wave" not in at.query_params and _change_map_style(at) is None
+    at.radio(key="second_wave").set_value("bundled").run()
+    assert at.query_params["wave"] in ("bundled", ["bundled"])

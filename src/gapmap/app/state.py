@@ -39,6 +39,7 @@ class View:
     comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
     shape: str = "map"  # 'map' (real boundaries) or 'hex' (each area one hexagon of the same size)
     sort: str = ""  # the ranked chart's order (gapmap.present.ranking.SORTS); '' = the indicator's default
+    wave: str = ""  # a survey indicator compared with a second wave: '' none, 'bundled' the synthetic second wave
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
@@ -74,6 +75,7 @@ class View:
             else d.comparison,
             shape=query.get("shape", d.shape) if query.get("shape") in SHAPES else d.shape,
             sort=_sort(query.get("sort", ""), indicator),
+            wave="bundled" if query.get("wave") == "bundled" else "",
         )
 
     def to_query(self) -> dict[str, str]:
@@ -95,15 +97,15 @@ class View:
 
     def computed(self) -> View:
         """The part of the view its numbers and shapes depend on (a cache key): not the area zoomed to, the
-        background or the chart's order.
+        background, the chart's order or the second wave compared below the map.
 
-        >>> View(area="Fife", tiles=True, level="nhs", sort="name").computed() == View()
+        >>> View(area="Fife", tiles=True, level="nhs", sort="name", wave="bundled").computed() == View()
         True
         """
         from dataclasses import replace
 
         level = self.level if self.level != default_level(self.indicator) else ""
-        return replace(self, area="", tiles=False, source="sample", level=level, sort="")
+        return replace(self, area="", tiles=False, source="sample", level=level, sort="", wave="")
 
     @property
     def sort_or_default(self) -> str:

@@ -266,6 +266,7 @@ def main_area(view: state.View, c: dict[str, Any]) -> None:
             c["comparison"],
             c["shape"],
             c["sort"],
+            wave=_wave(view),
         )
         if new_view.to_query() != dict(st.query_params):
             st.query_params.from_dict(new_view.to_query())
@@ -353,6 +354,14 @@ def draw_map(mv: Any, view: state.View, focus: list[str], version: str, url: str
         default=False,
     )
     return bool(drawn)
+
+
+def _wave(view: state.View) -> str:
+    """The second wave kept in the link: the bundled one once chosen below the map, else the link's own."""
+    chosen = st.session_state.get("second_wave")
+    if chosen is None:
+        return view.wave
+    return "bundled" if chosen == "bundled" else ""
 
 
 def draw_change_map(view: state.View, style: str) -> None:

@@ -63,6 +63,7 @@ def change_since(
             "bundled": "Bundled synthetic second wave",
             "upload": "Upload a second wave",
         }.__getitem__,
+        index=1 if view.wave == "bundled" else 0,  # a link with wave=bundled opens the comparison
         horizontal=True,
         key="second_wave",
     )
