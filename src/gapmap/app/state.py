@@ -39,7 +39,9 @@ class View:
     comparison: str = "95"  # the comparison level in percent: '95' or '99.8' (as Fingertips)
     shape: str = "map"  # 'map' (real boundaries) or 'hex' (each area one hexagon of the same size)
     sort: str = ""  # the ranked chart's order (gapmap.present.ranking.SORTS); '' = the indicator's default
-    wave: str = ""  # a survey indicator compared with a second wave: '' none, 'bundled' the synthetic second wave
+    wave: str = (
+        ""  # a survey indicator compared with a second wave: '' none, 'bundled' the synthetic second wave
+    )
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> View:
