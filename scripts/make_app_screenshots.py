@@ -1,5 +1,6 @@
 """Screenshots of the app for the README (docs/app/): the map page at 1366×768 (a commissioner's laptop) and
-1920×1080, the area profile page, and the hex map of local authorities at both sizes, from a freshly started
+1920×1080, the area profile page, the hex map of local authorities at both sizes, and the "change since 2021" map
+(scrolled to it) of a survey indicator against the bundled second wave, from a freshly started
 server on the bundled data, in headless Chromium with every non-local request blocked.
 
 Run: python scripts/make_app_screenshots.py [--out docs/app]   (GAPMAP_CHROMIUM for another Chromium)
@@ -23,6 +24,7 @@ SHOTS = (  # file, query, width, height
     ("profile-1366x768.png", "?page=profile&area=E12000007", 1366, 768),
     ("map-hex-la-1366x768.png", "?level=la&shape=hex", 1366, 768),
     ("map-hex-la-1920x1080.png", "?level=la&shape=hex", 1920, 1080),
+    ("change-1366x768.png", "?indicator=referrals_age_2_or_under&wave=bundled", 1366, 768),
 )
 
 
@@ -68,6 +70,17 @@ def make(out: Path) -> list[Path]:
                 page.wait_for_function(
                     "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000
                 )
+                if (
+                    "wave=" in query
+                ):  # the change map, below the main one: scrolled to with the wheel over the page
+                    page.frame_locator(FRAME).nth(1).locator(".gapmap-legend .title").wait_for(
+                        timeout=120_000
+                    )
+                    page.locator(FRAME).nth(1).scroll_into_view_if_needed()
+                    page.mouse.move(
+                        width - 10, height - 10
+                    )  # over the page's scroll bar, not a map (a wheel zooms it)
+                    page.mouse.wheel(0, -60)  # the map's title above it in view
                 page.wait_for_timeout(2000)  # charts and map finish drawing
                 target = out / name
                 page.screenshot(path=str(target))
