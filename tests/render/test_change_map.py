@@ -146,3 +146,51 @@ def test_cli_map_needs_one_indicator_and_refuses_standard_output(tmp_path: Path,
     assert "Expected --indicator ID with --map" in capsys.readouterr().err
     assert main(["change", *survey, "--indicator", "sufficient_provision", "--map", "-"]) == 1
     assert not list(tmp_path.iterdir())
+
+
+def test_a_level_with_every_area_hidden_is_refused_unless_allowed(tmp_path: Path, capsys):
+    args = ["change", *(a for w in WAVES for a in ("--survey", w)), "--indicator", "sufficient_provision"]
+    assert main([*args, "--level", "nhs", "--map", str(tmp_path / "n.png")]) == 1
+    assert "every area hidden" in capsys.readouterr().err and not list(tmp_path.iterdir())
+    assert main([*args, "--level", "nhs", "--map", str(tmp_path / "n.png"), "--allow-empty"]) == 0
+
+
+def test_the_same_answers_as_two_waves_are_refused(tmp_path: Path, capsys):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes((ROOT / "data" / "sample_survey_wave2.csv").read_bytes())
+    code = main(
+        ["change", "--survey", f"2021={copy}", "--survey", WAVES[1], "--out", str(tmp_path / "c.csv")]
+    )
+    assert code == 1 and "the same answers" in capsys.readouterr().err
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_an_indicator_only_one_wave_asks_is_refused_not_written_empty(tmp_path: Path, capsys):
+    import pandas as pd
+
+    wave2 = pd.read_csv(ROOT / "data" / "sample_survey_wave2.csv", dtype=str, keep_default_na=False)
+    cut = tmp_path / "cut.csv"
+    wave2.drop(columns=["lowest_referral_age"]).to_csv(cut, index=False)
+    out = tmp_path / "c.csv"
+    args = [
+        "change",
+        "--survey",
+        WAVES[0],
+        "--survey",
+        f"2024={cut}",
+        "--indicator",
+        "referrals_age_2_or_under",
+    ]
+    assert main([*args, "--out", str(out)]) == 1
+    assert "asked in both waves" in capsys.readouterr().err and not out.exists()
+
+
+def test_at_99_8_percent_the_deciding_interval_is_given_and_decides_the_flag():
+    s = Settings(comparison_level=0.998)
+    change = waves.change_table(_waves(), "sufficient_provision", s, "region")
+    for _, r in change.frame.loc[~change.frame["suppressed"]].iterrows():
+        assert r["comparison_lower"] <= r["change_lower"] and r["comparison_upper"] >= r["change_upper"]
+        assert r["change_flag"] == waves.flag(r["comparison_lower"], r["comparison_upper"], "higher_better")
+    spec = changemap.change_map_spec(change, s)
+    uk = change.uk
+    assert f"99.8% interval {changemap.points('proportion', uk['comparison_lower'], False)}" in spec.uk_note

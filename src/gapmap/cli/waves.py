@@ -54,6 +54,17 @@ def cmd_change(args: argparse.Namespace) -> int:
     shared, left = waves.comparable(wanted, a, b)
     if left:
         say(f"left out (a question not asked in both waves): {', '.join(left)}", file=sys.stderr)
+    if not shared:  # nothing to compare: a file of headers alone would look like an answer
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--indicator",
+                    ", ".join(left),
+                    "Expected a question asked in both waves; found none. Fix: choose an indicator both waves ask.",
+                )
+            ]
+        )
     tables = [waves.change_table(loaded, i, settings, args.level, a_label, b_label) for i in shared]
     frame = waves.change_frames(tables)
     if loaded.synthetic:
@@ -68,7 +79,13 @@ def cmd_change(args: argparse.Namespace) -> int:
             f"{ind.id}, UK: {format_value(ind, uk['value_from'])} in {a_label} to {format_value(ind, uk['value_to'])} "
             f"in {b_label}, {_points(ind.kind, float(uk['change']))} (95% interval "
             f"{_points(ind.kind, float(uk['change_lower']))} to {_points(ind.kind, float(uk['change_upper']))}): "
-            f"{uk['change_flag']} at {level}",
+            f"{uk['change_flag']} at {level}"
+            + (
+                ""
+                if settings.comparison_level == settings.confidence
+                else f" ({level} interval {_points(ind.kind, float(uk['comparison_lower']))} to "
+                f"{_points(ind.kind, float(uk['comparison_upper']))})"
+            ),
             file=sys.stderr,
         )
     if args.map:
@@ -85,6 +102,22 @@ def _write_map(args: argparse.Namespace, settings: Settings, table: waves.Change
 
     if table is None:  # the indicator's question is not in both waves: said above
         return EXIT_BAD_INPUT
+    areas = table.frame.loc[table.frame["area_code"] != table.before.population.code]
+    if (
+        areas["suppressed"].all() and not args.allow_empty
+    ):  # an all-hatched map says nothing: as `render` does
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--level",
+                    table.level,
+                    f"Expected a change to show; found every area hidden (fewer than {table.after.min_base} "
+                    "responses in a wave, or protecting a neighbour). Fix: choose --level region, or add "
+                    "--allow-empty to draw it anyway.",
+                )
+            ]
+        )
     spec = change_map_spec(table, settings, shape=args.shape)
     fmt = exports.fmt_of(args.map, args.format)
     written = exports.write_change_map(table, spec, args.map, fmt, args.size, args.title, args.subtitle)
@@ -140,6 +173,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--shape", choices=list(SHAPES), default="map", help="--map: areas as shapes or equal hexagons"
     )
+    p.add_argument("--allow-empty", action="store_true", help="--map: draw it even when every area is hidden")
     p.add_argument("--title", help="--map: headline to print instead of the default")
     p.add_argument("--subtitle", help="--map: subtitle to print instead of the default")
     p.set_defaults(func=cmd_change)

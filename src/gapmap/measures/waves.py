@@ -54,6 +54,8 @@ CHANGE_COLUMNS = [
     "confidence_level",
     "change_flag",
     "comparison_level",
+    "comparison_lower",
+    "comparison_upper",
     "method",
     "suppressed",
     "suppressed_reason",
@@ -132,7 +134,21 @@ def load_waves(specs: list[str], settings: Settings, supplied_by: str = "supplie
         notes += [f"Wave {label}: {n}" for n in one.notes]
     if len(out) < 2:
         raise _usage(specs[0] if specs else "", "Expected two or more waves; found one.")
+    _refuse_repeats(out)
     return Waves(out, notes)
+
+
+def _refuse_repeats(waves: dict[str, Responses]) -> None:
+    """Two waves with the very same answers are one survey given twice (a change of zero everywhere would mislead)."""
+    labels = list(waves)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            if waves[a].frame.equals(waves[b].frame):
+                raise _usage(
+                    b,
+                    f"Expected two different surveys; found the same answers in wave '{a}' and wave '{b}'. Fix: give "
+                    "each wave its own file.",
+                )
 
 
 def comparable(ids: list[str], a: Responses, b: Responses) -> tuple[list[str], list[str]]:
@@ -234,6 +250,8 @@ def change_table(
                 "change_lower": lo,
                 "change_upper": hi,
                 "change_flag": flag(clo, chi, ind.polarity),
+                "comparison_lower": clo,  # the interval at the comparison level, which decides the flag
+                "comparison_upper": chi,
                 "suppressed": bool(hidden),
                 "suppressed_reason": reason,
             }
@@ -253,7 +271,15 @@ def change_table(
         synthetic=a.synthetic or b.synthetic,
         source=f"{a.source}; {b.source}" + (" (synthetic sample)" if a.synthetic or b.synthetic else ""),
     )
-    for col in ("change", "change_lower", "change_upper", "value_from", "value_to"):
+    for col in (
+        "change",
+        "change_lower",
+        "change_upper",
+        "comparison_lower",
+        "comparison_upper",
+        "value_from",
+        "value_to",
+    ):
         frame[col] = frame[col].astype(float).round(4)
     for col in ("k_from", "k_to"):
         frame[col] = frame[col].astype("Int64")

@@ -116,6 +116,7 @@ def change_map_spec(
             f"{change.wave_from}: {format_value(ind, r['value_from'])} (n = {int(r['n_from']):,}); "
             f"{change.wave_to}: {format_value(ind, r['value_to'])} (n = {int(r['n_to']):,})\n"
             f"Change (95% interval): {points(ind.kind, d)} ({interval}); {r['change_flag']} at {level}"
+            + _deciding(ind.kind, r, level, settings)
         )
         colours.append(FLAG_COLOURS[str(r["change_flag"])])
         flags.append(str(r["change_flag"]))
@@ -144,7 +145,9 @@ def change_map_spec(
             f"UK: {format_value(ind, uk['value_from'])} in {change.wave_from} (n = {int(uk['n_from']):,}) to "
             f"{format_value(ind, uk['value_to'])} in {change.wave_to} (n = {int(uk['n_to']):,}), "
             f"{points(ind.kind, float(uk['change']))} (95% interval {points(ind.kind, float(uk['change_lower']), False)}"
-            f" to {points(ind.kind, float(uk['change_upper']), False)}): {uk['change_flag']} at {level}."
+            f" to {points(ind.kind, float(uk['change_upper']), False)}): {uk['change_flag']} at {level}"
+            + _deciding(ind.kind, uk, level, settings)
+            + "."
         )
     method = "Newcombe's hybrid score method" if ind.kind == "proportion" else "Welch's method"
     base_note = (
@@ -194,6 +197,14 @@ def change_map_spec(
         shape=shape,
         outlines=base.outlines,
     )
+
+
+def _deciding(kind: str, row: pd.Series, level: str, settings: Settings) -> str:
+    """The interval that decided the flag, where the comparison level is not the 95% shown ('' otherwise)."""
+    if settings.comparison_level == settings.confidence:
+        return ""
+    lo, hi = float(row["comparison_lower"]), float(row["comparison_upper"])
+    return f" ({level} interval {points(kind, lo, False)} to {points(kind, hi, False)})"
 
 
 def rows(change: waves.ChangeTable, spec: MapSpec) -> pd.DataFrame:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,14 +11,13 @@ import streamlit.components.v1 as components
 
 from gapmap import safetext
 from gapmap.app import state
-from gapmap.app.pages import common, over_time
-from gapmap.files import io, readers
+from gapmap.app.pages import common, downloads, over_time
+from gapmap.files import readers
 from gapmap.geo.find import find_area
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.indicators import INDICATORS
 from gapmap.measures.survey_indicators import Unavailable
 from gapmap.present.ranking import SORTS, default_sort, ranked, sort_words
-from gapmap.present.tables import tidy_frame
 from gapmap.problems import InputError
 from gapmap.render import web
 from gapmap.settings import ROOT
@@ -405,53 +403,7 @@ def below_the_map(
     st.subheader("Areas", anchor="areas")
     st.caption("In the ranked chart's order; the UK (or the layer's nation) first.")
     st.dataframe(mv.areas_display, hide_index=True, width="stretch", column_config=common.NUMBER_COLUMNS)
-    known_by = view.known_by or None
-    # Downloads do not rerun the page (on_click="ignore"): Streamlit drops a file it has not yet sent when a rerun
-    # starts, which left the button spinning (seen in the browser tests), and nothing on the page changes anyway.
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Download table (CSV)",
-        lambda: io.csv_text(tidy_frame(table)),
-        mv.file_name("csv", known_by),
-        "text/csv",
-        help="Every area with value, interval, n, comparison and suppression: the same columns as the CLI's.",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "Download areas (GeoJSON)",
-        lambda: spec.areas.drop(columns=["colour"]).to_json(drop_id=True),
-        mv.file_name("geojson", known_by),
-        "application/geo+json",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "Download standalone map (HTML)",
-        lambda: _standalone_html(spec),
-        mv.file_name("html", known_by),
-        "text/html",
-        on_click="ignore",
-    )
-    teams = common.team_layer(view.known_by, version, url)
-    order = view.sort_or_default
-    export_key = f"{data_key}|{view.computed()}|{version}|{order}"
-
-    def export(what: str, fmt: str) -> Callable[[], bytes]:
-        return lambda: common.export_file(export_key, what, fmt, view.computed(), table, teams, order)
-
-    # The same files `gapmap render` and `gapmap chart` make for this selection, each with its alt text and CSV.
-    for what, label in (("map", "map"), ("chart", "ranked chart")):
-        row = st.columns(3)
-        for i, (fmt, mime) in enumerate(
-            (("png", "image/png"), ("svg", "image/svg+xml"), ("pdf", "application/pdf"))
-        ):
-            row[i].download_button(
-                f"Download {label} ({fmt.upper()})",
-                export(what, fmt),
-                mv.file_name(fmt, known_by, "" if what == "map" else "ranked"),  # as the CLI names it
-                mime,
-                key=f"dl_{what}_{fmt}",
-                on_click="ignore",
-            )
+    downloads.map_downloads(mv, view, data_key, version, url)
     st.text_area("Alt text (copy for reports and social media)", spec.alt_text, height=150)
 
     with st.expander("Parent-infant teams on the map"):
@@ -461,9 +413,3 @@ def below_the_map(
     if about.open:
         with about:
             st.markdown(state.about_markdown(ROOT))
-
-
-def _standalone_html(spec: Any) -> str:
-    from gapmap.render import web
-
-    return web.map_html(spec, inline_assets=True)
