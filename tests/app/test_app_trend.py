@@ -190,3 +190,17 @@ def test_the_second_wave_is_kept_in_the_link():
     assert not at.exception and "wave" not in at.query_params and _change_map_style(at) is None
     at.radio(key="second_wave").set_value("bundled").run()
     assert at.query_params["wave"] in ("bundled", ["bundled"])
+
+
+def test_the_profiles_change_flags_follow_the_comparison_level():
+    flagged = {}
+    for level in ("95", "99.8"):
+        at = run({"page": "profile", "area": "E92000001", "level": "nation", "comparison": level})
+        at.toggle(key="profile_wave2").set_value(True).run()
+        assert not at.exception
+        assert f"Flags at the {level}% comparison level" in _captions(at)
+        table = next(d.value for d in at.dataframe if "Flag" in d.value.columns)
+        flagged[level] = set(table.loc[table["Flag"].isin(["better", "worse"]), "Indicator"])
+    # A wider interval flags no more: every flag at 99.8% is one at 95%, and England's planted rise stays flagged.
+    assert flagged["99.8"] <= flagged["95"]
+    assert any("referrals at age two" in t for t in flagged["99.8"])

@@ -230,9 +230,14 @@ def change_file(key: str, fmt: str, _table: Any, view: state.View, csv_name: str
 
 
 @st.cache_resource(show_spinner="Comparing the waves for this area…", max_entries=16)
-def area_changes(key: str, _first: Any, _second: Any, labels: tuple[str, str], code: str, level: str) -> Any:
+def area_changes(
+    key: str, _first: Any, _second: Any, labels: tuple[str, str], code: str, level: str, comparison: float
+) -> Any:
     """One area's change in every survey indicator both waves give (``key``: both files' keys)."""
-    return change_views.area_changes(_first, _second, labels, code, level, settings())
+    from dataclasses import replace
+
+    s = replace(settings(), comparison_level=comparison)
+    return change_views.area_changes(_first, _second, labels, code, level, s)
 
 
 @st.cache_resource(show_spinner="Comparing every indicator…", max_entries=32)

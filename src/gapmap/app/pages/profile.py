@@ -105,7 +105,7 @@ def page() -> None:
     for missing in prof.unavailable:
         st.caption(safetext.markdown(f"Not available: {missing}."))
     _over_the_years(prof.area_code, prof.level, version, url)
-    _change_since(prof.area_code, prof.area_name, prof.level)
+    _change_since(prof.area_code, prof.area_name, prof.level, pview.comparison_level)
 
     def spine(fmt: str) -> Callable[[], bytes]:
         return lambda: common.profile_file(
@@ -155,7 +155,7 @@ def _over_the_years(code: str, level: str, version: str, url: str) -> None:
         st.caption(safetext.markdown(note))
 
 
-def _change_since(code: str, name: str, level: str) -> None:
+def _change_since(code: str, name: str, level: str, comparison: float) -> None:
     """The area's change in every survey indicator since 2021, against the bundled synthetic second wave."""
     st.subheader("Change since 2021")
     if not st.toggle("Compare with the bundled synthetic second wave (2024)", key="profile_wave2"):
@@ -168,7 +168,7 @@ def _change_since(code: str, name: str, level: str) -> None:
     second = common.load_responses("wave2", str(settings.second_wave_path), None)
     labels = ("2021", "2024 (synthetic)")
     table = common.area_changes(
-        f"sample|wave2|{level}", common.sample_responses(), second, labels, code, level
+        f"sample|wave2|{level}", common.sample_responses(), second, labels, code, level, comparison
     )
     st.warning("**Synthetic**: both waves are synthetic samples, not real answers.", icon="⚠️")
     st.dataframe(table, hide_index=True, width="stretch")
@@ -181,6 +181,7 @@ def _change_since(code: str, name: str, level: str) -> None:
                 if hidden
                 else "."
             )
-            + " Flags at the 95% level: better or worse only when the interval excludes zero."
+            + f" Flags at the {100 * comparison:g}% comparison level (the sidebar's): better or worse only when "
+            "that interval excludes zero; the interval shown is 95%."
         )
     )
