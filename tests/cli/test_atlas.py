@@ -178,3 +178,56 @@ def test_pages_show_the_hex_map_beside_the_geographic_one(atlas_site):
     hexes = page.split('<div class="hex">', 1)[1].split("</svg>", 1)[0]
     assert "hex map: one equal hexagon per area" in hexes
     assert hexes.count('<path class="a') == 3 and 'class="a here" data-code="E06000023"' in hexes
+
+
+def _years(text: str) -> tuple[list[str], dict[int, list[str]]]:
+    """An area page's 'Every year as a table': the column heads and each year's cells."""
+    table = re.search(r'<table class="years">.*?</table>', text, re.S)
+    assert table is not None
+    heads = re.findall(r'<th scope="col">([^<]*)</th>', table.group(0))[1:]
+    rows = re.findall(
+        r'<tr><th scope="row">(\d{4})</th>((?:<td class="num">[^<]*</td>)+)</tr>', table.group(0)
+    )
+    return heads, {int(y): re.findall(r'<td class="num">([^<]*)</td>', cells) for y, cells in rows}
+
+
+def test_over_the_years_agrees_with_an_independent_count_every_year_for_the_uk_and_each_nation(atlas_site):
+    from gapmap.measures.indicators import INDICATORS, format_value
+    from tests.measures.test_trend import NATIONS, UK, expected
+
+    ind = INDICATORS["children_0_2_no_team"]
+    trend = pd.read_csv(atlas_site / "data" / "gapmap-atlas-trend.csv", dtype={"area_code": str})
+    assert not trend.duplicated(["period", "area_code"]).any()
+    years = sorted(trend["period"].unique())
+    assert years[-1] == pd.Timestamp.now().year and len(years) > 20
+    for code in [UK, *NATIONS.values()]:
+        level = "uk" if code == UK else "nation"
+        heads, cells = _years((atlas_site / "area" / level / f"{code}.html").read_text(encoding="utf-8"))
+        assert heads[-1] == "UK" and sorted(cells) == years, code
+        rows = trend.loc[trend["area_code"] == code].set_index("period")
+        for year in years:
+            truth = expected("children_0_2_no_team", int(year))[code]
+            assert abs(rows.loc[year, "value"] - truth) < 5e-5, (code, year)
+            assert cells[year][0] == format_value(ind, truth), (code, year)  # the page's own column first
+            assert cells[year][-1] == format_value(ind, expected("children_0_2_no_team", int(year))[UK])
+
+
+def test_every_area_page_charts_its_years_against_its_parent_and_the_uk_as_the_download_has_them(atlas_site):
+    from gapmap.measures.indicators import INDICATORS, format_value
+
+    ind = INDICATORS["children_0_2_no_team"]
+    trend = pd.read_csv(atlas_site / "data" / "gapmap-atlas-trend.csv", dtype={"area_code": str})
+    last = trend["period"].max()
+    newest = trend.loc[trend["period"] == last]
+    value = dict(zip(newest["area_code"], newest["value"], strict=True))
+    for level in ("region", "nhs", "la"):
+        for page in sorted((atlas_site / "area" / level).glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            heads, cells = _years(text)
+            # the area, its parent and the UK; Wales, Scotland and Northern Ireland are regions and nations
+            lines = 2 if page.stem[1:3] == "92" else 3
+            assert len(heads) == lines and heads[-1] == "UK", page.name
+            assert cells[last][0] == format_value(ind, value[page.stem]), page.name
+            assert text.count('<polyline fill="none"') >= lines, page.name
+            assert "A fall means more teams known and open" in text  # a share of children in the gap falls
+            assert 'role="img" aria-labelledby="trend-t trend-d"' in text

@@ -45,6 +45,24 @@ class CoverageTrend:
     )  # the Parent-Infant Foundation's dated counts
     # The same years at other levels, for an area's parent line (an NHS area's above a local authority's).
     other_levels: dict[str, list[IndicatorTable]] = field(default_factory=dict)
+    _index: dict[str, list[tuple[int, object, object, object]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _index_key: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+
+    def _by_area(self) -> dict[str, list[tuple[int, object, object, object]]]:
+        """Each area's (year, n, k, value) rows, from this level's tables or else the first other level that has
+        it; an area listed twice in a year's table keeps its last row."""
+        out: dict[str, list[tuple[int, object, object, object]]] = {}
+        for tables in [self.tables, *self.other_levels.values()]:
+            found: dict[str, dict[int, tuple[int, object, object, object]]] = {}
+            for year, table in zip(self.years, tables, strict=True):
+                f = table.frame
+                for code, n, k, value in zip(f["area_code"], f["n"], f["k"], f["value"], strict=True):
+                    found.setdefault(str(code), {})[year] = (year, n, k, value)
+            for code, by_year in found.items():
+                out.setdefault(code, list(by_year.values()))
+        return out
 
     def series(self, area_code: str) -> pd.DataFrame:
         """One area's rows, a year each: period, n, k, value.
@@ -55,16 +73,11 @@ class CoverageTrend:
         >>> t.series("N92000002").set_index("period").loc[[2011, 2012, 2019], "value"].tolist()
         [0.0, 1.0, 2.0]
         """
-        rows = []
-        tables = self.tables
-        for other in self.other_levels.values():
-            if not (tables[0].frame["area_code"] == area_code).any():
-                tables = other
-        for year, table in zip(self.years, tables, strict=True):
-            row = table.frame.loc[table.frame["area_code"] == area_code]
-            if not row.empty:
-                r = row.iloc[-1]
-                rows.append((year, r["n"], r["k"], r["value"]))
+        key = tuple(self.other_levels)
+        if self._index_key != key:  # built once (the atlas asks for every area), again if the levels change
+            self._index = self._by_area()
+            self._index_key = key
+        rows = self._index.get(area_code, [])
         return pd.DataFrame(rows, columns=["period", "n", "k", "value"])
 
 

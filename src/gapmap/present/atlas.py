@@ -22,6 +22,7 @@ from gapmap.geo.neighbours import level_geometry
 from gapmap.measures import comparison, coverage
 from gapmap.measures.compute import all_indicators
 from gapmap.measures.indicators import format_value
+from gapmap.measures.trend import CoverageTrend, coverage_by_year
 from gapmap.present import atlas_maps
 from gapmap.present.atlas_maps import UK_LEVEL, AreaMap, MapKey, Ref
 from gapmap.present.attribution import (
@@ -35,7 +36,8 @@ from gapmap.present.attribution import (
 )
 from gapmap.present.profile import Indexed, Profile, profile_from
 from gapmap.present.sentences import coverage_sentence
-from gapmap.present.tables import tidy_frames
+from gapmap.present.tables import tidy_frames, trend_frame
+from gapmap.present.trendspec import TrendSpec, trend_spec
 
 if TYPE_CHECKING:
     from gapmap.settings import Settings
@@ -112,6 +114,7 @@ class AreaPage:
     tidy: pd.DataFrame
     synthetic: bool
     unavailable: list[str] = field(default_factory=list)
+    trend: TrendSpec | None = None  # the headline year by year: the area against its parent and the UK
 
     @property
     def parent(self) -> Ref | None:
@@ -132,6 +135,7 @@ class Atlas:
     tidy: pd.DataFrame
     search: dict[str, Any]
     geo: dict[str, Any]  # level -> GeoDataFrame of its areas with the headline values (the GeoJSON download)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # every area's headline in every year (a CSV)
 
 
 SOURCES = [
@@ -309,6 +313,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
     tidy_rows = {lv: tidy[lv].groupby("area_code", sort=False).indices for lv in LEVELS}
     head_ix = {lv: Indexed.of(headline[lv]) for lv in LEVELS}
     maps = atlas_maps.Maps(settings, headline)
+    trends = _trends(settings, store)
     refs = {(lv, c): Ref(lv, c, t.names.get(c, c)) for lv in LEVELS for c in t.codes(lv)}
     uk_ref = Ref(UK_LEVEL, UK_CODE, t.names[UK_CODE])
     pages = []
@@ -365,6 +370,7 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
                 frame.reset_index(drop=True),
                 any(r.synthetic for r in rows),
                 per_level[data_level].unavailable,
+                trend_spec(trends[data_level], code, boundaries_dir=settings.boundaries_dir),
             )
         )
         maps.want(key)
@@ -382,7 +388,19 @@ def build(settings: Settings, responses: Responses, store: Store) -> Atlas:
         pd.concat(list(tidy.values()), ignore_index=True),
         atlas_maps.search_index(settings, [(p.ref, p.level_label) for p in pages]),
         maps.geo(),
+        pd.concat([trend_frame(x) for x in trends.values()], ignore_index=True).drop_duplicates(
+            ["period", "area_code"], ignore_index=True
+        ),
     )
+
+
+def _trends(settings: Settings, store: Store) -> dict[str, CoverageTrend]:
+    """The headline year by year at every level (``gapmap trend``'s counting), each level able to give an area's
+    parent line from the others."""
+    out = {lv: coverage_by_year(HEADLINE, settings, lv, store=store) for lv in LEVELS}
+    for lv, trend in out.items():
+        trend.other_levels = {other: out[other].tables for other in LEVELS if other != lv}
+    return out
 
 
 def _as_of(store: Store) -> list[str]:

@@ -189,9 +189,11 @@ def trend_spec(
         )
     notes: list[tuple[str, bool]] = [(basis_note + dates, False)]
     notes.append((f"Measure: {ind.subtitle()}", True))
+    # A count or rate of teams rises as teams are known and open; the share of children in the gap falls.
+    moves = "A fall" if ind.kind == "coverage" else "A rise"
     notes.append(
         (
-            "Not a sample: no intervals. A rise means more teams known and open, as recorded in the gapmap "
+            f"Not a sample: no intervals. {moves} means more teams known and open, as recorded in the gapmap "
             "teams database; it is not tested for significance.",
             False,
         )

@@ -13,6 +13,9 @@ from gapmap.present.atlas_maps import AreaMap, MapKey, Ref
 from gapmap.present.attribution import SYNTHETIC_NOTE
 from gapmap.present.profile import Profile
 from gapmap.render.atlas_svg import DrawnMap, h, hex_map
+from gapmap.render.atlas_trend import trend_section
+
+TREND_CSV = "data/gapmap-atlas-trend.csv"
 
 UP = "../../"  # from area/<level>/ and embed/<level>/ to the site's root
 SYNTHETIC_BANNER = (
@@ -256,7 +259,9 @@ def area_page(page: AreaPage, atlas: Atlas, drawn: DrawnMap, base_url: str = "")
         f'<section aria-labelledby="h-map"><h2 id="h-map">Map: {h(m.key.describe())}</h2>'
         f"{figure(m, drawn, here, ref.name, 'map', '#data-table')}</section>"
         f'<section aria-labelledby="h-rank"><h2 id="h-rank">Ranked</h2>{_chart(page.chart, up)}</section>'
-        f"{local}{spine}"
+        f"{local}"
+        + (trend_section(page.trend, ref.name, f"{up}{TREND_CSV}") if page.trend is not None else "")
+        + f"{spine}"
         f'<section aria-labelledby="h-data"><h2 id="h-data">Every indicator</h2>{_table(page.rows, ref.name)}'
         + (f"<p>Not available from this survey file:</p><ul>{unavailable}</ul>" if unavailable else "")
         + "</section>"
@@ -264,6 +269,8 @@ def area_page(page: AreaPage, atlas: Atlas, drawn: DrawnMap, base_url: str = "")
         f'<section aria-labelledby="h-dl"><h2 id="h-dl">Downloads and embedding</h2><ul>'
         f'<li><a href="{up}{csv_path(ref)}">This area and the UK, every indicator (CSV)</a></li>'
         f'<li><a href="{up}data/gapmap-atlas-tidy.csv">Every area, every indicator (CSV)</a></li>'
+        f'<li><a href="{up}{TREND_CSV}">Every area, every year: children aged 0-2 where no known team serves '
+        "(CSV)</a></li>"
         f'<li><a href="{up}data/{ref.level if ref.level in LEVELS else "la"}.geojson">Boundaries with the headline figures (GeoJSON)</a></li>'
         f'<li><a href="{up}{ref.embed}">This map on its own page, for embedding</a></li></ul>'
         f"<p>To put this map on your own site, paste:</p><pre><code>{h(snippet)}</code></pre></section>"

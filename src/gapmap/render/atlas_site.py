@@ -127,6 +127,7 @@ def write_site(atlas: Atlas, out: str | Path, base_url: str = "") -> Written:
         w.put(pages.map_embed_path(key.level), pages.map_embed(atlas, key, embed_drawn[key]), "embed pages")
     w.put("index.html", pages.index_page(atlas, drawn[atlas.pages[0].map_key], atlas.pages[0]), "index")
     w.put("data/gapmap-atlas-tidy.csv", io.csv_text(atlas.tidy), "data")
+    w.put(pages.TREND_CSV, io.csv_text(atlas.trend), "data")
     for level, frame in atlas.geo.items():
         w.put(f"data/{level}.geojson", frame.to_json(drop_id=True), "data")
     index = json.dumps(atlas.search, ensure_ascii=False, separators=(",", ":"))
