@@ -6,6 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+# A command's positional arguments as its usage names them (not a spreadsheet's column letters, such as "D").
+ARGUMENTS = frozenset({"OUT", "ID", "BATCH", "FILE"})
+
+
 @dataclass(frozen=True)
 class Issue:
     """A problem found in input.
@@ -26,6 +30,8 @@ class Issue:
             where.append(f"row {self.row}")
         if self.column and self.column.startswith("-"):
             where.append(f"option {self.column}")  # a command-line option, not a column of a file
+        elif self.column in ARGUMENTS:
+            where.append(f"argument {self.column}")  # a command's argument as its usage names it (OUT, BATCH)
         elif self.column:
             where.append(f"column '{self.column}'")
         if with_value and self.value is not None:

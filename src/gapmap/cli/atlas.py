@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import sys
 import time
 from pathlib import Path
 
-from gapmap.cli.codes import EXIT_ERROR
-from gapmap.cli.common import read_responses, say
+from gapmap.cli.codes import EXIT_BAD_INPUT
+from gapmap.cli.common import Named, read_responses, say, survey_inputs
 from gapmap.settings import from_env
 
 
@@ -28,6 +29,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             [Issue(None, "OUT", str(out), f"'{out}' is a file. Fix: give a folder for the atlas.")]
         )
     settings = from_env()
+    _refuse_inputs_inside(out, survey_inputs(args, settings))
     responses = read_responses(args, settings)
     data = atlas.build(settings, responses, Store(settings))
     base = args.base_url if not args.base_url or args.base_url.endswith("/") else args.base_url + "/"
@@ -42,6 +44,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_inputs_inside(out: Path, inputs: list[Named]) -> None:
+    """An input (the survey, the teams database) inside the atlas folder would be published with the site, or
+    replaced by one of its files: refused before anything is read or written."""
+    from gapmap.problems import InputError, Issue
+
+    folder = Path(os.path.realpath(out))
+    issues = []
+    for what, path in inputs:
+        if path is None:  # a database not made yet counts too: it would be made inside the folder
+            continue
+        real = Path(os.path.realpath(path))
+        if real == folder or folder in real.parents:
+            issues.append(
+                Issue(
+                    None,
+                    "OUT",
+                    str(out),
+                    f"Expected an atlas folder that holds none of this command's inputs; the {what} {path} is "
+                    f"inside {out}, so the site would publish it or replace it. Fix: choose a new folder for "
+                    "the atlas.",
+                )
+            )
+    if issues:
+        raise InputError(issues)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import http.server
 
@@ -51,9 +79,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"gapmap: no atlas in {folder} (no index.html). Fix: run gapmap atlas build {folder} first.",
             file=sys.stderr,
         )
-        return EXIT_ERROR
+        return EXIT_BAD_INPUT
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
+    try:
+        server = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+    except OSError as exc:
+        say(
+            f"gapmap: could not listen on {args.host} port {args.port} ({exc.strerror or exc}). Fix: give another "
+            "--port (0 picks a free one) or --host.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    with server:
         say(f"serving {folder} at http://{args.host}:{server.server_address[1]}/ (Ctrl-C to stop)")
         sys.stdout.flush()  # the address now, not when the buffer fills: a script may be waiting for it
         server.serve_forever()

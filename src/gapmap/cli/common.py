@@ -26,9 +26,17 @@ Named = tuple[str, "str | Path | None"]
 
 
 def database_file(url: str) -> Path | None:
-    """The file of an SQLite database URL (an input of every command that reads the teams), else None."""
+    """The file of an SQLite database URL (an input of every command that reads the teams), else None.
+
+    >>> [str(database_file(u)) for u in ("sqlite:///t.db", "sqlite:///file:t.db?uri=true", "sqlite:///file:///x/t%20b.db?uri=true")]
+    ['t.db', 't.db', '/x/t b.db']
+    """
     if url.startswith("sqlite") and "///" in url:
         path = url.split("///", 1)[1].split("?", 1)[0]
+        if path.startswith("file:"):  # the URI form (?uri=true): file:NAME or file:///ABSOLUTE, %-encoded
+            from urllib.parse import unquote, urlsplit
+
+            path = unquote(urlsplit(path).path)
         return Path(path) if path and path != ":memory:" else None
     return None
 

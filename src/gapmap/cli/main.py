@@ -96,6 +96,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def run() -> int:
+    """The ``gapmap`` command (console script and ``python -m gapmap.cli``): :func:`main`, then Ctrl-C ignored
+    until the process ends, so a Ctrl-C after the work is done cannot kill the interpreter as it shuts down (which
+    exits by the signal, not with gapmap's code)."""
+    try:
+        try:
+            return main()
+        finally:
+            with contextlib.suppress(ValueError):  # only the main thread may set a handler
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:  # between main's own handler and the line above
+        return interrupted()
+
+
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -183,7 +183,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_list)
 
     p = tsub.add_parser("remove", help="remove a team (kept in history)")
-    p.add_argument("id", help="team id (see 'gapmap teams list')")
+    p.add_argument("id", metavar="ID", help="team id (see 'gapmap teams list')")
     common(p)
     p.set_defaults(func=cmd_remove)
 
@@ -192,6 +192,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_history)
 
     p = tsub.add_parser("undo", help="undo an import batch")
-    p.add_argument("batch", help="batch id (see 'gapmap teams history')")
+    p.add_argument("batch", metavar="BATCH", help="batch id (see 'gapmap teams history')")
     common(p)
     p.set_defaults(func=cmd_undo)

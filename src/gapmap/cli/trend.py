@@ -23,7 +23,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
     inputs = [("teams database", database_file(settings.teams_db_url))]
     if args.out == output.STDOUT:
         raise output.refuse_stdout("--out", args.format or "png")
-    code = exports.resolve_area(args.area, args.level, settings) if args.area else UK_CODE
+    _check_years(args.from_year, args.to_year)
+    code = exports.resolve_area(args.area, args.level, settings) if args.area is not None else UK_CODE
     fmt = exports.fmt_of(args.out or "x.png", args.format)
     level = args.level or "nation"
     out = Path(args.out) if args.out else Path(trend_name(args.indicator, level, code, fmt, args.size))
@@ -34,6 +35,38 @@ def cmd_trend(args: argparse.Namespace) -> int:
     written = exports.write_trend(trend, code, out, fmt, args.size, args.title, args.subtitle)
     say(f"wrote {written.image}, {written.alt.name} and {written.csv.name}")
     return 0
+
+
+def _check_years(first: int | None, last: int | None) -> None:
+    """--from and --to as years between 1900 and this year, the first no later than the last, before any work."""
+    import datetime as dt
+
+    from gapmap.problems import InputError, Issue
+
+    this_year = dt.date.today().year
+    issues = [
+        Issue(
+            None,
+            option,
+            str(year),
+            f"Expected a year from 1900 to {this_year}; found {year}. Fix: give a four-digit year in that range.",
+        )
+        for option, year in (("--from", first), ("--to", last))
+        if year is not None and not 1900 <= year <= this_year
+    ]
+    if not issues and first is not None and first > (last if last is not None else this_year):
+        to = f"--to {last}" if last is not None else f"this year, {this_year} (the default --to)"
+        issues.append(
+            Issue(
+                None,
+                "--from",
+                str(first),
+                f"Expected --from no later than {to}; found --from {first}. Fix: give an earlier --from"
+                + (" or a later --to, or swap them." if last is not None else "."),
+            )
+        )
+    if issues:
+        raise InputError(issues)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

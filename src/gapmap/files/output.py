@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
+import signal
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,6 +154,102 @@ def _disk_full(given: Path) -> InputError:
             )
         ]
     )
+
+
+def keep_unchanged(old: Path, new: Path, data: bytes) -> bool:
+    """Put ``old`` (a file holding exactly ``data``) at ``new`` untouched (a hard link: same inode and time, else a
+    copy keeping its time); False, doing nothing, if ``old`` holds something else or is missing."""
+    try:
+        if not old.is_file() or old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        new.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, new)
+        except OSError:
+            shutil.copy2(old, new)
+    except OSError:
+        return False
+    return True
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Every file under ``old`` that ``new`` lacks, linked (or copied) into it: what a build did not write stays."""
+    for here, dirs, files in os.walk(old):
+        rel = Path(here).relative_to(old)
+        (new / rel).mkdir(parents=True, exist_ok=True)
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(here, d))]:
+            src, dst = Path(here) / name, new / rel / name
+            if os.path.lexists(dst):
+                continue
+            if src.is_symlink():
+                os.symlink(os.readlink(src), dst)
+                continue
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+
+
+@contextmanager
+def _held_interrupts() -> Iterator[None]:
+    """Ctrl-C (and SIGTERM) held back until the block ends, so two renames happen both or neither."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover (Windows)
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextmanager
+def whole_folder(path: str | Path) -> Iterator[tuple[Path, Path]]:
+    """Write a folder all at once: yields ``(staging, final)``; write every file into ``staging``.
+
+    On success the files of ``final`` that were not written are carried over, and ``staging`` takes ``final``'s
+    place in two renames with Ctrl-C held back; on any error or Ctrl-C ``staging`` is deleted and ``final`` is as
+    it was. So a reader (or a web server) sees the old folder or the new one, never a mix.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> with whole_folder(d / "site") as (stage, final):
+    ...     _ = (stage / "a.txt").write_text("new")
+    >>> (d / "site" / "a.txt").read_text(), sorted(p.name for p in d.iterdir())
+    ('new', ['site'])
+    """
+    given = Path(path)
+    real = Path(os.path.realpath(given))
+    if real.exists() and not real.is_dir():
+        raise _refuse(given, "a file", "give a folder.")
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=real.parent, prefix=f".{real.name}.", suffix=".building"))
+        os.chmod(stage, stat.S_IMODE(os.stat(real).st_mode) if real.exists() else 0o777 & ~_umask())
+    except OSError as exc:
+        raise _refuse(
+            given, f"a place that cannot be written ({exc.strerror})", "choose another folder."
+        ) from None
+    try:
+        yield stage, real
+        if real.exists():
+            _carry_over(real, stage)
+            old = real.with_name(f"{stage.name[: -len('.building')]}.old")
+            with _held_interrupts():
+                os.rename(real, old)
+                os.rename(stage, real)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(stage, real)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise _disk_full(given) from None
+        raise
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
 
 
 def write_with(path: str | Path, fill: Callable[[Path], object]) -> Path:

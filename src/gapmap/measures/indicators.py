@@ -315,7 +315,7 @@ def get(indicator_id: str) -> Indicator:
             [
                 Issue(
                     None,
-                    "indicator",
+                    "--indicator",
                     indicator_id,
                     f"Expected one of {', '.join(INDICATORS)}; found '{indicator_id}'.",
                 )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gapmap import safetext
 from gapmap.measures import cube, stats, survey_indicators
 from gapmap.measures.indicators import INDICATORS, Indicator, IndicatorTable, resolve_age_group
 from gapmap.problems import InputError, Issue
@@ -92,7 +93,7 @@ def parse_spec(text: str) -> tuple[str, str]:
     """
     label, sep, path = text.partition("=")
     if sep and label.strip() and not Path(text).exists():
-        return label.strip(), path
+        return safetext.visible(label.strip()), path  # a label is drawn in titles: control characters shown
     return "", text
 
 
@@ -106,7 +107,7 @@ def load_waves(specs: list[str], settings: Settings, supplied_by: str = "supplie
     parsed = [parse_spec(s) for s in specs]
     if len(parsed) == 1 and not parsed[0][0]:
         whole = load_survey(parsed[0][1], settings=settings, supplied_by=supplied_by, all_waves=True)
-        found = survey_waves.split(whole)
+        found = {safetext.visible(k): v for k, v in survey_waves.split(whole).items()}  # labels are drawn
         if len(found) < 2:
             raise _usage(
                 parsed[0][1],
@@ -119,6 +120,10 @@ def load_waves(specs: list[str], settings: Settings, supplied_by: str = "supplie
     for label, path in parsed:
         if not label:
             raise _usage(path, "Expected LABEL=FILE for each wave (2021=a.csv); found a file with no label.")
+        if not path.strip():
+            raise _usage(
+                label, f"Expected a file after '{label}='; found none. Fix: give LABEL=FILE (2021=a.csv)."
+            )
         if label in out:
             raise _usage(
                 label, f"Expected each wave once; found '{label}' twice. Fix: give each wave its own label."
@@ -288,8 +293,8 @@ def change_table(
 
 def pick(waves: Waves, since: str | None, to: str | None) -> tuple[str, str]:
     labels = waves.labels
-    a = since if since is not None else labels[0]
-    b = to if to is not None else labels[-1]
+    a = safetext.visible(since) if since is not None else labels[0]
+    b = safetext.visible(to) if to is not None else labels[-1]
     bad = [(opt, w) for opt, w in (("--since", a), ("--to", b)) if w not in labels]
     if bad or a == b:
         opt, w = bad[0] if bad else ("--to", b)

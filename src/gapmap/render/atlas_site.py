@@ -46,22 +46,21 @@ class Written:
 
 
 class _Writer:
-    def __init__(self, out: Path) -> None:
-        self.out = out
+    """Writes each file into the staging folder; a file whose content is unchanged is the old one, untouched."""
+
+    def __init__(self, stage: Path, final: Path) -> None:
+        self.stage = stage
+        self.final = final
         self.done = Written()
 
     def put(self, rel: str, data: str | bytes, kind: str) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        path = self.out / rel
         self.done.counts[kind] = self.done.counts.get(kind, 0) + 1
         self.done.sizes[kind] = self.done.sizes.get(kind, 0) + len(raw)
-        try:
-            if path.stat().st_size == len(raw) and path.read_bytes() == raw:
-                self.done.unchanged += 1
-                return
-        except OSError:
-            pass
-        output.write_bytes(path, raw)
+        if output.keep_unchanged(self.final / rel, self.stage / rel, raw):
+            self.done.unchanged += 1
+            return
+        output.write_bytes(self.stage / rel, raw)
 
 
 def _attribution(atlas: Atlas) -> str:
@@ -106,8 +105,13 @@ def sitemap(atlas: Atlas, base_url: str) -> str:
 
 
 def write_site(atlas: Atlas, out: str | Path, base_url: str = "") -> Written:
-    """Write the whole atlas into ``out`` (created if missing); returns what was written."""
-    w = _Writer(Path(out))
+    """Write the whole atlas into ``out`` (created if missing) all at once (:func:`gapmap.files.output.whole_folder`:
+    Ctrl-C or an error leaves the folder as it was); returns what was written."""
+    with output.whole_folder(out) as (stage, final):
+        return _write(_Writer(stage, final), atlas, base_url)
+
+
+def _write(w: _Writer, atlas: Atlas, base_url: str) -> Written:
     drawn: dict[MapKey, DrawnMap] = {k: draw(m, "map") for k, m in atlas.maps.items()}
     embed_drawn: dict[MapKey, DrawnMap] = {k: draw(m, "emap") for k, m in atlas.maps.items()}
     for page in atlas.pages:

@@ -418,6 +418,18 @@ def load_survey(
     (True, '')
     """
     settings = settings or from_env()
+    if path is not None and not str(path).strip():  # '--survey ""': a name left out, not the bundled sample
+        raise InputError(
+            [
+                Issue(
+                    None,
+                    "--survey",
+                    str(path),
+                    "Expected a survey file's name; found an empty one. Fix: give the file's path, or leave "
+                    "--survey out for the bundled synthetic sample.",
+                )
+            ]
+        )
     src = Path(path) if path else settings.survey_path
     table = io.read_table(src, data, settings, columns=is_question_column, categorical=True)
     responses = validate(table)

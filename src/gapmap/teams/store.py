@@ -368,7 +368,7 @@ class Store:
 
     def remove(self, team_id: int, by: str = "") -> int:
         """Mark a team removed (it stays in history); returns the batch that records the removal."""
-        check_id(team_id, "id", "Expected the id of a current team", "see 'gapmap teams list'", self.max_id)
+        check_id(team_id, "ID", "Expected the id of a current team", "see 'gapmap teams list'", self.max_id)
         with self.engine.begin() as conn:
             _lock(conn)
             row = conn.execute(
@@ -380,7 +380,7 @@ class Store:
                     [
                         Issue(
                             None,
-                            "id",
+                            "ID",
                             str(team_id),
                             f"Expected the id of a current team; {state}. Fix: see 'gapmap teams list'.",
                         )
@@ -397,7 +397,7 @@ class Store:
     def undo(self, batch_id: int, by: str = "") -> int:
         """Undo an import batch: its teams are marked removed (kept in history). Returns how many."""
         check_id(
-            batch_id, "batch", "Expected an import batch to undo", "see 'gapmap teams history'", self.max_id
+            batch_id, "BATCH", "Expected an import batch to undo", "see 'gapmap teams history'", self.max_id
         )
         with self.engine.begin() as conn:
             _lock(conn)
@@ -414,7 +414,7 @@ class Store:
                     [
                         Issue(
                             None,
-                            "batch",
+                            "BATCH",
                             str(batch_id),
                             f"Expected an import batch to undo; {state}. Fix: see 'gapmap teams history'.",
                         )
@@ -558,7 +558,11 @@ def check_id(value: int, column: str, expected: str, fix: str, maximum: int = MA
     """InputError for an id no database row can have (0, negative, or beyond the id column: ``maximum``)."""
     if not 1 <= value <= maximum:
         raise InputError(
-            [Issue(None, column, str(value), f"{expected}; there is no {column} {value}. Fix: {fix}.")]
+            [
+                Issue(
+                    None, column, str(value), f"{expected}; there is no {column.lower()} {value}. Fix: {fix}."
+                )
+            ]
         )
 
 
