@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 import pytest
 
+from gapmap.measures.indicators import IndicatorTable
 from tests.conftest import ROOT
 
 LEVEL_SIZES = {"uk": 1, "nation": 4, "region": 12, "nhs": 68, "la": 361}
@@ -231,3 +232,67 @@ def test_every_area_page_charts_its_years_against_its_parent_and_the_uk_as_the_d
             assert text.count('<polyline fill="none"') >= lines, page.name
             assert "A fall means more teams known and open" in text  # a share of children in the gap falls
             assert 'role="img" aria-labelledby="trend-t trend-d"' in text
+
+
+def _key_counts(text: str) -> list[tuple[int, int]]:
+    """A map's served-or-not key: each entry's (areas, children aged 0-2)."""
+    key = re.search(r'<ul class="legend"[^>]*>(.*?)</ul>', text)
+    assert key is not None
+    found = re.findall(r"\((\d[\d,]*) areas?, (\d[\d,]*) children aged 0-2\)", key.group(1))
+    assert len(found) == 2, key.group(1)
+    return [(int(a.replace(",", "")), int(c.replace(",", ""))) for a, c in found]
+
+
+@pytest.mark.parametrize(
+    ("page", "nhs_of"),
+    [
+        ("embed/la/E06000023.html", "E06000023"),  # Bristol: its NHS area's 3 local authorities
+        ("area/la/W06000015.html", "W06000015"),  # Cardiff: 2
+        ("embed/la/S12000047.html", "S12000047"),  # Fife: NHS Fife's one
+        ("embed/map/la.html", ""),  # the UK's 361
+        ("index.html", ""),
+    ],
+)
+def test_a_maps_key_counts_the_areas_that_map_draws(atlas_site, page, nhs_of):
+    areas = pd.read_csv(ROOT / "boundaries" / "areas.csv", dtype=str, keep_default_na=False)
+    la = areas.loc[areas["level"] == "la"]
+    if nhs_of:
+        la = la.loc[la["nhs_code"] == la.set_index("code").loc[nhs_of, "nhs_code"]]
+    pop = pd.read_csv(ROOT / "boundaries" / "population_age0to2_mid2019_lad24.csv", dtype={"LAD24CD": str})
+    children = pop.set_index("LAD24CD")["pop_age0to2"].astype(int)
+    text = (atlas_site / page).read_text(encoding="utf-8")
+    svg = text.split('<svg class="map"', 1)[1].split("</svg>", 1)[0]
+    drawn = set(re.findall(r'<path class="a[^"]*" data-code="([^"]+)"', svg))
+    assert drawn == set(la["code"])
+    counts = _key_counts(text)
+    assert sum(a for a, _ in counts) == len(drawn)
+    assert sum(c for _, c in counts) == int(children.loc[sorted(drawn)].sum())
+
+
+def _coverage_table() -> IndicatorTable:
+    from gapmap.measures.indicators import INDICATORS
+
+    return IndicatorTable(INDICATORS["children_0_2_no_team"], pd.DataFrame(), None, None, 10, 0.95, False, "")
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ([0.2, 0.5, 0.9], ["Highest: C, 90%.", "Lowest: A, 20%."]),  # no tie
+        ([1.0, 1.0, 0.0], ["Highest: 100%, in 2 areas (A, B).", "Lowest: C, 0%."]),  # two tied at the top
+        ([1.0, 1.0, 1.0], ["Every area: 100%."]),  # all equal
+        ([1.0, 1.0], ["Every area: 100%."]),
+    ],
+)
+def test_a_maps_text_alternative_names_a_tie_by_its_count(values, said):
+    from gapmap.present.atlas_maps import extremes
+
+    shown = pd.DataFrame({"area_name": list("ABC")[: len(values)], "value": values})
+    assert extremes(_coverage_table(), shown) == said
+
+
+def test_the_built_maps_text_alternatives_pick_no_area_out_of_a_tie(atlas_site):
+    cardiff = (atlas_site / "area" / "la" / "W06000015.html").read_text(encoding="utf-8")
+    assert "Every area: 100%." in cardiff and "Lowest: Cardiff" not in cardiff
+    index = (atlas_site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"Highest: 100%, in \d+ areas \(", index) and "Lowest: Aberdeen City (" not in index

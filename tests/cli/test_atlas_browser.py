@@ -167,3 +167,43 @@ def test_axe_finds_no_serious_or_critical_violation(browser, site, name):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+FIT_PAGES = [
+    f"embed/la/{LA}.html",
+    "embed/nhs/S08000029.html",
+    "embed/region/E12000009.html",
+    "embed/nation/W92000004.html",
+    "embed/map/la.html",
+]
+
+
+@pytest.mark.parametrize("width", [400, 1000])
+@pytest.mark.parametrize("path", FIT_PAGES)
+def test_an_embed_fits_the_readmes_640_pixel_iframe_without_scrolling(browser, site, tmp_path, path, width):
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "index.html").write_text(
+        "<!doctype html><html lang='en'><head><title>A blank page</title></head><body>"
+        f"<iframe src='{site}{path}' title='gapmap map' style='width:{width}px;height:640px;border:0'>"
+        "</iframe></body></html>"
+    )
+    with serve(host) as host_url, _page(browser, width=width + 40, height=800) as page:
+        page.goto(host_url)
+        link = page.frame_locator("iframe").get_by_role(
+            "link", name="View the data (opens the gapmap atlas page)"
+        )
+        link.wait_for()
+        frame = page.frames[1]
+        height = frame.evaluate("() => window.innerHeight")
+        assert height == 640
+        assert frame.evaluate("() => document.documentElement.scrollHeight") <= height
+        for selector in ("h1", "svg.map", ".legend", ".source", "a[target=_blank]"):
+            box = frame.evaluate(
+                "s => { const r = document.querySelector(s).getBoundingClientRect();"
+                " return [r.top, r.bottom, r.width, r.height]; }",
+                selector,
+            )
+            assert box[0] >= 0 and box[1] <= height and box[2] > 0 and box[3] > 0, (selector, box)
+        map_box = frame.evaluate("() => document.querySelector('svg.map').getBoundingClientRect().height")
+        assert map_box > 150  # the map keeps a useful size

@@ -5,17 +5,20 @@ postcode district."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from gapmap.geo import areas, geocode, levels
 from gapmap.geo.areas import UK_CODE
 from gapmap.geo.levels import LEVELS
 from gapmap.measures.indicators import IndicatorTable, format_value
+from gapmap.present import classify
+from gapmap.present.describe import _extremes
 from gapmap.present.mapspec import MapSpec, map_spec
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
     from gapmap.settings import Settings
 
@@ -39,6 +42,14 @@ class Ref:
     @property
     def embed(self) -> str:
         return f"embed/{self.level}/{self.code}.html"
+
+
+def extremes(table: IndicatorTable, shown: pd.DataFrame) -> list[str]:
+    """Highest and lowest of the areas ``shown`` (columns area_name, value), in the app's words: a tie named by its
+    count (:func:`gapmap.present.describe._extremes`), and areas all at one value said to be so."""
+    if len(shown) > 1 and shown["value"].nunique() == 1:
+        return [f"Every area: {format_value(table.indicator, shown['value'].iloc[0])}."]
+    return _extremes(table, shown)
 
 
 def page_path(level: str, code: str) -> str:
@@ -109,22 +120,33 @@ class Maps:
         sub["path"] = [page_path(key.level, c) for c in sub["area_code"]]
         shown = sub.loc[~sub["suppressed"] & sub["value"].notna()].sort_values(["value", "area_name"])
         words = [f"Map of the {len(sub)} {key.describe()}, coloured by {table.title.lower()}."]
-        if len(shown):
-            lo, hi = shown.iloc[0], shown.iloc[-1]
-            words.append(
-                f"Lowest: {lo['area_name']} ({format_value(ind, lo['value'])}); highest: {hi['area_name']} "
-                f"({format_value(ind, hi['value'])}); the UK: {format_value(ind, table.benchmark['value'])}."
-            )
+        words += extremes(table, shown)
+        words.append(f"The UK: {format_value(ind, table.benchmark['value'])}.")
         words.append("Every area's value is in the table on its page and in the data downloads.")
         return AreaMap(
             key,
             f"{table.title}: {key.describe()}",
             sub.loc[:, ["area_code", "area_name", "colour", "tooltip", "suppressed", "path", "geometry"]],
-            spec.legend,
+            self._legend(key, codes),
             spec.suppressed_label,
             " ".join(words),
             " ".join(f for f in spec.footer if not f.startswith("SYNTHETIC")),
         )
+
+    def _legend(self, key: MapKey, codes: set[str]) -> list[tuple[str, str]]:
+        """The level's legend, with the counts of a served-or-not key (areas, children aged 0-2) those of the areas
+        this map draws, not of the whole level."""
+        legend = self.specs[key.level].legend
+        table = self.tables[key.level]
+        if not classify.binary(table):
+            return legend
+        keep = table.frame["area_code"].isin(codes) | (table.frame["area_code"] == table.population.code)
+        drawn = replace(table, frame=table.frame.loc[keep])
+        counted = {
+            label.split(" (")[0]: label
+            for label, _, _ in classify.binary_legend(drawn, self.settings.palette)
+        }
+        return [(counted.get(label.split(" (")[0], label), colour) for label, colour in legend]
 
     def geo(self) -> dict[str, Any]:
         """Per level, the areas' browser boundaries with the headline values (the site's GeoJSON download)."""

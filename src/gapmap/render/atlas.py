@@ -281,17 +281,30 @@ def area_page(page: AreaPage, atlas: Atlas, drawn: DrawnMap, base_url: str = "")
     return _doc(f"{ref.name}: infant mental-health provision (gapmap atlas)", body, up)
 
 
+def embed_figure(m: AreaMap, drawn: DrawnMap, here: str, name: str, map_id: str) -> str:
+    """The map of an embed page, made to fit its frame: the geographic map only (no hex map), sized by the space
+    left in the frame; its key and a short line beside or under it. The full description is the map's own
+    ``<desc>``, and a sighted reader opens it under "Describe the map"."""
+    outlined = f'<p class="alt">{h(name)} is outlined in magenta.</p>' if here else ""
+    return (
+        f'<figure class="mapfig efig"><div class="emap" style="--ar:{drawn.aspect}">{drawn.svg(here)}</div><figcaption>{legend(m, map_id)}'
+        f'{outlined}<details class="alt"><summary>Describe the map</summary><p>{h(m.alt_text)}</p></details>'
+        "</figcaption></figure>"
+    )
+
+
 def embed_page(
     m: AreaMap, drawn: DrawnMap, here: Ref | None, data_href: str, title: str, up: str = UP
 ) -> str:
-    """A map on its own, to sit in an iframe: title, the map and key, the source line and a link to the data."""
+    """A map on its own, to sit in an iframe (the README's is 640 pixels tall): title, the map and key, the source
+    line and a link to the data, all within the frame's height, the map taking the room the words leave."""
     name = here.name if here else ""
     body = (
         f'<main id="main" class="embed"><h1>{h(title)}</h1>'
-        f"{figure(m, drawn, here.code if here else '', name, 'emap', data_href)}"
+        f"{embed_figure(m, drawn, here.code if here else '', name, 'emap')}"
         f'<p class="source">{h(m.source)}</p>'
-        f'<p><a href="{data_href}" target="_blank" rel="noopener">View the data (opens the gapmap atlas page)</a></p>'
-        "</main>"
+        f'<p class="data"><a href="{data_href}" target="_blank" rel="noopener">View the data (opens the gapmap '
+        "atlas page)</a></p></main>"
     )
     return _doc(title, body, up, cls="embedded")
 

@@ -36,6 +36,12 @@ class DrawnMap:
     paths: dict[str, str]
     tail: str
 
+    @property
+    def aspect(self) -> str:
+        """The map's width to height, from its viewBox ('600 / 812'), for a box that fits it."""
+        w, h_ = self.head.split('viewBox="0 0 ', 1)[1].split('"', 1)[0].split()
+        return f"{w} / {h_}"
+
     def svg(self, here: str = "") -> str:
         """The map with ``here`` (an area code, or '' for none) outlined and drawn last."""
         if here in self.paths:
