@@ -274,7 +274,7 @@ def change_table(
         comparison_level=settings.comparison_level,
         method="Newcombe hybrid score" if ind.kind == "proportion" else "Welch",
         synthetic=a.synthetic or b.synthetic,
-        source=f"{a.source}; {b.source}" + (" (synthetic sample)" if a.synthetic or b.synthetic else ""),
+        source=("synthetic sample: " if a.synthetic or b.synthetic else "") + f"{a.source}; {b.source}",
     )
     for col in (
         "change",
