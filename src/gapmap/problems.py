@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-
 # A command's positional arguments as its usage names them (not a spreadsheet's column letters, such as "D").
 ARGUMENTS = frozenset({"OUT", "ID", "BATCH", "FILE"})
 
