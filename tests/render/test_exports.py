@@ -88,6 +88,22 @@ def layout_problems(laid: Any, rasterise: bool = False) -> list[str]:
         for (a, ba), (b, bb) in itertools.combinations(boxes, 2)
         if ba.overlaps(bb)
     ]
+    return out + crowded_ticks(fig, renderer)
+
+
+def crowded_ticks(fig: Any, renderer: Any) -> list[str]:
+    """Tick labels of an axis closer than half an em: they do not overlap, yet read as one number
+    ('20,00040,000')."""
+    out = []
+    for ax in (a for a in fig.axes if a.axison and a.xaxis.get_visible()):
+        labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        lo, hi = sorted(ax.get_xlim())
+        labels = [t for t in labels if lo - 1e-9 <= t.get_position()[0] <= hi + 1e-9]
+        boxes = sorted(((t.get_window_extent(renderer), t) for t in labels), key=lambda bt: bt[0].x0)
+        for (ba, a), (bb, b) in itertools.pairwise(boxes):
+            em = b.get_fontsize() * fig.dpi / 72
+            if bb.x0 - ba.x1 < em / 2:
+                out.append(f"tick labels run together: {a.get_text()!r} and {b.get_text()!r}")
     return out
 
 

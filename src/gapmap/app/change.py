@@ -31,6 +31,27 @@ CHANGE_DISPLAY = {  # change-table column -> the app's heading
 }
 
 
+def between(lo: str, hi: str) -> str:
+    """An interval as the tables show it, its unit said once: '-3.4 to +32.5 points'.
+
+    >>> between("-3.4 points", "+32.5 points"), between("-0.12", "+0.40")
+    ('-3.4 to +32.5 points', '-0.12 to +0.40')
+    """
+    return f"{lo.removesuffix(' points')} to {hi}"
+
+
+def hidden_in(reason: str, labels: tuple[str, str]) -> str:
+    """The waves that hide an area, as the "Suppressed" column shows them under its heading "Suppressed in wave"
+    ('2021', 'both'): short enough for the column at 1366 pixels wide; the CSV keeps the sentence.
+
+    >>> labels = ("2021", "2024 (synthetic)")
+    >>> [hidden_in(f"suppressed in wave {w}", labels) for w in ("2024 (synthetic)", "2021 and 2024 (synthetic)")]
+    ['2024 (synthetic)', 'both']
+    """
+    waves = reason.removeprefix("suppressed in wave ")
+    return "both" if waves == " and ".join(labels) else waves
+
+
 def change_view(
     first: Responses,
     second: Responses,
@@ -67,10 +88,11 @@ def change_view(
     f["value_from"] = [format_value(ind, v) for v in f["value_from"]]
     f["value_to"] = [format_value(ind, v) for v in f["value_to"]]
     f["change_interval"] = [
-        f"{diff(lo)} to {diff(hi)}" if not pd.isna(lo) else ""
+        between(diff(lo), diff(hi)) if not pd.isna(lo) else ""
         for lo, hi in zip(f["change_lower"], f["change_upper"], strict=True)
     ]
     f["change"] = [diff(v) for v in f["change"]]
+    f["suppressed_reason"] = [hidden_in(str(r), labels) for r in f["suppressed_reason"]]
     return table, f[list(CHANGE_DISPLAY)].rename(columns=CHANGE_DISPLAY)
 
 
@@ -149,9 +171,9 @@ def area_changes(
                 "Change": "" if hidden else diff(float(r["change"])),
                 "95% interval": ""
                 if hidden
-                else f"{diff(float(r['change_lower']))} to {diff(float(r['change_upper']))}",
+                else between(diff(float(r["change_lower"])), diff(float(r["change_upper"]))),
                 "Flag": "" if hidden else str(r["change_flag"]),
-                "Suppressed": str(r["suppressed_reason"]),
+                "Suppressed": hidden_in(str(r["suppressed_reason"]), labels),
             }
         )
     return pd.DataFrame(rows)

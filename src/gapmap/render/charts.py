@@ -6,6 +6,7 @@ does); the numbers and words come formatted in a :mod:`gapmap.present.chartspec`
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,26 @@ def _cell_width(page: Page, texts: list[str], head: str, pt: float, wraps: bool 
     return max(page.line_width(piece, pt) for piece in pieces)
 
 
+def _spaced_ticks(
+    page: Page, ticks: list[tuple[float, str]], xlim: tuple[float, float], width: float, pt: float
+) -> list[tuple[float, str]]:
+    """Every ``k``-th tick from the first, with the smallest ``k`` that leaves at least an em between labels
+    (``width`` inches spans ``xlim``): fewer ticks, each number in full, never labels run together."""
+    span = (xlim[1] - xlim[0]) or 1.0
+    clear = pt / 72  # an em
+
+    def apart(kept: list[tuple[float, str]]) -> bool:
+        return all(
+            (b - a) / span * width >= (page.line_width(ta, pt) + page.line_width(tb, pt)) / 2 + clear
+            for (a, ta), (b, tb) in itertools.pairwise(kept)
+        )
+
+    for k in range(1, len(ticks) + 1):
+        if apart(ticks[::k]):
+            return ticks[::k]
+    return ticks[:1]
+
+
 def _meta(title: str, subtitle: str, alt: str, keywords: list[str], sources: list[str]) -> Meta:
     return Meta(f"{title}. {subtitle}" if subtitle else title, alt, keywords, " ".join(sources))
 
@@ -161,8 +182,9 @@ def ranked_figure(spec: RankedSpec, size: str | None = None) -> Laid:
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color("#737373")
         ax.set_yticks([])
-        ax.set_xticks([v for v, _ in spec.ticks])
-        ax.set_xticklabels([t for _, t in spec.ticks], fontsize=sz.min_pt + 0.5, color="#333333")
+        ticks = _spaced_ticks(page, spec.ticks, spec.xlim, x1 - x0, sz.min_pt + 0.5)
+        ax.set_xticks([v for v, _ in ticks])
+        ax.set_xticklabels([t for _, t in ticks], fontsize=sz.min_pt + 0.5, color="#333333")
         ax.tick_params(axis="x", length=2, pad=1.5, color="#737373")
         ax.grid(axis="x", color="#e5e5e5", linewidth=0.5)
         ax.set_axisbelow(True)

@@ -166,7 +166,14 @@ class Page:
         return width, len(lines) * pt * LINESPACING / 72
 
     def wrap(self, text: str, width: float, pt: float, weight: str = "normal") -> str:
-        """Greedy word wrap by measured width; a word wider than the line is broken where it must be."""
+        """Greedy word wrap by measured width, at spaces only; a word wider than the line (a file name) is broken
+        before a dot or underscore or after a hyphen or slash, and only a word with no such place is cut where
+        it must be."""
+        wrapped = self._wrap(text, width, pt, weight, hard=False)
+        return wrapped if wrapped is not None else str(self._wrap(text, width, pt, weight, hard=True))
+
+    def _wrap(self, text: str, width: float, pt: float, weight: str, hard: bool) -> str | None:
+        """The wrapped text; None if a word has to be cut mid-word and ``hard`` is False."""
         out: list[str] = []
         for para in text.split("\n"):
             line = ""
@@ -179,21 +186,23 @@ class Page:
                     out.append(line)
                 line = word
                 while len(line) > 1 and self.line_width(line, pt, weight) > width:
-                    cut = self._longest_prefix(line, width, pt, weight)
+                    cut = self._break_at(line, width, pt, weight, hard)
+                    if cut is None:
+                        return None
                     out.append(line[:cut])
                     line = line[cut:]
             out.append(line)
         return "\n".join(out)
 
-    def _longest_prefix(self, word: str, width: float, pt: float, weight: str) -> int:
-        lo, hi = 1, len(word)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.line_width(word[:mid], pt, weight) <= width:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+    def _break_at(self, word: str, width: float, pt: float, weight: str, hard: bool) -> int | None:
+        """The longest start of ``word`` that fits and ends before a '.' or '_' or after a '-' or '/'; failing
+        that, with ``hard``, the longest start that fits (at least a character), else None."""
+        for anywhere in (False, True) if hard else (False,):
+            cuts = [i for i in range(1, len(word)) if anywhere or word[i] in "._" or word[i - 1] in "-/"]
+            fitting = [i for i in cuts if self.line_width(word[:i], pt, weight) <= width]
+            if fitting:
+                return max(fitting)
+        return 1 if hard else None
 
     def fit(
         self,
@@ -207,16 +216,17 @@ class Page:
     ) -> Fitted | None:
         """The text wrapped to ``width`` at the largest size from ``pt`` down to ``min_pt`` (half-point steps)
         that keeps it within ``max_height`` and ``max_lines``; None when even the smallest does not fit."""
-        size = pt
         floor = pt if min_pt is None else min_pt
-        while size >= floor - 1e-9:
-            wrapped = self.wrap(text, width, size, weight)
-            lines = wrapped.count("\n") + 1
-            if max_lines is None or lines <= max_lines:
-                w, h = self.measure(wrapped, size, weight)
-                if max_height is None or h <= max_height:
-                    return Fitted(wrapped, size, w, h, weight)
-            size -= 0.5
+        for hard in (False, True):  # a smaller size breaking no word mid-word before a larger one that does
+            size = pt
+            while size >= floor - 1e-9:
+                wrapped = self._wrap(text, width, size, weight, hard)
+                lines = wrapped.count("\n") + 1 if wrapped is not None else 0
+                if wrapped is not None and (max_lines is None or lines <= max_lines):
+                    w, h = self.measure(wrapped, size, weight)
+                    if max_height is None or h <= max_height:
+                        return Fitted(wrapped, size, w, h, weight)
+                size -= 0.5
         return None
 
     def place(

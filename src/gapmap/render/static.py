@@ -115,7 +115,7 @@ def _notes(
 ) -> list[tuple[str, bool]]:
     """The notes in reading order, each with whether it may be left out when space runs short."""
     data = csv_name or "the data table"
-    notes: list[tuple[str, bool]] = [(spec.uk_note, False)]
+    notes: list[tuple[str, bool]] = [(spec.uk_note, False), (str(spec.extra.get("labels_note", "")), False)]
     limit = 3 if compact else 10
     if omitted and len(omitted) <= limit:
         listed = "; ".join(f"{name} {value}" for name, value in omitted)

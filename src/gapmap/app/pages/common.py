@@ -63,6 +63,15 @@ NUMBER_COLUMNS = {
     **{c: st.column_config.NumberColumn(format="%d") for c in ("Row", "Evidence year")},
 }
 
+# The change tables' "Suppressed" cells name only the waves ("2021", "both"): the heading says the rest.
+CHANGE_COLUMNS = {
+    "Suppressed": st.column_config.TextColumn(
+        "Suppressed in wave",
+        help="The wave, or both, in which the area is hidden: too few responses, or hidden to protect an area "
+        "that has them. No change is shown for it.",
+    )
+}
+
 
 def page_style() -> None:
     """Tighter spacing, so the headline, map and chart fit a 1366×768 screen without scrolling."""

@@ -109,7 +109,7 @@ def change_since(
         st.caption(safetext.markdown(spec.alt_text) + " Every change is in the table below.")
         st.caption(safetext.markdown(spec.subtitle + " " + spec.base_note))
     st.markdown(f"**Change since {safetext.markdown(table.wave_from)}**")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=common.CHANGE_COLUMNS)
     at = f"{100 * float(table.frame['comparison_level'].iloc[0]):g}%"
     st.caption(
         f"Flag at the {at} comparison level: better or worse (by the indicator's polarity) only when the interval "

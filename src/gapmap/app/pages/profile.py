@@ -101,7 +101,9 @@ def page() -> None:
     st.vega_lite_chart(
         vega.spine_chart(prof), width="stretch", alt=f"Spine chart of every indicator for {prof.area_name}"
     )
-    st.dataframe(views.profile_display(prof), hide_index=True, width="stretch")
+    # A table that wraps its cells: every title and the "synthetic sample" label whole at any width (a 1366-pixel
+    # screen clipped the last columns of a canvas table). st.table reads Markdown: each cell escaped.
+    st.table(views.profile_display(prof).map(safetext.markdown), hide_index=True)
     for missing in prof.unavailable:
         st.caption(safetext.markdown(f"Not available: {missing}."))
     _over_the_years(prof.area_code, prof.level, version, url)
@@ -171,7 +173,7 @@ def _change_since(code: str, name: str, level: str, comparison: float) -> None:
         f"sample|wave2|{level}", common.sample_responses(), second, labels, code, level, comparison
     )
     st.warning("**Synthetic**: both waves are synthetic samples, not real answers.", icon="⚠️")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=common.CHANGE_COLUMNS)
     hidden = int((table["Suppressed"] != "").sum()) if len(table) else 0
     st.caption(
         safetext.markdown(
