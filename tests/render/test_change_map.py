@@ -194,3 +194,60 @@ def test_at_99_8_percent_the_deciding_interval_is_given_and_decides_the_flag():
     spec = changemap.change_map_spec(change, s)
     uk = change.uk
     assert f"99.8% interval {changemap.points('proportion', uk['comparison_lower'], False)}" in spec.uk_note
+
+
+@cache
+def _spec_at_99_8(indicator: str, level: str):
+    s = Settings(comparison_level=0.998)
+    return changemap.change_map_spec(waves.change_table(_waves(), indicator, s, level), s)
+
+
+def _label_interval(label: str) -> tuple[float, float]:
+    lo, hi = label.split("\n")[1].strip("()[]").split(" to ")
+    return float(lo), float(hi)
+
+
+@pytest.mark.parametrize("level", ["nation", "region"])
+@pytest.mark.parametrize("indicator", ["referrals_age_2_or_under", "sufficient_provision", "confidence_mean"])
+def test_at_99_8_percent_each_label_shows_the_interval_that_decides_its_colour(indicator: str, level: str):
+    spec = _spec_at_99_8(indicator, level)
+    shown = spec.areas.loc[~spec.areas["suppressed"]]
+    assert len(shown)
+    for label, flag in zip(shown["label"], shown["change_flag"], strict=True):
+        lo, hi = _label_interval(str(label))
+        assert label.split("\n")[1].startswith("["), label  # square brackets: not the 95% interval
+        assert (lo <= 0 <= hi) == (flag == waves.NO_EVIDENCE), (label, flag)
+    assert spec.extra["label_interval"] == "99.8%"
+    # The browser's tooltip says which interval it gives, and never calls it the 95% one.
+    for tip in web._tooltips(spec):
+        if "Change since" in tip:
+            assert "[99.8% interval]:" in tip and "since 2021 (95% interval)" not in tip, tip
+
+
+def test_the_trial_case_south_west_is_labelled_with_its_99_8_percent_interval():
+    spec = _spec_at_99_8("sufficient_provision", "region")
+    sw = spec.areas.loc[spec.areas["area_name"] == "South West"].iloc[0]
+    assert sw["change_flag"] == waves.NO_EVIDENCE
+    assert sw["label"] == "+21.0\n[-1.9 to +43.5]"  # not the 95% "(+6.9 to +35.2)", which excludes zero
+
+
+def test_at_95_percent_labels_keep_the_95_percent_interval_and_say_nothing_more():
+    spec = _spec("sufficient_provision", "region")
+    assert all(
+        str(x).split("\n")[1].startswith("(") for x in spec.areas.loc[~spec.areas["suppressed"], "label"]
+    )
+    assert spec.extra["label_interval"] == ""
+
+
+@pytest.mark.parametrize("shape", ["map", "hex"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_at_99_8_percent_the_notes_name_the_level_and_the_layout_holds(size: str, shape: str):
+    s = Settings(comparison_level=0.998)
+    change = waves.change_table(_waves(), "sufficient_provision", s, "region")
+    laid = static.map_figure(changemap.change_map_spec(change, s, shape=shape), size, csv_name="change.csv")
+    said = " ".join(t.get_text().replace("\n", " ") for t in laid.texts)
+    if SIZES[size].compact:  # labels give the change alone: the note says where both intervals are
+        assert "Labels show changes; 99.8% intervals (they decide the colours), 95% intervals" in said
+    else:
+        assert "Labels: the change and, in square brackets, its 99.8% interval" in said
+    assert layout_problems(laid) == []

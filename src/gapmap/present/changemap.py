@@ -72,7 +72,8 @@ def change_map_spec(
     boundaries: gpd.GeoDataFrame | None = None,
     shape: str = "map",
 ) -> MapSpec:
-    """The map of ``change``: areas coloured by their change flag, labelled with the change and its 95% interval.
+    """The map of ``change``: areas coloured by their change flag, labelled with the change and its 95% interval,
+    or, at another comparison level, the interval at that level in square brackets (the one that decides the colour).
 
     >>> w = waves.load_waves(["2021=data/sample_survey.csv", "2024=data/sample_survey_wave2.csv"], Settings())
     >>> spec = change_map_spec(waves.change_table(w, "referrals_age_2_or_under", Settings(), "nation"))
@@ -101,6 +102,7 @@ def change_map_spec(
     wide = change.level not in ("nhs", "la")
     labels, lines, colours, flags = [], [], [], []
     level = f"{100 * settings.comparison_level:g}%"
+    deciding = settings.comparison_level != settings.confidence  # labels show the flag's own interval
     for code, hide in zip(geo["area_code"], hidden, strict=True):
         if hide:
             labels.append("")
@@ -111,7 +113,12 @@ def change_map_spec(
         r = cf.loc[code]
         d, lo, hi = float(r["change"]), float(r["change_lower"]), float(r["change_upper"])
         interval = f"{points(ind.kind, lo, False)} to {points(ind.kind, hi, False)}"
-        labels.append(f"{points(ind.kind, d, False)}\n({interval})" if wide else points(ind.kind, d, False))
+        if deciding:  # the label's interval is the one that decides the colour, in square brackets
+            clo, chi = float(r["comparison_lower"]), float(r["comparison_upper"])
+            said = f"[{points(ind.kind, clo, False)} to {points(ind.kind, chi, False)}]"
+        else:
+            said = f"({interval})"
+        labels.append(f"{points(ind.kind, d, False)}\n{said}" if wide else points(ind.kind, d, False))
         lines.append(
             f"{change.wave_from}: {format_value(ind, r['value_from'])} (n = {int(r['n_from']):,}); "
             f"{change.wave_to}: {format_value(ind, r['value_to'])} (n = {int(r['n_to']):,})\n"
@@ -190,7 +197,10 @@ def change_map_spec(
         extra=base.extra
         | {
             "colour_by": "change",
-            "value_head": f"Change since {change.wave_from}",
+            # The browser's tooltip heads the label with this (a label in round brackets gets "(95% interval)").
+            "value_head": f"Change since {change.wave_from}"
+            + (f" [{level} interval]" if deciding and wide else ""),
+            "label_interval": level if deciding and wide else "",  # the interval the labels give, if not 95%
             "wave_from": change.wave_from,
             "wave_to": change.wave_to,
         },
