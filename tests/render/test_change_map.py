@@ -217,7 +217,7 @@ def test_at_99_8_percent_each_label_shows_the_interval_that_decides_its_colour(i
         lo, hi = _label_interval(str(label))
         assert label.split("\n")[1].startswith("["), label  # square brackets: not the 95% interval
         assert (lo <= 0 <= hi) == (flag == waves.NO_EVIDENCE), (label, flag)
-    assert "99.8% interval" in spec.extra["labels_note"]
+    assert spec.extra["label_interval"] == "99.8%"
     # The browser's tooltip says which interval it gives, and never calls it the 95% one.
     for tip in web._tooltips(spec):
         if "Change since" in tip:
@@ -236,7 +236,7 @@ def test_at_95_percent_labels_keep_the_95_percent_interval_and_say_nothing_more(
     assert all(
         str(x).split("\n")[1].startswith("(") for x in spec.areas.loc[~spec.areas["suppressed"], "label"]
     )
-    assert spec.extra["labels_note"] == ""
+    assert spec.extra["label_interval"] == ""
 
 
 @pytest.mark.parametrize("shape", ["map", "hex"])
@@ -246,5 +246,8 @@ def test_at_99_8_percent_the_notes_name_the_level_and_the_layout_holds(size: str
     change = waves.change_table(_waves(), "sufficient_provision", s, "region")
     laid = static.map_figure(changemap.change_map_spec(change, s, shape=shape), size, csv_name="change.csv")
     said = " ".join(t.get_text().replace("\n", " ") for t in laid.texts)
-    assert "Labels: the change and, in square brackets, its 99.8% interval" in said
+    if SIZES[size].compact:  # labels give the change alone: the note says where both intervals are
+        assert "Labels show changes; 99.8% intervals (they decide the colours), 95% intervals" in said
+    else:
+        assert "Labels: the change and, in square brackets, its 99.8% interval" in said
     assert layout_problems(laid) == []

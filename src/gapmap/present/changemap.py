@@ -200,12 +200,7 @@ def change_map_spec(
             # The browser's tooltip heads the label with this (a label in round brackets gets "(95% interval)").
             "value_head": f"Change since {change.wave_from}"
             + (f" [{level} interval]" if deciding and wide else ""),
-            "labels_note": (
-                f"Labels: the change and, in square brackets, its {level} interval: the one that decides the "
-                "colour (the 95% interval is in the data)."
-                if deciding and wide
-                else ""
-            ),
+            "label_interval": level if deciding and wide else "",  # the interval the labels give, if not 95%
             "wave_from": change.wave_from,
             "wave_to": change.wave_to,
         },

@@ -115,7 +115,16 @@ def _notes(
 ) -> list[tuple[str, bool]]:
     """The notes in reading order, each with whether it may be left out when space runs short."""
     data = csv_name or "the data table"
-    notes: list[tuple[str, bool]] = [(spec.uk_note, False), (str(spec.extra.get("labels_note", "")), False)]
+    notes: list[tuple[str, bool]] = [(spec.uk_note, False)]
+    deciding = spec.extra.get("label_interval", "")  # a change map at 99.8%: its labels give that interval
+    if deciding and not compact:  # (a compact map's labels give the change alone)
+        notes.append(
+            (
+                f"Labels: the change and, in square brackets, its {deciding} interval: the one that decides the "
+                "colour (the 95% interval is in the data).",
+                False,
+            )
+        )
     limit = 3 if compact else 10
     if omitted and len(omitted) <= limit:
         listed = "; ".join(f"{name} {value}" for name, value in omitted)
@@ -134,7 +143,12 @@ def _notes(
             notes.append(("Hexagons are labelled with short names, listed on the A4 exports.", True))
         elif survey and spec.suppressed_label:
             shown = "changes" if spec.extra.get("colour_by") == "change" else "values"
-            notes.append((f"Labels show {shown}; 95% intervals and n for every area are in the data.", True))
+            both = (
+                f"{deciding} intervals (they decide the colours), 95% intervals"
+                if deciding
+                else "95% intervals"
+            )
+            notes.append((f"Labels show {shown}; {both} and n for every area are in the data.", not deciding))
         if spec.teams_note:
             notes.append((_sentences(spec.teams_note, 1), True))
         if question:
