@@ -206,7 +206,7 @@ def _what_the_page_says(page: Any, url: str) -> dict[str, Any]:
     page.goto(f"{url}/", wait_until="domcontentloaded")
     bs.wait_for_map(page, 68)
     headline = page.get_by_text("Of the UK's 2,252,744 children aged 0-2", exact=False).first.inner_text()
-    table = page.locator('[data-testid="stTable"] table').first.inner_text()
+    table = page.locator('[data-testid="stDataFrame"] table').first.inner_text()
     button = page.get_by_role("button", name="Download table (CSV)")
     button.wait_for(timeout=60_000)  # drawn by the page's second run, after the map (see pages/map.py)
     bs.settle(page)
